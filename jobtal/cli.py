@@ -1,0 +1,114 @@
+"""The `jobtal` command: a thin click layer over the package; no logic lives here.
+
+Exit status: 0 success, 1 invalid extracts (with a report), 2 unusable input or usage error."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+from pathlib import Path
+
+import click
+
+from jobtal import paths
+from jobtal.demo import DemoSettings, describe, write_demo
+from jobtal.extracts.package import UnusableInput
+from jobtal.extracts.validate import check_extracts
+from jobtal.months import parse_month
+
+EXIT_INVALID = 1
+EXIT_UNUSABLE = 2
+
+
+def month_option(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_month(value)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from error
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jobtal")
+def main() -> None:
+    """jobtal: monthly employment statistics per Danish jobcentre, as a static website."""
+
+
+@main.command()
+@click.argument("package", type=click.Path(path_type=Path), default=".")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+def validate(package: Path, as_json: bool) -> None:
+    """Validate a data package of extracts (PACKAGE: datapackage.yaml/.json or its folder).
+
+    Exit 0 when valid, 1 when invalid (the report says what is wrong, where), 2 when the package
+    cannot be read at all."""
+    try:
+        _, report = check_extracts(package)
+    except UnusableInput as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    click.echo(report.to_json() if as_json else report.to_text())
+    sys.exit(0 if report.valid else EXIT_INVALID)
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path),
+              help="The data package of extracts. Default: the embedded demo data.")
+@click.option("--out", type=click.Path(path_type=Path), default=paths.DEFAULT_SITE,
+              show_default=True, help="Where the site is written.")
+def build(data: Path | None, out: Path) -> None:
+    """Validate the extracts, compute the indicators, protect small numbers and write the site.
+
+    Nothing is published from invalid extracts: the build stops with the validation report and
+    leaves any earlier site in OUT untouched."""
+    from jobtal.pipeline import InvalidExtracts
+    from jobtal.pipeline import build as run_build
+
+    try:
+        result = run_build(data, out)
+    except UnusableInput as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    except InvalidExtracts as invalid:
+        click.echo(invalid.report.to_text(), err=True)
+        click.echo("build stopped: the extracts are invalid; nothing was published.", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"built {result.pages} pages and {result.data_files} data files for "
+               f"{result.reference_month} in {result.site}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=paths.DEFAULT_EXTRACTS,
+              show_default=True, help="Folder for the data package.")
+@click.option("--scale", type=click.FloatRange(min=0.0001, max=10), default=DemoSettings.scale,
+              show_default=True, help="1.0 = national magnitudes; population shrinks alike.")
+@click.option("--start", callback=lambda _c, _p, v: month_option(v), default=DemoSettings.start,
+              show_default=True, help="First month, YYYY-MM.")
+@click.option("--end", callback=lambda _c, _p, v: month_option(v), default=DemoSettings.end,
+              show_default=True, help="Last (reference) month, YYYY-MM.")
+@click.option("--seed", type=int, default=DemoSettings.seed, show_default=True,
+              help="The same seed gives the same files.")
+def demo(out: Path, scale: float, start: str, end: str, seed: int) -> None:
+    """Write synthetic extracts (benefit spells, activities, reference tables) as a valid data
+    package, calibrated to real published figures."""
+    if parse_month(start) > parse_month(end):
+        raise click.BadParameter(f"--start {start} is after --end {end}")
+    rows = write_demo(out, DemoSettings(start=start, end=end, scale=scale, seed=seed))
+    click.echo(f"wrote {out}: {describe(rows)} rows")
+
+
+@main.command()
+@click.option("--site", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              default=paths.DEFAULT_SITE, show_default=True, help="The built site to serve.")
+@click.option("--port", type=int, default=8000, show_default=True)
+def serve(site: Path, port: int) -> None:
+    """Serve the built site on http://127.0.0.1:PORT/ (Ctrl-C stops)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        click.echo(f"serving {site} on http://127.0.0.1:{port}/", err=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,475 @@
+"""Synthetic microdata that behaves like the real thing: `jobtal demo`.
+
+Every municipality gets benefit spells and jobcentre activities whose levels follow real published
+figures (jobindsats.dk Y30R21 shares of the 16-66 population for A-dagpenge, sygedagpenge and the
+kontanthjælp groups; national magnitudes for the other benefit groups) and whose dynamics look
+plausible: durations that differ by benefit, seasonal A-dagpenge inflow, a gentle trend, part-time
+sickness benefit and flexjobs, readiness for the social assistance groups, ages that fit each
+benefit, follow-on spells (sygedagpenge -> jobafklaring, dagpenge -> kontanthjælp, ressourceforløb
+-> fleksjob), conversations about monthly and activation offers for a share of recipients.
+
+Everything is drawn with numpy, vectorised over spells: there is no loop per person, and the same
+seed gives the same files byte for byte.
+
+The model is a stationary flow: a benefit with a stock of S persons and a mean spell of D days
+gets S / D new spells a day. The stock already running on the first day is drawn from the
+length-biased duration distribution (a lognormal with mu + sigma^2), with the elapsed part uniform,
+which is exactly the stationary state of such a renewal process, so no burn-in is needed.
+`scale` shrinks the population and the recipients alike, so shares stay realistic.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import yaml
+
+from jobtal import paths
+from jobtal.months import month_range, next_month
+
+DAY = np.timedelta64(1, "D")
+
+
+@dataclass(frozen=True)
+class BenefitModel:
+    median_days: float  # median spell length
+    sigma: float  # lognormal shape of the spell length
+    ages: tuple[int, int, int]  # age at the start of a spell: lowest, highest, most common
+    max_age: int = 66  # the spell ends in the year the person turns max_age + 1
+    trend: float = 0.0  # yearly relative change of the inflow
+    seasonal: float = 0.0  # amplitude of the inflow's yearly cycle (peak in January)
+    readiness_jobparat: float | None = None  # share jobparat, for the social assistance groups
+    part_time: tuple[float, tuple[float, ...]] | None = None  # share part-time, degrees drawn from
+
+
+BENEFIT_MODELS: dict[str, BenefitModel] = {
+    "dagpenge": BenefitModel(75, 0.9, (20, 66, 30), trend=0.02, seasonal=0.2),
+    "kontanthjaelp": BenefitModel(300, 1.2, (30, 66, 38), trend=-0.03, readiness_jobparat=0.3),
+    "uddannelseshjaelp": BenefitModel(
+        240, 1.0, (16, 29, 22), max_age=29, trend=-0.02, readiness_jobparat=0.35
+    ),
+    "selvforsoergelse": BenefitModel(365, 1.0, (18, 60, 32), readiness_jobparat=0.45),
+    "sygedagpenge": BenefitModel(
+        50, 1.0, (18, 66, 45), trend=0.01, part_time=(0.25, (0.25, 0.4, 0.5, 0.6, 0.75))
+    ),
+    "jobafklaring": BenefitModel(240, 0.7, (25, 64, 48)),
+    "revalidering": BenefitModel(365, 0.6, (20, 55, 35)),
+    "ressourceforloeb": BenefitModel(500, 0.6, (18, 64, 40), trend=0.02),
+    "ledighedsydelse": BenefitModel(120, 0.9, (25, 66, 50)),
+    "fleksjob": BenefitModel(
+        2200, 0.8, (25, 66, 50), trend=0.02,
+        part_time=(0.9, (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)),
+    ),
+    "foertidspension": BenefitModel(5500, 0.6, (20, 66, 52), trend=-0.01),
+}
+
+# National full-time persons as % of the 16-66 population for the benefits that Y30R21 does not
+# cover (jobindsats.dk, rounded); each municipality's level leans on its kontanthjælp level.
+NATIONAL_SHARE = {
+    "jobafklaring": 0.30,
+    "revalidering": 0.07,
+    "ressourceforloeb": 0.55,
+    "ledighedsydelse": 0.35,
+    "fleksjob": 1.15,
+    "foertidspension": 4.40,
+}
+# How Y30R21's "Kontanthjælp mv." divides between the three social assistance groups.
+KONTANTHJAELP_SPLIT = {"kontanthjaelp": 0.55, "uddannelseshjaelp": 0.28, "selvforsoergelse": 0.17}
+Y30R21_GROUPS = {"A-dagpenge mv.": "dagpenge", "Sygedagpenge mv.": "sygedagpenge",
+                 "Kontanthjælp mv.": "kontanthjaelp"}
+
+# Follow-on spells: (from, to, probability, only after a spell of at least this many days)
+TRANSITIONS = [
+    ("sygedagpenge", "jobafklaring", 0.25, 150),
+    ("dagpenge", "kontanthjaelp", 0.04, 0),
+    ("ressourceforloeb", "fleksjob", 0.25, 0),
+]
+# Who is called in for conversations about monthly, and who gets activation offers (share).
+CONVERSATION_BENEFITS = ["dagpenge", "kontanthjaelp", "uddannelseshjaelp", "selvforsoergelse"]
+OFFER_SHARE = {"dagpenge": 0.3, "kontanthjaelp": 0.35, "uddannelseshjaelp": 0.3,
+               "selvforsoergelse": 0.35, "sygedagpenge": 0.08, "jobafklaring": 0.4,
+               "ressourceforloeb": 0.5}
+OFFER_TYPES = (["virksomhedspraktik", "loentilskud", "opkvalificering"], [0.45, 0.2, 0.35])
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    start: str = "2023-01"
+    end: str = "2025-12"
+    scale: float = 0.05
+    seed: int = 2025
+
+
+def write_demo(out: Path, settings: DemoSettings = DemoSettings()) -> dict[str, int]:
+    """Write a complete, valid data package of synthetic extracts to `out`; return rows per resource."""
+    rng = np.random.default_rng(settings.seed)
+    months = month_range(settings.start, settings.end)
+    extract_day = np.datetime64(f"{next_month(settings.end)}-05")
+    first_day = np.datetime64(f"{settings.start}-01")
+
+    # --- read the real reference data the demo is calibrated to
+    reference = paths.DATASETS / "reference"
+    municipalities = pd.read_csv(reference / "municipalities.csv")
+    population = scaled_population(pd.read_csv(reference / "population.csv"), months, settings.scale)
+    targets = stock_targets(municipalities, population)
+
+    # --- draw spells, then activities
+    spells = draw_spells(rng, targets, first_day, extract_day, settings.scale)
+    activities = draw_activities(rng, spells, first_day, extract_day)
+
+    # --- write the package
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("regions", "municipalities", "neighbours"):
+        shutil.copyfile(reference / f"{name}.csv", out / f"{name}.csv")
+    tables = {
+        "population": population,
+        "benefit_spells": spells_table(spells, extract_day),
+        "activities": activities_table(activities, extract_day),
+    }
+    for name, frame in tables.items():
+        write_csv(frame, out / f"{name}.csv")
+    (out / "datapackage.json").write_text(
+        json.dumps(demo_descriptor(settings, str(extract_day)), indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    rows = {name: len(frame) for name, frame in tables.items()}
+    rows.update({name: count_lines(out / f"{name}.csv") - 1
+                 for name in ("regions", "municipalities", "neighbours")})
+    return rows
+
+
+# ----------------------------------------------------------------------------- calibration
+
+
+def scaled_population(real: pd.DataFrame, months: list[str], scale: float) -> pd.DataFrame:
+    """The population for every month of the range: real FOLK1AM-based figures where they exist,
+    outside that the nearest real month grown or shrunk by 0.4 % a year; times `scale`."""
+    real_months = sorted(real["month"].unique())
+    frames = []
+    for month in months:
+        nearest = min(real_months, key=lambda m: abs(month_number(m) - month_number(month)))
+        years = (month_number(month) - month_number(nearest)) / 12
+        frame = real[real["month"] == nearest].copy()
+        frame["month"] = month
+        frame["persons"] = np.rint(frame["persons"] * scale * 1.004**years).astype(np.int64)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def stock_targets(municipalities: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Expected full-time persons per municipality and benefit, from real shares."""
+    shares = pd.read_csv(paths.CALIBRATION)
+    latest = shares[shares["period"] == shares["period"].max()]
+    latest = latest[latest["ydelsesgruppe"].isin(Y30R21_GROUPS)]
+    wide = latest.pivot(index="kode", columns="ydelsesgruppe", values="faktisk_andel_pct")
+    wide = wide.rename(columns=Y30R21_GROUPS)
+
+    first_month = population["month"].min()
+    pop = (
+        population[population["month"] == first_month]
+        .groupby("municipality_code")["persons"].sum()
+    )
+    targets = pd.DataFrame(index=municipalities["municipality_code"])
+    targets["population"] = pop
+    targets["dagpenge"] = wide["dagpenge"]
+    targets["sygedagpenge"] = wide["sygedagpenge"]
+    for benefit, part in KONTANTHJAELP_SPLIT.items():
+        targets[benefit] = wide["kontanthjaelp"] * part
+    # The other groups follow the national level, leaning on the local social assistance level.
+    lean = (wide["kontanthjaelp"] / wide["kontanthjaelp"].mean()) ** 0.6
+    for benefit, share in NATIONAL_SHARE.items():
+        targets[benefit] = share * lean
+    shares_pct = targets[list(BENEFIT_MODELS)].fillna(0)
+    persons = shares_pct.mul(targets["population"], axis=0) / 100
+    return persons.fillna(0)
+
+
+# ----------------------------------------------------------------------------- spells
+
+
+def draw_spells(rng, targets: pd.DataFrame, first_day, extract_day, scale: float) -> dict:
+    """All spells overlapping [first_day, extract_day): the stock on the first day, the inflow
+    after it, and the follow-on spells, as a dict of equal-length numpy arrays."""
+    parts = []
+    span_days = int((extract_day - first_day) / DAY)
+    for benefit, model in BENEFIT_MODELS.items():
+        mean_fte = mean_degree(model)
+        stock = targets[benefit].to_numpy() / mean_fte  # persons on the first day
+        mean_days = model.median_days * np.exp(model.sigma**2 / 2)
+        codes = targets.index.to_numpy()
+
+        # the stock already running on the first day (length-biased, elapsed part uniform)
+        n_stock = rng.poisson(stock)
+        municipality = np.repeat(codes, n_stock)
+        length = lognormal_days(rng, model.median_days * np.exp(model.sigma**2), model.sigma,
+                                len(municipality))
+        elapsed = np.floor(rng.uniform(0, 1, len(municipality)) * length).astype(np.int64)
+        spells = new_spells(rng, benefit, model, municipality, first_day - elapsed * DAY, length,
+                            first_day)
+        # nobody started a spell before the youngest age the benefit is given at
+        age_now = first_day.astype("datetime64[Y]").astype(np.int64) + 1970 - spells["birth_year"]
+        elapsed = np.minimum(elapsed, (age_now - model.ages[0]) * 365)
+        spells["start"] = first_day - elapsed * DAY
+        spells["end"] = np.maximum(spells["end"], spells["start"])
+        parts.append(spells)
+
+        # the inflow, day by day, with trend, seasonality and a local drift in the trend
+        days = first_day + np.arange(span_days) * DAY
+        years = np.arange(span_days) / 365.25
+        month_of_year = days.astype("datetime64[M]").astype(np.int64) % 12
+        season = 1 + model.seasonal * np.cos(2 * np.pi * month_of_year / 12)
+        local_trend = model.trend + rng.normal(0, 0.01, len(codes))
+        rate = (stock / mean_days)[:, None] * season[None, :] * (
+            1 + local_trend[:, None] * years[None, :]
+        )
+        counts = rng.poisson(np.clip(rate, 0, None))  # municipalities x days
+        municipality = np.repeat(np.repeat(codes, span_days), counts.ravel())
+        start = np.repeat(np.tile(days, len(codes)), counts.ravel())
+        length = lognormal_days(rng, model.median_days, model.sigma, len(municipality))
+        parts.append(new_spells(rng, benefit, model, municipality, start, length, None))
+
+    spells = concat(parts)
+    spells["person"] = np.arange(len(spells["benefit"]))
+    follow_ons = [follow_on(rng, spells, *transition) for transition in TRANSITIONS]
+    spells = concat([spells, *follow_ons])
+    keep = (spells["start"] < extract_day) & (spells["end"] >= first_day)
+    return {key: values[keep] for key, values in spells.items()}
+
+
+def new_spells(rng, benefit, model, municipality, start, length, age_on) -> dict:
+    """Spells of one benefit with people drawn for them. `age_on` is the day their age is drawn
+    for (the spell's start if None)."""
+    n = len(municipality)
+    lo, hi, mode = model.ages
+    age = np.floor(rng.triangular(lo, mode, hi + 0.999, n)).astype(np.int64)
+    age_day = start if age_on is None else np.full(n, age_on)
+    birth_year = age_day.astype("datetime64[Y]").astype(np.int64) + 1970 - age
+    end = start + np.maximum(length - 1, 0) * DAY
+    return {
+        "benefit": np.full(n, benefit, dtype=object),
+        "municipality": municipality,
+        "start": start,
+        "end": cap_at_age(end, birth_year, model.max_age),
+        "fte": draw_degree(rng, model, n),
+        "sex": rng.choice(np.array(["K", "M"], dtype=object), n),
+        "birth_year": birth_year,
+        "readiness": draw_readiness(rng, model, n),
+    }
+
+
+def follow_on(rng, spells: dict, source: str, target: str, probability: float, min_days: int):
+    """Some spells of `source` continue the next day on `target`, for the same person."""
+    model = BENEFIT_MODELS[target]
+    length_so_far = ((spells["end"] - spells["start"]) / DAY).astype(np.int64) + 1
+    chosen = (spells["benefit"] == source) & (length_so_far >= min_days)
+    chosen &= rng.uniform(0, 1, len(chosen)) < probability
+    idx = np.flatnonzero(chosen)
+    start = spells["end"][idx] + DAY
+    length = lognormal_days(rng, model.median_days, model.sigma, len(idx))
+    birth_year = spells["birth_year"][idx]
+    return {
+        "benefit": np.full(len(idx), target, dtype=object),
+        "municipality": spells["municipality"][idx],
+        "start": start,
+        "end": cap_at_age(start + np.maximum(length - 1, 0) * DAY, birth_year, model.max_age),
+        "fte": draw_degree(rng, model, len(idx)),
+        "sex": spells["sex"][idx],
+        "birth_year": birth_year,
+        "readiness": draw_readiness(rng, model, len(idx)),
+        "person": spells["person"][idx],
+    }
+
+
+def lognormal_days(rng, median: float, sigma: float, n: int) -> np.ndarray:
+    return np.maximum(np.rint(rng.lognormal(np.log(median), sigma, n)), 1).astype(np.int64)
+
+
+def cap_at_age(end, birth_year, max_age: int):
+    """A spell ends at the latest on the last day of the year the person turns max_age."""
+    last_day = (birth_year + max_age + 1 - 1970).astype("datetime64[Y]").astype("datetime64[D]") - DAY
+    return np.minimum(end, last_day)
+
+
+def draw_degree(rng, model: BenefitModel, n: int) -> np.ndarray:
+    degree = np.ones(n)
+    if model.part_time:
+        share, degrees = model.part_time
+        part = rng.uniform(0, 1, n) < share
+        degree[part] = rng.choice(np.array(degrees), part.sum())
+    return degree
+
+
+def mean_degree(model: BenefitModel) -> float:
+    if not model.part_time:
+        return 1.0
+    share, degrees = model.part_time
+    return 1 - share + share * float(np.mean(degrees))
+
+
+def draw_readiness(rng, model: BenefitModel, n: int) -> np.ndarray:
+    if model.readiness_jobparat is None:
+        return np.full(n, None, dtype=object)
+    jobparat = rng.uniform(0, 1, n) < model.readiness_jobparat
+    return np.where(jobparat, "jobparat", "aktivitetsparat").astype(object)
+
+
+def concat(parts: list[dict]) -> dict:
+    keys = [key for key in parts[0] if all(key in part for part in parts)]
+    return {key: np.concatenate([part[key] for part in parts]) for key in keys}
+
+
+# ----------------------------------------------------------------------------- activities
+
+
+def draw_activities(rng, spells: dict, first_day, extract_day) -> dict:
+    """Conversations about every 30 days from two weeks into a spell, and one activation offer
+    for a share of spells, keeping those that fall between first_day and the extract day."""
+    last_day = extract_day - DAY
+    running_to = np.minimum(spells["end"], last_day)
+
+    # conversations: day start + 14 + 30 k + jitter, for k covering the published window only
+    talk = np.isin(spells["benefit"], CONVERSATION_BENEFITS)
+    offset_first = ((first_day - spells["start"]) / DAY).astype(np.int64) - 14
+    offset_last = ((running_to - spells["start"]) / DAY).astype(np.int64) - 14
+    k_first = np.maximum(0, -(-offset_first // 30))
+    k_last = np.floor_divide(offset_last, 30)
+    n_talks = np.where(talk, np.maximum(k_last - k_first + 1, 0), 0)
+    owner = np.repeat(np.arange(len(n_talks)), n_talks)
+    k = k_first[owner] + (np.arange(len(owner)) - np.repeat(np.cumsum(n_talks) - n_talks, n_talks))
+    jitter = rng.integers(-5, 6, len(owner))
+    talk_day = spells["start"][owner] + (14 + 30 * k + jitter) * DAY
+    talk_day = np.clip(talk_day, spells["start"][owner], running_to[owner])
+    conversations = {
+        "owner": owner,
+        "activity": np.full(len(owner), "samtale", dtype=object),
+        "start": talk_day,
+        "end": np.full(len(owner), np.datetime64("NaT"), dtype="datetime64[D]"),
+    }
+
+    # offers: one per chosen spell, starting 20-60 % into it, a few weeks to a few months long
+    share = np.array([OFFER_SHARE.get(b, 0.0) for b in spells["benefit"]])
+    length = ((spells["end"] - spells["start"]) / DAY).astype(np.int64) + 1
+    chosen = np.flatnonzero((rng.uniform(0, 1, len(share)) < share) & (length >= 28))
+    offer_start = spells["start"][chosen] + np.floor(
+        rng.uniform(0.2, 0.6, len(chosen)) * length[chosen]
+    ).astype(np.int64) * DAY
+    offer_days = lognormal_days(rng, 56, 0.5, len(chosen))
+    offer_end = np.minimum(offer_start + (offer_days - 1) * DAY, spells["end"][chosen])
+    types, weights = OFFER_TYPES
+    offers = {
+        "owner": chosen,
+        "activity": rng.choice(np.array(types, dtype=object), len(chosen), p=weights),
+        "start": offer_start,
+        "end": offer_end,
+    }
+
+    activities = concat([conversations, offers])
+    keep = (activities["start"] < extract_day) & (activities["start"] >= first_day)
+    keep |= (activities["activity"] != "samtale") & (activities["end"] >= first_day) & (
+        activities["start"] < extract_day
+    )
+    activities = {key: values[keep] for key, values in activities.items()}
+    order = np.lexsort((activities["owner"], activities["start"]))
+    return {key: values[order] for key, values in activities.items()} | {
+        "person": spells["person"][activities["owner"][order]],
+        "municipality": spells["municipality"][activities["owner"][order]],
+    }
+
+
+# ----------------------------------------------------------------------------- output
+
+
+def spells_table(spells: dict, extract_day) -> pd.DataFrame:
+    order = np.lexsort((spells["person"], spells["start"]))
+    end = spells["end"][order]
+    return pd.DataFrame({
+        "spell_id": [f"s{i:08d}" for i in range(len(order))],
+        "person_id": pseudonyms(spells["person"][order]),
+        "municipality_code": spells["municipality"][order],
+        "benefit": spells["benefit"][order],
+        "start_date": spells["start"][order],
+        "end_date": np.where(end >= extract_day, np.datetime64("NaT"), end),
+        "fte": spells["fte"][order],
+        "sex": spells["sex"][order],
+        "birth_year": spells["birth_year"][order],
+        "readiness": spells["readiness"][order],
+    })
+
+
+def activities_table(activities: dict, extract_day) -> pd.DataFrame:
+    end = activities["end"]
+    return pd.DataFrame({
+        "activity_id": [f"a{i:08d}" for i in range(len(end))],
+        "person_id": pseudonyms(activities["person"]),
+        "municipality_code": activities["municipality"],
+        "activity": activities["activity"],
+        "start_date": activities["start"],
+        "end_date": np.where(end >= extract_day, np.datetime64("NaT"), end),
+    })
+
+
+def pseudonyms(person: np.ndarray) -> list[str]:
+    # A letter prefix and a hash-like spread keep ids far from anything CPR-shaped.
+    spread = (person.astype(np.uint64) * np.uint64(2654435761)) % np.uint64(4294967296)
+    return [f"p{value:08x}" for value in spread.tolist()]
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Plain UTF-8 CSV, ISO dates, empty cells for missing values, written by DuckDB for speed."""
+    con = duckdb.connect()
+    con.register("frame", frame)
+    columns = ", ".join(
+        f'CAST("{name}" AS DATE) AS "{name}"' if str(dtype).startswith("datetime") else f'"{name}"'
+        for name, dtype in frame.dtypes.items()
+    )
+    con.execute(f"COPY (SELECT {columns} FROM frame) TO '{path}' (HEADER, DELIMITER ',')")
+    con.close()
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def demo_descriptor(settings: DemoSettings, extract_day: str) -> dict:
+    """A self-contained data package descriptor: schemas inline, so the folder can be moved."""
+    resources = []
+    for name in ("regions", "municipalities", "neighbours", "population",
+                 "benefit_spells", "activities"):
+        schema = yaml.safe_load((paths.SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"))
+        resources.append({"name": name, "path": f"{name}.csv", "schema": schema})
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": "jobtal-demo",
+        "title": "Syntetiske demodata for jobtal (synthetic demo data)",
+        "description": (
+            f"Synthetic benefit spells and activities, {settings.start} to {settings.end}, "
+            f"scale {settings.scale}, seed {settings.seed}, calibrated to real published figures. "
+            "No real person is in it. Reference tables are real (DST, DAGI)."
+        ),
+        "created": f"{extract_day}T06:00:00Z",
+        "sources": [
+            {"title": "Syntetiske demodata fra jobtal demo (synthetic demo data)"},
+            {"title": "Danmarks Statistik: FOLK1AM og Kommunegrupper (CC BY 4.0)"},
+            {"title": "Geodatastyrelsen: DAGI (nabokommuner)"},
+            {"title": "jobindsats.dk: Y30R21 (kalibrering af demodata)"},
+        ],
+        "synthetic": True,
+        "resources": resources,
+    }
+
+
+def month_number(month: str) -> int:
+    year, mon = month.split("-")
+    return int(year) * 12 + int(mon) - 1
+
+
+def describe(rows: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count:,}" for name, count in rows.items())
+

@@ -1,0 +1,1 @@
+"""Stage 1: find the data package of extracts, check it, and load it for the indicators."""

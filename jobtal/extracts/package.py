@@ -1,0 +1,147 @@
+"""Reading a data package descriptor: where the extracts are, their schemas and the extract date."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from jobtal.months import reference_month
+from jobtal.vocabulary import ALL_RESOURCES
+
+DESCRIPTOR_NAMES = ("datapackage.yaml", "datapackage.yml", "datapackage.json")
+
+
+class UnusableInput(Exception):
+    """The package cannot even be read (exit status 2): a missing file, an unreadable descriptor."""
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    path: Path
+    schema: dict
+
+
+@dataclass(frozen=True)
+class ExtractPackage:
+    descriptor_path: Path
+    descriptor: dict  # with every schema inlined
+    resources: dict[str, Resource]
+    created: datetime  # the extract date
+
+    @property
+    def folder(self) -> Path:
+        return self.descriptor_path.parent
+
+    @property
+    def reference_month(self) -> str:
+        return reference_month(self.created)
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.descriptor.get("synthetic", False))
+
+
+def find_descriptor(location: Path) -> Path:
+    """PACKAGE may name the descriptor or the folder holding it."""
+    if location.is_dir():
+        for name in DESCRIPTOR_NAMES:
+            if (location / name).is_file():
+                return location / name
+        raise UnusableInput(f"{location}: no datapackage.yaml or datapackage.json in this folder")
+    if not location.exists():
+        raise UnusableInput(f"{location}: no such file or folder")
+    return location
+
+
+def read_structured(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UnusableInput(f"{path}: cannot be read ({error})") from error
+    try:
+        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise UnusableInput(f"{path}: not valid {path.suffix.lstrip('.').upper()}: {error}") from error
+
+
+def load_package(location: Path) -> tuple[ExtractPackage | None, list[str]]:
+    """Read the descriptor. Returns the package, or None and the reasons it cannot be used as
+    extracts (these make the package invalid, exit 1). Raises UnusableInput when it cannot be
+    read at all (exit 2)."""
+    descriptor_path = find_descriptor(Path(location)).resolve()
+    descriptor = read_structured(descriptor_path)
+    name = descriptor_path.name
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise UnusableInput(f"{descriptor_path}: a data package descriptor needs a 'resources' list")
+
+    problems: list[str] = []
+    folder = descriptor_path.parent
+    resources: dict[str, Resource] = {}
+    inlined = dict(descriptor)
+    inlined["resources"] = []
+    for index, entry in enumerate(descriptor["resources"]):
+        where = f"{name}: resources[{index}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            problems.append(f"{where} has no name")
+            continue
+        where = f"{name}: resource '{entry['name']}'"
+        path_problem = unsafe_path(entry.get("path"), folder)
+        if path_problem:
+            problems.append(f"{where}: {path_problem}")
+            continue
+        schema = entry.get("schema")
+        if isinstance(schema, str):
+            schema_problem = unsafe_path(schema, folder)
+            if schema_problem:
+                problems.append(f"{where}: schema {schema_problem}")
+                continue
+            schema_path = folder / schema
+            if not schema_path.is_file():
+                raise UnusableInput(f"{where}: schema file {schema} does not exist")
+            schema = read_structured(schema_path)
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            problems.append(f"{where} has no Table Schema with fields")
+            continue
+        entry = {**entry, "schema": schema}
+        inlined["resources"].append(entry)
+        resources[entry["name"]] = Resource(entry["name"], folder / entry["path"], schema)
+
+    missing = [resource for resource in ALL_RESOURCES if resource not in resources]
+    if missing and not problems:
+        problems.append(f"{name}: the package lacks the resources {', '.join(missing)}")
+    created = parse_created(descriptor.get("created"), name, problems)
+    if problems:
+        return None, problems
+    for resource in resources.values():
+        if not resource.path.is_file():
+            raise UnusableInput(f"{resource.path}: the file of resource '{resource.name}' is missing")
+    return ExtractPackage(descriptor_path, inlined, resources, created), []
+
+
+def unsafe_path(path: object, folder: Path) -> str | None:
+    """Why a resource path may not be read, or None. Only plain relative paths inside the package
+    folder are read: never a URL, an absolute path, or a path that climbs out with '..'."""
+    if not isinstance(path, str) or not path:
+        return "needs a 'path' to one file (inline data and multipart paths are not accepted)"
+    if "://" in path or path.startswith(("http:", "https:", "ftp:", "file:")):
+        return f"path {path!r} is a URL; extracts must be files inside the package folder"
+    candidate = (folder / path).resolve()
+    if Path(path).is_absolute() or not candidate.is_relative_to(folder.resolve()):
+        return f"path {path!r} leaves the package folder"
+    return None
+
+
+def parse_created(value: object, name: str, problems: list[str]) -> datetime:
+    if not isinstance(value, str):
+        problems.append(f"{name}: 'created' (the extract date, ISO datetime) is missing")
+        return datetime(1970, 1, 1)
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        problems.append(f"{name}: 'created' is {value!r}, expected an ISO datetime")
+        return datetime(1970, 1, 1)

@@ -1,0 +1,1 @@
+"""Stage 2: the indicators, defined once (definitions/*.yaml) and computed by SQL on DuckDB."""

@@ -1,0 +1,23 @@
+"""Every path the package knows about, in one place."""
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+DATASETS = REPO / "datasets"
+REFERENCE_PACKAGE = DATASETS / "datapackage.yaml"
+SCHEMAS = DATASETS / "schemas"
+CALIBRATION = DATASETS / "calibration" / "y30r21_benchmark.csv"
+
+SITE_TEMPLATES = REPO / "site_templates"
+PAGE_TEMPLATES = SITE_TEMPLATES / "pages"
+THEME_OVERRIDES = SITE_TEMPLATES / "overrides"
+HANDWRITTEN_DOCS = REPO / "docs" / "site"
+MKDOCS_CONFIG = REPO / "mkdocs.yml"
+
+BUILD = REPO / "build"
+DEFAULT_EXTRACTS = BUILD / "extracts"  # the embedded default package, written by `jobtal demo`
+WORK = BUILD / "work"  # each stage's output, kept for inspection
+DEFAULT_SITE = BUILD / "site"
+
+INDICATOR_DEFINITIONS = Path(__file__).resolve().parent / "indicators" / "definitions"

@@ -1,0 +1,127 @@
+"""The build, stage by stage: extracts -> validation -> indicators -> protection -> data files ->
+pages -> site. Each stage's output lands under build/work/ for inspection; the site is written to
+a temporary folder and replaces the previous one only when every stage succeeded."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from jobtal import paths
+from jobtal.demo import DemoSettings, describe, write_demo
+from jobtal.disclosure import protect
+from jobtal.extracts.load import open_database
+from jobtal.extracts.package import ExtractPackage, load_package
+from jobtal.extracts.validate import (
+    ValidationReport,
+    contract_report,
+    package_problems_report,
+    table_schema_report,
+)
+from jobtal.indicators.engine import compute, load_definitions, prepare
+from jobtal.log import log, stage
+from jobtal.publish.pages import Pages
+from jobtal.publish.site import assemble_docs, build_site
+from jobtal.publish.tables import build_published, write_data_files
+
+
+class InvalidExtracts(Exception):
+    """The extracts failed validation; nothing was published."""
+
+    def __init__(self, report: ValidationReport):
+        super().__init__(report.to_text())
+        self.report = report
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site: Path
+    reference_month: str
+    pages: int
+    data_files: int
+    values: int
+
+
+def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
+    # --- extracts: the given package, or the embedded default (reference data + demo microdata)
+    if data is None:
+        with stage("demo extracts") as current:
+            rows = write_demo(paths.DEFAULT_EXTRACTS, DemoSettings())
+            current.summary = f"{describe(rows)} rows written to {paths.DEFAULT_EXTRACTS}"
+        data = paths.DEFAULT_EXTRACTS
+
+    with stage("validate") as current:
+        package, problems = load_package(data)
+        if package is None:
+            raise InvalidExtracts(package_problems_report(data, problems))
+        report = table_schema_report(package)
+        if not report.valid:
+            raise InvalidExtracts(report)
+        con = open_database(package)
+        report = contract_report(con, package)
+        if not report.valid:
+            con.close()
+            raise InvalidExtracts(report)
+        current.summary = f"{len(report.rows)} resources, {sum(report.rows.values()):,} rows valid"
+
+    # --- indicators, then small-number protection
+    with stage("compute") as current:
+        prepare(con, package.reference_month)
+        definitions = load_definitions()
+        values = compute(con, definitions)
+        current.summary = (f"{len(definitions)} indicators, {values:,} values up to "
+                           f"{package.reference_month}")
+    with stage("protect") as current:
+        flags = protect(con, package.reference_month)
+        current.summary = ", ".join(f"{count:,} {flag}" for flag, count in flags.items())
+
+    # --- publish: data files, pages, site; all into a temporary folder beside `out`
+    out = out.resolve()
+    staging = out.with_name(f".{out.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    docs = work / "docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    try:
+        with stage("pages") as current:
+            build_published(con, definitions)
+            pages = Pages(con, definitions, package.reference_month, package.synthetic)
+            count = pages.write_all(docs)
+            assemble_docs(docs, work / "cache")
+            current.summary = f"{count} pages generated in {docs}"
+        with stage("site") as current:
+            build_site(docs, staging)
+            current.summary = f"mkdocs-material built {staging.name}"
+        with stage("data files") as current:
+            files = write_data_files(con, staging / "data", definitions,
+                                     published_metadata(package))
+            current.summary = f"{len(files)} CSV files and datapackage.json"
+        replace_atomically(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        con.close()
+    log(f"site: {out}")
+    return BuildResult(out, package.reference_month, count, len(files), values)
+
+
+def published_metadata(package: ExtractPackage) -> dict:
+    kind = "syntetiske demodata (synthetic demo data)" if package.synthetic else "udtræk"
+    return {
+        "description": (
+            f"Månedlige indikatorer pr. jobcenter, kommunegruppe, region og hele landet til og med "
+            f"{package.reference_month}, beregnet af jobtal fra {kind}."
+        ),
+        "created": package.created.isoformat(),
+        "sources": [{"title": s.get("title", "")} for s in package.descriptor.get("sources", [])]
+        or [{"title": "jobtal"}],
+    }
+
+
+def replace_atomically(new: Path, out: Path) -> None:
+    """Swap the new site in with renames, so `out` is always either the old or the new site."""
+    old = out.with_name(f".{out.name}.previous")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    new.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
