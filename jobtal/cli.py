@@ -54,10 +54,18 @@ def validate(package: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--data", type=click.Path(path_type=Path),
-              help="The data package of extracts. Default: the embedded demo data.")
-@click.option("--out", type=click.Path(path_type=Path), default=paths.DEFAULT_SITE,
-              show_default=True, help="Where the site is written.")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    help="The data package of extracts. Default: the embedded demo data.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=paths.DEFAULT_SITE,
+    show_default=True,
+    help="Where the site is written.",
+)
 def build(data: Path | None, out: Path) -> None:
     """Validate the extracts, compute the indicators, protect small numbers and write the site.
 
@@ -75,21 +83,48 @@ def build(data: Path | None, out: Path) -> None:
         click.echo(invalid.report.to_text(), err=True)
         click.echo("build stopped: the extracts are invalid; nothing was published.", err=True)
         sys.exit(EXIT_INVALID)
-    click.echo(f"built {result.pages} pages and {result.data_files} data files for "
-               f"{result.reference_month} in {result.site}")
+    click.echo(
+        f"built {result.pages} pages and {result.data_files} data files for "
+        f"{result.reference_month} in {result.site}"
+    )
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=paths.DEFAULT_EXTRACTS,
-              show_default=True, help="Folder for the data package.")
-@click.option("--scale", type=click.FloatRange(min=0.0001, max=10), default=DemoSettings.scale,
-              show_default=True, help="1.0 = national magnitudes; population shrinks alike.")
-@click.option("--start", callback=lambda _c, _p, v: month_option(v), default=DemoSettings.start,
-              show_default=True, help="First month, YYYY-MM.")
-@click.option("--end", callback=lambda _c, _p, v: month_option(v), default=DemoSettings.end,
-              show_default=True, help="Last (reference) month, YYYY-MM.")
-@click.option("--seed", type=int, default=DemoSettings.seed, show_default=True,
-              help="The same seed gives the same files.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=paths.DEFAULT_EXTRACTS,
+    show_default=True,
+    help="Folder for the data package.",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0.0001, max=10),
+    default=DemoSettings.scale,
+    show_default=True,
+    help="1.0 = national magnitudes; population shrinks alike.",
+)
+@click.option(
+    "--start",
+    callback=lambda _c, _p, v: month_option(v),
+    default=DemoSettings.start,
+    show_default=True,
+    help="First month, YYYY-MM.",
+)
+@click.option(
+    "--end",
+    callback=lambda _c, _p, v: month_option(v),
+    default=DemoSettings.end,
+    show_default=True,
+    help="Last (reference) month, YYYY-MM.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=DemoSettings.seed,
+    show_default=True,
+    help="The same seed gives the same files.",
+)
 def demo(out: Path, scale: float, start: str, end: str, seed: int) -> None:
     """Write synthetic extracts (benefit spells, activities, reference tables) as a valid data
     package, calibrated to real published figures."""
@@ -100,8 +135,13 @@ def demo(out: Path, scale: float, start: str, end: str, seed: int) -> None:
 
 
 @main.command()
-@click.option("--site", type=click.Path(path_type=Path, exists=True, file_okay=False),
-              default=paths.DEFAULT_SITE, show_default=True, help="The built site to serve.")
+@click.option(
+    "--site",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=paths.DEFAULT_SITE,
+    show_default=True,
+    help="The built site to serve.",
+)
 @click.option("--port", type=int, default=8000, show_default=True)
 def serve(site: Path, port: int) -> None:
     """Serve the built site on http://127.0.0.1:PORT/ (Ctrl-C stops)."""

@@ -63,7 +63,10 @@ BENEFIT_MODELS: dict[str, BenefitModel] = {
     "ressourceforloeb": BenefitModel(500, 0.6, (18, 64, 40), trend=0.02),
     "ledighedsydelse": BenefitModel(120, 0.9, (25, 66, 50)),
     "fleksjob": BenefitModel(
-        2200, 0.8, (25, 66, 50), trend=0.02,
+        2200,
+        0.8,
+        (25, 66, 50),
+        trend=0.02,
         part_time=(0.9, (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)),
     ),
     "foertidspension": BenefitModel(5500, 0.6, (20, 66, 52), trend=-0.01),
@@ -81,8 +84,11 @@ NATIONAL_SHARE = {
 }
 # How Y30R21's "Kontanthjælp mv." divides between the three social assistance groups.
 KONTANTHJAELP_SPLIT = {"kontanthjaelp": 0.55, "uddannelseshjaelp": 0.28, "selvforsoergelse": 0.17}
-Y30R21_GROUPS = {"A-dagpenge mv.": "dagpenge", "Sygedagpenge mv.": "sygedagpenge",
-                 "Kontanthjælp mv.": "kontanthjaelp"}
+Y30R21_GROUPS = {
+    "A-dagpenge mv.": "dagpenge",
+    "Sygedagpenge mv.": "sygedagpenge",
+    "Kontanthjælp mv.": "kontanthjaelp",
+}
 
 # Follow-on spells: (from, to, probability, only after a spell of at least this many days)
 TRANSITIONS = [
@@ -92,9 +98,15 @@ TRANSITIONS = [
 ]
 # Who is called in for conversations about monthly, and who gets activation offers (share).
 CONVERSATION_BENEFITS = ["dagpenge", "kontanthjaelp", "uddannelseshjaelp", "selvforsoergelse"]
-OFFER_SHARE = {"dagpenge": 0.3, "kontanthjaelp": 0.35, "uddannelseshjaelp": 0.3,
-               "selvforsoergelse": 0.35, "sygedagpenge": 0.08, "jobafklaring": 0.4,
-               "ressourceforloeb": 0.5}
+OFFER_SHARE = {
+    "dagpenge": 0.3,
+    "kontanthjaelp": 0.35,
+    "uddannelseshjaelp": 0.3,
+    "selvforsoergelse": 0.35,
+    "sygedagpenge": 0.08,
+    "jobafklaring": 0.4,
+    "ressourceforloeb": 0.5,
+}
 OFFER_TYPES = (["virksomhedspraktik", "loentilskud", "opkvalificering"], [0.45, 0.2, 0.35])
 
 
@@ -107,7 +119,9 @@ class DemoSettings:
 
 
 def write_demo(out: Path, settings: DemoSettings = DemoSettings()) -> dict[str, int]:
-    """Write a complete, valid data package of synthetic extracts to `out`; return rows per resource."""
+    """Write a complete, valid data package of synthetic extracts to `out`.
+
+    Returns the number of rows per resource."""
     rng = np.random.default_rng(settings.seed)
     months = month_range(settings.start, settings.end)
     extract_day = np.datetime64(f"{next_month(settings.end)}-05")
@@ -116,7 +130,9 @@ def write_demo(out: Path, settings: DemoSettings = DemoSettings()) -> dict[str, 
     # --- read the real reference data the demo is calibrated to
     reference = paths.DATASETS / "reference"
     municipalities = pd.read_csv(reference / "municipalities.csv")
-    population = scaled_population(pd.read_csv(reference / "population.csv"), months, settings.scale)
+    population = scaled_population(
+        pd.read_csv(reference / "population.csv"), months, settings.scale
+    )
     targets = stock_targets(municipalities, population)
 
     # --- draw spells, then activities
@@ -135,12 +151,17 @@ def write_demo(out: Path, settings: DemoSettings = DemoSettings()) -> dict[str, 
     for name, frame in tables.items():
         write_csv(frame, out / f"{name}.csv")
     (out / "datapackage.json").write_text(
-        json.dumps(demo_descriptor(settings, str(extract_day)), indent=2, ensure_ascii=False) + "\n",
+        json.dumps(demo_descriptor(settings, str(extract_day)), indent=2, ensure_ascii=False)
+        + "\n",
         encoding="utf-8",
     )
     rows = {name: len(frame) for name, frame in tables.items()}
-    rows.update({name: count_lines(out / f"{name}.csv") - 1
-                 for name in ("regions", "municipalities", "neighbours")})
+    rows.update(
+        {
+            name: count_lines(out / f"{name}.csv") - 1
+            for name in ("regions", "municipalities", "neighbours")
+        }
+    )
     return rows
 
 
@@ -172,8 +193,7 @@ def stock_targets(municipalities: pd.DataFrame, population: pd.DataFrame) -> pd.
 
     first_month = population["month"].min()
     pop = (
-        population[population["month"] == first_month]
-        .groupby("municipality_code")["persons"].sum()
+        population[population["month"] == first_month].groupby("municipality_code")["persons"].sum()
     )
     targets = pd.DataFrame(index=municipalities["municipality_code"])
     targets["population"] = pop
@@ -207,11 +227,13 @@ def draw_spells(rng, targets: pd.DataFrame, first_day, extract_day, scale: float
         # the stock already running on the first day (length-biased, elapsed part uniform)
         n_stock = rng.poisson(stock)
         municipality = np.repeat(codes, n_stock)
-        length = lognormal_days(rng, model.median_days * np.exp(model.sigma**2), model.sigma,
-                                len(municipality))
+        length = lognormal_days(
+            rng, model.median_days * np.exp(model.sigma**2), model.sigma, len(municipality)
+        )
         elapsed = np.floor(rng.uniform(0, 1, len(municipality)) * length).astype(np.int64)
-        spells = new_spells(rng, benefit, model, municipality, first_day - elapsed * DAY, length,
-                            first_day)
+        spells = new_spells(
+            rng, benefit, model, municipality, first_day - elapsed * DAY, length, first_day
+        )
         # nobody started a spell before the youngest age the benefit is given at
         age_now = first_day.astype("datetime64[Y]").astype(np.int64) + 1970 - spells["birth_year"]
         elapsed = np.minimum(elapsed, (age_now - model.ages[0]) * 365)
@@ -225,8 +247,10 @@ def draw_spells(rng, targets: pd.DataFrame, first_day, extract_day, scale: float
         month_of_year = days.astype("datetime64[M]").astype(np.int64) % 12
         season = 1 + model.seasonal * np.cos(2 * np.pi * month_of_year / 12)
         local_trend = model.trend + rng.normal(0, 0.01, len(codes))
-        rate = (stock / mean_days)[:, None] * season[None, :] * (
-            1 + local_trend[:, None] * years[None, :]
+        rate = (
+            (stock / mean_days)[:, None]
+            * season[None, :]
+            * (1 + local_trend[:, None] * years[None, :])
         )
         counts = rng.poisson(np.clip(rate, 0, None))  # municipalities x days
         municipality = np.repeat(np.repeat(codes, span_days), counts.ravel())
@@ -292,7 +316,9 @@ def lognormal_days(rng, median: float, sigma: float, n: int) -> np.ndarray:
 
 def cap_at_age(end, birth_year, max_age: int):
     """A spell ends at the latest on the last day of the year the person turns max_age."""
-    last_day = (birth_year + max_age + 1 - 1970).astype("datetime64[Y]").astype("datetime64[D]") - DAY
+    last_day = (birth_year + max_age + 1 - 1970).astype("datetime64[Y]").astype(
+        "datetime64[D]"
+    ) - DAY
     return np.minimum(end, last_day)
 
 
@@ -356,9 +382,10 @@ def draw_activities(rng, spells: dict, first_day, extract_day) -> dict:
     share = np.array([OFFER_SHARE.get(b, 0.0) for b in spells["benefit"]])
     length = ((spells["end"] - spells["start"]) / DAY).astype(np.int64) + 1
     chosen = np.flatnonzero((rng.uniform(0, 1, len(share)) < share) & (length >= 28))
-    offer_start = spells["start"][chosen] + np.floor(
-        rng.uniform(0.2, 0.6, len(chosen)) * length[chosen]
-    ).astype(np.int64) * DAY
+    offer_start = (
+        spells["start"][chosen]
+        + np.floor(rng.uniform(0.2, 0.6, len(chosen)) * length[chosen]).astype(np.int64) * DAY
+    )
     offer_days = lognormal_days(rng, 56, 0.5, len(chosen))
     offer_end = np.minimum(offer_start + (offer_days - 1) * DAY, spells["end"][chosen])
     types, weights = OFFER_TYPES
@@ -371,8 +398,10 @@ def draw_activities(rng, spells: dict, first_day, extract_day) -> dict:
 
     activities = concat([conversations, offers])
     keep = (activities["start"] < extract_day) & (activities["start"] >= first_day)
-    keep |= (activities["activity"] != "samtale") & (activities["end"] >= first_day) & (
-        activities["start"] < extract_day
+    keep |= (
+        (activities["activity"] != "samtale")
+        & (activities["end"] >= first_day)
+        & (activities["start"] < extract_day)
     )
     activities = {key: values[keep] for key, values in activities.items()}
     order = np.lexsort((activities["owner"], activities["start"]))
@@ -388,30 +417,34 @@ def draw_activities(rng, spells: dict, first_day, extract_day) -> dict:
 def spells_table(spells: dict, extract_day) -> pd.DataFrame:
     order = np.lexsort((spells["person"], spells["start"]))
     end = spells["end"][order]
-    return pd.DataFrame({
-        "spell_id": [f"s{i:08d}" for i in range(len(order))],
-        "person_id": pseudonyms(spells["person"][order]),
-        "municipality_code": spells["municipality"][order],
-        "benefit": spells["benefit"][order],
-        "start_date": spells["start"][order],
-        "end_date": np.where(end >= extract_day, np.datetime64("NaT"), end),
-        "fte": spells["fte"][order],
-        "sex": spells["sex"][order],
-        "birth_year": spells["birth_year"][order],
-        "readiness": spells["readiness"][order],
-    })
+    return pd.DataFrame(
+        {
+            "spell_id": [f"s{i:08d}" for i in range(len(order))],
+            "person_id": pseudonyms(spells["person"][order]),
+            "municipality_code": spells["municipality"][order],
+            "benefit": spells["benefit"][order],
+            "start_date": spells["start"][order],
+            "end_date": np.where(end >= extract_day, np.datetime64("NaT"), end),
+            "fte": spells["fte"][order],
+            "sex": spells["sex"][order],
+            "birth_year": spells["birth_year"][order],
+            "readiness": spells["readiness"][order],
+        }
+    )
 
 
 def activities_table(activities: dict, extract_day) -> pd.DataFrame:
     end = activities["end"]
-    return pd.DataFrame({
-        "activity_id": [f"a{i:08d}" for i in range(len(end))],
-        "person_id": pseudonyms(activities["person"]),
-        "municipality_code": activities["municipality"],
-        "activity": activities["activity"],
-        "start_date": activities["start"],
-        "end_date": np.where(end >= extract_day, np.datetime64("NaT"), end),
-    })
+    return pd.DataFrame(
+        {
+            "activity_id": [f"a{i:08d}" for i in range(len(end))],
+            "person_id": pseudonyms(activities["person"]),
+            "municipality_code": activities["municipality"],
+            "activity": activities["activity"],
+            "start_date": activities["start"],
+            "end_date": np.where(end >= extract_day, np.datetime64("NaT"), end),
+        }
+    )
 
 
 def pseudonyms(person: np.ndarray) -> list[str]:
@@ -440,8 +473,14 @@ def count_lines(path: Path) -> int:
 def demo_descriptor(settings: DemoSettings, extract_day: str) -> dict:
     """A self-contained data package descriptor: schemas inline, so the folder can be moved."""
     resources = []
-    for name in ("regions", "municipalities", "neighbours", "population",
-                 "benefit_spells", "activities"):
+    for name in (
+        "regions",
+        "municipalities",
+        "neighbours",
+        "population",
+        "benefit_spells",
+        "activities",
+    ):
         schema = yaml.safe_load((paths.SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"))
         resources.append({"name": name, "path": f"{name}.csv", "schema": schema})
     return {
@@ -472,4 +511,3 @@ def month_number(month: str) -> int:
 
 def describe(rows: dict[str, int]) -> str:
     return ", ".join(f"{name} {count:,}" for name, count in rows.items())
-

@@ -6,8 +6,20 @@ import re
 from datetime import date, datetime
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-MONTH_NAMES_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-                  "september", "oktober", "november", "december"]
+MONTH_NAMES_DA = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def parse_month(text: str) -> tuple[int, int]:

@@ -70,8 +70,9 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
         prepare(con, package.reference_month)
         definitions = load_definitions()
         values = compute(con, definitions)
-        current.summary = (f"{len(definitions)} indicators, {values:,} values up to "
-                           f"{package.reference_month}")
+        current.summary = (
+            f"{len(definitions)} indicators, {values:,} values up to {package.reference_month}"
+        )
     with stage("protect") as current:
         flags = protect(con, package.reference_month)
         current.summary = ", ".join(f"{count:,} {flag}" for flag, count in flags.items())
@@ -93,8 +94,9 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
             build_site(docs, staging)
             current.summary = f"mkdocs-material built {staging.name}"
         with stage("data files") as current:
-            files = write_data_files(con, staging / "data", definitions,
-                                     published_metadata(package))
+            files = write_data_files(
+                con, staging / "data", definitions, published_metadata(package)
+            )
             current.summary = f"{len(files)} CSV files and datapackage.json"
         replace_atomically(staging, out)
     finally:

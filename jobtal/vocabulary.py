@@ -24,8 +24,14 @@ SEXES = ["K", "M"]
 SEX_LABELS = {"alle": "Alle", "K": "Kvinder", "M": "Mænd"}
 AGE_GROUPS = ["16-24", "25-29", "30-39", "40-49", "50-59", "60-66"]
 # (lowest, highest) age in whole years of each group
-AGE_BOUNDS = {"16-24": (16, 24), "25-29": (25, 29), "30-39": (30, 39), "40-49": (40, 49),
-              "50-59": (50, 59), "60-66": (60, 66)}
+AGE_BOUNDS = {
+    "16-24": (16, 24),
+    "25-29": (25, 29),
+    "30-39": (30, 39),
+    "40-49": (40, 49),
+    "50-59": (50, 59),
+    "60-66": (60, 66),
+}
 READINESS_BENEFITS = ["kontanthjaelp", "uddannelseshjaelp", "selvforsoergelse"]
 ACTIVITIES = ["samtale", "virksomhedspraktik", "loentilskud", "opkvalificering"]
 
@@ -42,9 +48,18 @@ COUNTRY_NAME = "Hele landet"
 
 # Every indicator of SPEC section 5, in the order they are published.
 INDICATOR_IDS = [
-    "personer", "fuldtidspersoner", "andel_befolkning", "arbejdskraftreserve",
-    "sygedagpenge_over_26_uger", "unge_paa_ydelse", "varighed", "afgang", "aktiveringsgrad",
-    "samtaler", "forventet_andel", "forskel_forventet",
+    "personer",
+    "fuldtidspersoner",
+    "andel_befolkning",
+    "arbejdskraftreserve",
+    "sygedagpenge_over_26_uger",
+    "unge_paa_ydelse",
+    "varighed",
+    "afgang",
+    "aktiveringsgrad",
+    "samtaler",
+    "forventet_andel",
+    "forskel_forventet",
 ]
 
 MICRODATA_RESOURCES = ["benefit_spells", "activities"]

@@ -1,4 +1,5 @@
-"""Copy the real public reference data from ../shared/reference into datasets/, in the contract's shape.
+"""Copy the real public reference data from ../shared/reference into datasets/, in the contract's
+shape.
 
 Run once by a maintainer when the reference data changes; the build reads only what this writes:
 
@@ -9,7 +10,8 @@ datasets/calibration/y30r21_benchmark.csv and datasets/geo/kommuner_98.topojson.
 
 The population table is modelled: FOLK1AM gives each municipality's total population on the 1st of
 every month; the split by sex and age group applies a Danish age structure that varies by DST
-municipality group (younger in the big cities, older in rural municipalities). The about page says so.
+municipality group (younger in the big cities, older in rural municipalities). The about page says
+so.
 """
 
 from __future__ import annotations
@@ -105,8 +107,11 @@ def split_population(totals: pd.DataFrame) -> pd.DataFrame:
         frame["municipality_code"] = totals["municipality_code"].to_numpy()
         frame["month"] = totals["month"].to_numpy()
         frame["sex"] = sex
-        frames.append(frame.melt(["municipality_code", "month", "sex"], var_name="age_group",
-                                 value_name="persons"))
+        frames.append(
+            frame.melt(
+                ["municipality_code", "month", "sex"], var_name="age_group", value_name="persons"
+            )
+        )
     return pd.concat(frames).sort_values(["municipality_code", "month", "sex", "age_group"])
 
 

@@ -20,6 +20,10 @@ DUCKDB_TYPES = {
 }
 
 
+def duckdb_type(field: dict) -> str:
+    return DUCKDB_TYPES.get(field.get("type", "string"), "VARCHAR")
+
+
 def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -31,11 +35,12 @@ def open_database(package: ExtractPackage, threads: int | None = None) -> duckdb
         con.execute(f"SET threads = {int(threads)}")
     for resource in package.resources.values():
         columns = ", ".join(
-            f"{sql_string(field['name'])}: {sql_string(DUCKDB_TYPES.get(field.get('type'), 'VARCHAR'))}"
-            for field in resource.schema["fields"]
+            f"{sql_string(spec['name'])}: {sql_string(duckdb_type(spec))}"
+            for spec in resource.schema["fields"]
         )
+        source = sql_string(str(resource.path))
         con.execute(
-            f"CREATE TABLE {resource.name} AS SELECT * FROM read_csv({sql_string(str(resource.path))}, "
+            f"CREATE TABLE {resource.name} AS SELECT * FROM read_csv({source}, "
             f"header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
             f"nullstr = '', columns = {{{columns}}})"
         )

@@ -66,7 +66,9 @@ def read_structured(path: Path) -> object:
     try:
         return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
-        raise UnusableInput(f"{path}: not valid {path.suffix.lstrip('.').upper()}: {error}") from error
+        raise UnusableInput(
+            f"{path}: not valid {path.suffix.lstrip('.').upper()}: {error}"
+        ) from error
 
 
 def load_package(location: Path) -> tuple[ExtractPackage | None, list[str]]:
@@ -77,7 +79,9 @@ def load_package(location: Path) -> tuple[ExtractPackage | None, list[str]]:
     descriptor = read_structured(descriptor_path)
     name = descriptor_path.name
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise UnusableInput(f"{descriptor_path}: a data package descriptor needs a 'resources' list")
+        raise UnusableInput(
+            f"{descriptor_path}: a data package descriptor needs a 'resources' list"
+        )
 
     problems: list[str] = []
     folder = descriptor_path.parent
@@ -119,7 +123,9 @@ def load_package(location: Path) -> tuple[ExtractPackage | None, list[str]]:
         return None, problems
     for resource in resources.values():
         if not resource.path.is_file():
-            raise UnusableInput(f"{resource.path}: the file of resource '{resource.name}' is missing")
+            raise UnusableInput(
+                f"{resource.path}: the file of resource '{resource.name}' is missing"
+            )
     return ExtractPackage(descriptor_path, inlined, resources, created), []
 
 

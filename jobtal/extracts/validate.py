@@ -23,6 +23,7 @@ from jobtal.months import month_range
 from jobtal.vocabulary import MICRODATA_RESOURCES, READINESS_BENEFITS
 
 EXAMPLES_PER_GROUP = 5
+PARALLEL_FROM_BYTES = 20_000_000  # below this, starting worker processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,14 @@ class ValidationReport:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"package": self.package, "valid": self.valid, "rows": self.rows,
-             "problems": [asdict(problem) for problem in self.problems]},
-            indent=2, ensure_ascii=False,
+            {
+                "package": self.package,
+                "valid": self.valid,
+                "rows": self.rows,
+                "problems": [asdict(problem) for problem in self.problems],
+            },
+            indent=2,
+            ensure_ascii=False,
         )
 
     def to_text(self) -> str:
@@ -63,11 +69,13 @@ class ValidationReport:
             examples = [p for p in self.problems if (p.resource, p.type) == (resource, error_type)]
             for problem in examples[:EXAMPLES_PER_GROUP]:
                 where = ", ".join(
-                    part for part in (
+                    part
+                    for part in (
                         f"row {problem.row}" if problem.row else "",
                         f"field {problem.field}" if problem.field else "",
                         f"value {problem.value!r}" if problem.value is not None else "",
-                    ) if part
+                    )
+                    if part
                 )
                 lines.append(f"    - {where + ': ' if where else ''}{problem.message}")
             if count > EXAMPLES_PER_GROUP:
@@ -102,7 +110,8 @@ def table_schema_report(package: ExtractPackage) -> ValidationReport:
 def contract_report(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> ValidationReport:
     report = ValidationReport(str(package.descriptor_path))
     report.rows = {
-        name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in package.resources
+        name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        for name in package.resources
     }
     report.problems.extend(contract_problems(con, package))
     return report
@@ -116,13 +125,20 @@ def table_schema_problems(package: ExtractPackage) -> list[Problem]:
     except FrictionlessException as error:
         raise UnusableInput(f"{package.descriptor_path}: {error.error.message}") from error
     names = sorted(package.resources, key=lambda n: -package.resources[n].path.stat().st_size)
+    total_bytes = sum(resource.path.stat().st_size for resource in package.resources.values())
     workers = min(len(names), os.cpu_count() or 1)
-    if workers <= 1:
+    if workers <= 1 or total_bytes < PARALLEL_FROM_BYTES:
         results = [validate_resource(package.descriptor, str(package.folder), n) for n in names]
     else:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(validate_resource, [package.descriptor] * len(names),
-                                    [str(package.folder)] * len(names), names))
+            results = list(
+                pool.map(
+                    validate_resource,
+                    [package.descriptor] * len(names),
+                    [str(package.folder)] * len(names),
+                    names,
+                )
+            )
     by_name = dict(zip(names, results, strict=True))
     return [problem for name in package.resources for problem in by_name[name]]
 
@@ -162,23 +178,55 @@ def contract_problems(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -
         for spec in fields:
             name = spec["name"]
             if spec.get("type") == "string":
-                checks.append((resource, "cpr-number", name, CPR_SQL.format(col=f'"{name}"'),
-                               "looks like a CPR number; person-level ids must be pseudonymised"))
+                checks.append(
+                    (
+                        resource,
+                        "cpr-number",
+                        name,
+                        CPR_SQL.format(col=f'"{name}"'),
+                        "looks like a CPR number; person-level ids must be pseudonymised",
+                    )
+                )
             if spec.get("type") == "date":
-                checks.append((resource, "date-after-extract", name,
-                               f"\"{name}\" > DATE '{extract_date}'",
-                               f"is after the extract date {extract_date}; a running spell or "
-                               "offer has an empty end_date"))
-        checks.append((resource, "end-before-start", "end_date", "end_date < start_date",
-                       "end_date is before start_date"))
+                checks.append(
+                    (
+                        resource,
+                        "date-after-extract",
+                        name,
+                        f"\"{name}\" > DATE '{extract_date}'",
+                        f"is after the extract date {extract_date}; a running spell or "
+                        "offer has an empty end_date",
+                    )
+                )
+        checks.append(
+            (
+                resource,
+                "end-before-start",
+                "end_date",
+                "end_date < start_date",
+                "end_date is before start_date",
+            )
+        )
     readiness_list = ", ".join(f"'{code}'" for code in READINESS_BENEFITS)
-    checks.append(("benefit_spells", "readiness-not-applicable", "readiness",
-                   f"readiness IS NOT NULL AND benefit NOT IN ({readiness_list})",
-                   "readiness applies only to kontanthjaelp, uddannelseshjaelp and "
-                   "selvforsoergelse; leave it empty for other benefits"))
-    checks.append(("activities", "end-date-on-samtale", "end_date",
-                   "activity = 'samtale' AND end_date IS NOT NULL",
-                   "a samtale is a single day; leave end_date empty"))
+    checks.append(
+        (
+            "benefit_spells",
+            "readiness-not-applicable",
+            "readiness",
+            f"readiness IS NOT NULL AND benefit NOT IN ({readiness_list})",
+            "readiness applies only to kontanthjaelp, uddannelseshjaelp and "
+            "selvforsoergelse; leave it empty for other benefits",
+        )
+    )
+    checks.append(
+        (
+            "activities",
+            "end-date-on-samtale",
+            "end_date",
+            "activity = 'samtale' AND end_date IS NOT NULL",
+            "a samtale is a single day; leave end_date empty",
+        )
+    )
 
     problems = []
     for resource, error_type, column, condition, message in checks:
@@ -201,9 +249,14 @@ def neighbour_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
         "AND m.neighbour_code = n.municipality_code) ORDER BY n.rowid LIMIT 1000"
     ).fetchall()
     return [
-        Problem("neighbours", "asymmetric-neighbours",
-                f"{a} lists {b} as a neighbour, but {b} does not list {a}", row, "neighbour_code",
-                str(b))
+        Problem(
+            "neighbours",
+            "asymmetric-neighbours",
+            f"{a} lists {b} as a neighbour, but {b} does not list {a}",
+            row,
+            "neighbour_code",
+            str(b),
+        )
         for row, a, b in one_way
     ]
 
@@ -215,8 +268,13 @@ def population_problems(con: duckdb.DuckDBPyConnection, reference: str) -> list[
     if first is None:
         return [Problem("population", "population-months", "the population table is empty")]
     if first > reference:
-        return [Problem("population", "population-months",
-                        f"starts in {first}, after the reference month {reference}")]
+        return [
+            Problem(
+                "population",
+                "population-months",
+                f"starts in {first}, after the reference month {reference}",
+            )
+        ]
     months = month_range(first, reference)
     con.execute("CREATE OR REPLACE TEMP TABLE expected_months (month VARCHAR)")
     con.executemany("INSERT INTO expected_months VALUES (?)", [[m] for m in months])
@@ -227,9 +285,14 @@ def population_problems(con: duckdb.DuckDBPyConnection, reference: str) -> list[
         "GROUP BY ALL HAVING count(p.persons) < 12 ORDER BY 1, 2 LIMIT 1000"
     ).fetchall()
     return [
-        Problem("population", "population-months",
-                f"municipality {code} has {cells} of the 12 sex x age cells for {month}; the "
-                f"population must cover every month from {first} to the reference month {reference}",
-                None, "month", month)
+        Problem(
+            "population",
+            "population-months",
+            f"municipality {code} has {cells} of the 12 sex x age cells for {month}; the "
+            f"population must cover every month from {first} to the reference month {reference}",
+            None,
+            "month",
+            month,
+        )
         for code, month, cells in missing
     ]

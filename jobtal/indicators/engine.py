@@ -28,8 +28,16 @@ from jobtal.vocabulary import (
     SEXES,
 )
 
-RESULT_COLUMNS = ["area_type", "area_code", "period", "benefit", "sex", "age_group", "value",
-                  "persons"]
+RESULT_COLUMNS = [
+    "area_type",
+    "area_code",
+    "period",
+    "benefit",
+    "sex",
+    "age_group",
+    "value",
+    "persons",
+]
 BASE_SQL = Path(__file__).with_name("base.sql")
 DEFINITION_SCHEMA = Path(__file__).with_name("definition.schema.json")
 
@@ -68,8 +76,10 @@ def load_definitions(folder: Path = paths.INDICATOR_DEFINITIONS) -> list[Definit
         except jsonschema.ValidationError as error:
             raise DefinitionError(f"{path.name}: {error.message}") from error
         if raw["id"] != path.stem or raw["id"] not in INDICATOR_IDS:
-            raise DefinitionError(f"{path.name}: id {raw['id']!r} must be the file name and an "
-                                  "indicator of the contract")
+            raise DefinitionError(
+                f"{path.name}: id {raw['id']!r} must be the file name and an "
+                "indicator of the contract"
+            )
         benefits = tuple(raw.get("benefits", BENEFITS))
         unknown = set(benefits) - set(BENEFITS)
         if unknown:
@@ -92,15 +102,23 @@ def prepare(con: duckdb.DuckDBPyConnection, reference_month: str) -> None:
     """Make the vocabulary tables and the shared views of base.sql."""
     con.execute("CREATE TEMP TABLE extract_info AS SELECT ? AS reference_month", [reference_month])
     con.execute("CREATE TEMP TABLE benefits (benefit VARCHAR, position INTEGER)")
-    con.executemany("INSERT INTO benefits VALUES (?, ?)",
-                    [[code, i] for i, code in enumerate(BENEFITS)])
-    con.execute("CREATE TEMP TABLE age_groups (age_group VARCHAR, min_age INTEGER, max_age INTEGER)")
-    con.executemany("INSERT INTO age_groups VALUES (?, ?, ?)",
-                    [[group, *AGE_BOUNDS[group]] for group in AGE_GROUPS])
-    con.execute("CREATE TEMP TABLE municipality_group_names "
-                "(municipality_group BIGINT, group_name VARCHAR)")
-    con.executemany("INSERT INTO municipality_group_names VALUES (?, ?)",
-                    [[number, name] for number, name in MUNICIPALITY_GROUPS.items()])
+    con.executemany(
+        "INSERT INTO benefits VALUES (?, ?)", [[code, i] for i, code in enumerate(BENEFITS)]
+    )
+    con.execute(
+        "CREATE TEMP TABLE age_groups (age_group VARCHAR, min_age INTEGER, max_age INTEGER)"
+    )
+    con.executemany(
+        "INSERT INTO age_groups VALUES (?, ?, ?)",
+        [[group, *AGE_BOUNDS[group]] for group in AGE_GROUPS],
+    )
+    con.execute(
+        "CREATE TEMP TABLE municipality_group_names (municipality_group BIGINT, group_name VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO municipality_group_names VALUES (?, ?)",
+        [[number, name] for number, name in MUNICIPALITY_GROUPS.items()],
+    )
     for statement in BASE_SQL.read_text(encoding="utf-8").split(";"):
         if statement.strip() and not all(
             line.strip().startswith("--") or not line.strip() for line in statement.splitlines()
@@ -149,5 +167,7 @@ def compute(con: duckdb.DuckDBPyConnection, definitions: list[Definition]) -> in
         rows = con.execute(
             "SELECT count(*) FROM indicator_values WHERE indicator = ?", [definition.id]
         ).fetchone()[0]
-        log(f"  indicator {definition.id}: {rows:,} values in {time.perf_counter() - started:.1f} s")
+        log(
+            f"  indicator {definition.id}: {rows:,} values in {time.perf_counter() - started:.1f} s"
+        )
     return con.execute("SELECT count(*) FROM indicator_values").fetchone()[0]

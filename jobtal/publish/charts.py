@@ -18,22 +18,36 @@ def _published(url: str) -> alt.UrlData:
     return alt.UrlData(url=url, format=CSV_FORMAT)
 
 
-def area_comparison(csv_url: str, indicator: str, benefit: str, title: str, y_title: str,
-                    area_names: list[str], decimals: int) -> dict:
+def area_comparison(
+    csv_url: str,
+    indicator: str,
+    benefit: str,
+    title: str,
+    y_title: str,
+    area_names: list[str],
+    decimals: int,
+) -> dict:
     """One line per area (the jobcentre, its group, its region, the country) over time."""
     chart = (
         alt.Chart(_published(csv_url), title=title, width="container", height=260)
         .transform_filter(
-            (alt.datum.indicator == indicator) & (alt.datum.benefit == benefit)
-            & (alt.datum.sex == "alle") & (alt.datum.age_group == "alle")
+            (alt.datum.indicator == indicator)
+            & (alt.datum.benefit == benefit)
+            & (alt.datum.sex == "alle")
+            & (alt.datum.age_group == "alle")
         )
         .mark_line(point=alt.OverlayMarkDef(size=18))
         .encode(
-            x=alt.X("period:T", title="Måned", axis=alt.Axis(format="%b %Y", labelAngle=0,
-                                                               tickCount=6)),
+            x=alt.X(
+                "period:T", title="Måned", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)
+            ),
             y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
-            color=alt.Color("area_name:N", title="Område", sort=area_names,
-                            legend=alt.Legend(orient="bottom", columns=2)),
+            color=alt.Color(
+                "area_name:N",
+                title="Område",
+                sort=area_names,
+                legend=alt.Legend(orient="bottom", columns=2),
+            ),
             strokeDash=alt.StrokeDash("area_name:N", sort=area_names, legend=None),
             tooltip=[
                 alt.Tooltip("area_name:N", title="Område"),
@@ -45,27 +59,46 @@ def area_comparison(csv_url: str, indicator: str, benefit: str, title: str, y_ti
     return chart.to_dict()
 
 
-def benefit_trend(csv_url: str, indicator: str, area_code: str, benefits: list[str],
-                  labels: dict[str, str], title: str, y_title: str, decimals: int) -> dict:
+def benefit_trend(
+    csv_url: str,
+    indicator: str,
+    area_code: str,
+    benefits: list[str],
+    labels: dict[str, str],
+    title: str,
+    y_title: str,
+    decimals: int,
+) -> dict:
     """One line per benefit group for one area."""
-    label_expr = " : ".join(
-        f"datum.benefit === {json.dumps(code)} ? {json.dumps(labels[code])}" for code in benefits
-    ) + " : datum.benefit"
+    label_expr = (
+        " : ".join(
+            f"datum.benefit === {json.dumps(code)} ? {json.dumps(labels[code])}"
+            for code in benefits
+        )
+        + " : datum.benefit"
+    )
     chart = (
         alt.Chart(_published(csv_url), title=title, width="container", height=300)
         .transform_filter(
-            (alt.datum.indicator == indicator) & (alt.datum.area_code == area_code)
-            & (alt.datum.sex == "alle") & (alt.datum.age_group == "alle")
+            (alt.datum.indicator == indicator)
+            & (alt.datum.area_code == area_code)
+            & (alt.datum.sex == "alle")
+            & (alt.datum.age_group == "alle")
             & alt.FieldOneOfPredicate(field="benefit", oneOf=benefits)
         )
         .transform_calculate(ydelse=label_expr)
         .mark_line()
         .encode(
-            x=alt.X("period:T", title="Måned", axis=alt.Axis(format="%b %Y", labelAngle=0,
-                                                               tickCount=6)),
+            x=alt.X(
+                "period:T", title="Måned", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)
+            ),
             y=alt.Y("value:Q", title=y_title),
-            color=alt.Color("ydelse:N", title="Ydelse", sort=[labels[b] for b in benefits],
-                            legend=alt.Legend(orient="bottom", columns=2)),
+            color=alt.Color(
+                "ydelse:N",
+                title="Ydelse",
+                sort=[labels[b] for b in benefits],
+                legend=alt.Legend(orient="bottom", columns=2),
+            ),
             tooltip=[
                 alt.Tooltip("ydelse:N", title="Ydelse"),
                 alt.Tooltip("period:T", title="Måned", format="%B %Y"),

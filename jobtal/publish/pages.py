@@ -44,8 +44,13 @@ class Chart:
 class Pages:
     """Renders every generated page into a docs folder."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, definitions: list[Definition],
-                 reference_month: str, synthetic: bool):
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        definitions: list[Definition],
+        reference_month: str,
+        synthetic: bool,
+    ):
         self.definitions = {d.id: d for d in definitions}
         self.reference_month = reference_month
         self.latest_label = month_da(reference_month)
@@ -94,9 +99,11 @@ class Pages:
         target.write_text(text, encoding="utf-8")
 
     def table(self, caption: str, headings: list[str], rows: list[list[str]]) -> str:
-        return self.environment.get_template("_table.html.j2").render(
-            table={"caption": caption, "headings": headings, "rows": rows}
-        ).strip()
+        return (
+            self.environment.get_template("_table.html.j2")
+            .render(table={"caption": caption, "headings": headings, "rows": rows})
+            .strip()
+        )
 
     def figures_table(self, area: str, caption: str) -> str:
         """Persons, full-time persons and share of the population, per benefit, latest month."""
@@ -111,88 +118,161 @@ class Pages:
         share = self.definitions["andel_befolkning"]
         country = number_da(self.value("andel_befolkning", "land:DK"), share.decimals)
         if municipality is None:
-            return (f"I {self.latest_label} var {country} pct. af de 16-66-årige i hele landet på "
-                    "offentlig forsørgelse (fuldtidspersoner, alle ydelser).")
-        own = number_da(self.value("andel_befolkning", f"kommune:{municipality.code}"),
-                        share.decimals)
-        group = number_da(self.value("andel_befolkning", f"kommunegruppe:{municipality.group_code}"),
-                          share.decimals)
-        return (f"I {self.latest_label} var {own} pct. af de 16-66-årige i {municipality.name} på "
-                f"offentlig forsørgelse (fuldtid), mod {group} pct. i "
-                f"{group_plural_da(municipality.group_name)} og {country} pct. i hele landet.")
+            return (
+                f"I {self.latest_label} var {country} pct. af de 16-66-årige i hele landet på "
+                "offentlig forsørgelse (fuldtidspersoner, alle ydelser)."
+            )
+        own = number_da(
+            self.value("andel_befolkning", f"kommune:{municipality.code}"), share.decimals
+        )
+        group = number_da(
+            self.value("andel_befolkning", f"kommunegruppe:{municipality.group_code}"),
+            share.decimals,
+        )
+        return (
+            f"I {self.latest_label} var {own} pct. af de 16-66-årige i {municipality.name} på "
+            f"offentlig forsørgelse (fuldtid), mod {group} pct. i "
+            f"{group_plural_da(municipality.group_name)} og {country} pct. i hele landet."
+        )
 
     def comparison_chart(self, municipality: Municipality, csv_url: str) -> Chart:
-        areas = [f"kommune:{municipality.code}", f"kommunegruppe:{municipality.group_code}",
-                 f"region:{municipality.region_code}", "land:DK"]
-        names = [municipality.name, municipality.group_name, municipality.region_name,
-                 "Hele landet"]
+        areas = [
+            f"kommune:{municipality.code}",
+            f"kommunegruppe:{municipality.group_code}",
+            f"region:{municipality.region_code}",
+            "land:DK",
+        ]
+        names = [
+            municipality.name,
+            municipality.group_name,
+            municipality.region_name,
+            "Hele landet",
+        ]
         share = self.definitions["andel_befolkning"]
         columns = [self.series.get(("andel_befolkning", area, "alle"), {}) for area in areas]
         periods = sorted(set().union(*columns))
-        rows = [[month_da(period)] + [number_da(column.get(period), share.decimals)
-                                      for column in columns] for period in periods]
+        rows = [
+            [month_da(period)]
+            + [number_da(column.get(period), share.decimals) for column in columns]
+            for period in periods
+        ]
         first, last = month_da(periods[0]), month_da(periods[-1])
         alt_text = (
             f"Linjediagram: andelen af de 16-66-årige på offentlig forsørgelse (fuldtid) i "
-            f"{municipality.name}, {municipality.group_name.lower()}, {municipality.region_name} og "
-            f"hele landet, måned for måned fra {first} til {last}."
+            f"{municipality.name}, {municipality.group_name.lower()}, "
+            f"{municipality.region_name} og hele landet, måned for måned fra {first} til {last}."
         )
         spec = charts.area_comparison(
-            csv_url, "andel_befolkning", "alle", "Andel af 16-66-årige på offentlig forsørgelse",
-            "pct. af 16-66-årige", names, share.decimals,
+            csv_url,
+            "andel_befolkning",
+            "alle",
+            "Andel af 16-66-årige på offentlig forsørgelse",
+            "pct. af 16-66-årige",
+            names,
+            share.decimals,
         )
-        return Chart("chart-andel", alt_text, charts.spec_json(spec), csv_url,
-                     self.table(f"Andel af 16-66-årige (pct.), {first} til {last}",
-                                ["Måned", *names], rows))
+        return Chart(
+            "chart-andel",
+            alt_text,
+            charts.spec_json(spec),
+            csv_url,
+            self.table(f"Andel af 16-66-årige (pct.), {first} til {last}", ["Måned", *names], rows),
+        )
 
     def national_chart(self) -> Chart:
-        benefits = ["dagpenge", "kontanthjaelp", "uddannelseshjaelp", "sygedagpenge",
-                    "jobafklaring", "ressourceforloeb", "fleksjob", "foertidspension"]
+        benefits = [
+            "dagpenge",
+            "kontanthjaelp",
+            "uddannelseshjaelp",
+            "sygedagpenge",
+            "jobafklaring",
+            "ressourceforloeb",
+            "fleksjob",
+            "foertidspension",
+        ]
         labels = {code: BENEFITS[code][0] for code in benefits}
         share = self.definitions["andel_befolkning"]
         csv_url = "data/indicator/andel_befolkning.csv"
         columns = [self.series.get(("andel_befolkning", "land:DK", b), {}) for b in benefits]
         periods = sorted(set().union(*columns))
-        rows = [[month_da(period)] + [number_da(column.get(period), share.decimals)
-                                      for column in columns] for period in periods]
+        rows = [
+            [month_da(period)]
+            + [number_da(column.get(period), share.decimals) for column in columns]
+            for period in periods
+        ]
         first, last = month_da(periods[0]), month_da(periods[-1])
-        spec = charts.benefit_trend(csv_url, "andel_befolkning", "DK", benefits, labels,
-                                    "Andel af 16-66-årige på hver ydelse, hele landet",
-                                    "pct. af 16-66-årige", share.decimals)
-        alt_text = (f"Linjediagram: andelen af de 16-66-årige i hele landet på hver af de "
-                    f"største ydelser, måned for måned fra {first} til {last}.")
-        return Chart("chart-ydelser", alt_text, charts.spec_json(spec), csv_url,
-                     self.table(f"Andel af 16-66-årige (pct.), hele landet, {first} til {last}",
-                                ["Måned", *labels.values()], rows))
+        spec = charts.benefit_trend(
+            csv_url,
+            "andel_befolkning",
+            "DK",
+            benefits,
+            labels,
+            "Andel af 16-66-årige på hver ydelse, hele landet",
+            "pct. af 16-66-årige",
+            share.decimals,
+        )
+        alt_text = (
+            f"Linjediagram: andelen af de 16-66-årige i hele landet på hver af de "
+            f"største ydelser, måned for måned fra {first} til {last}."
+        )
+        return Chart(
+            "chart-ydelser",
+            alt_text,
+            charts.spec_json(spec),
+            csv_url,
+            self.table(
+                f"Andel af 16-66-årige (pct.), hele landet, {first} til {last}",
+                ["Måned", *labels.values()],
+                rows,
+            ),
+        )
 
     # ------------------------------------------------------------------ pages
 
     def write_all(self, docs: Path) -> int:
-        self.render("home.md.j2", docs / "index.md",
-                    subject="hele landet", jobcentre_count=len(self.municipalities),
-                    summary=self.share_sentence(None),
-                    figures_table=self.figures_table("land:DK", f"Hele landet, {self.latest_label}"),
-                    chart=self.national_chart())
-        self.render("jobcenter_index.md.j2", docs / "jobcenter" / "index.md",
-                    subject="jobcentrene", jobcentre_count=len(self.municipalities),
-                    rows=[{
-                        "slug": m.slug, "name": m.name, "region": m.region_name,
-                        "group": m.group_name,
-                        "share": self.formatted("andel_befolkning", f"kommune:{m.code}"),
-                        "persons": self.formatted("personer", f"kommune:{m.code}"),
-                    } for m in self.municipalities])
-        for municipality in progress(self.municipalities, "jobcentre pages",
-                                     len(self.municipalities)):
+        self.render(
+            "home.md.j2",
+            docs / "index.md",
+            subject="hele landet",
+            jobcentre_count=len(self.municipalities),
+            summary=self.share_sentence(None),
+            figures_table=self.figures_table("land:DK", f"Hele landet, {self.latest_label}"),
+            chart=self.national_chart(),
+        )
+        self.render(
+            "jobcenter_index.md.j2",
+            docs / "jobcenter" / "index.md",
+            subject="jobcentrene",
+            jobcentre_count=len(self.municipalities),
+            rows=[
+                {
+                    "slug": m.slug,
+                    "name": m.name,
+                    "region": m.region_name,
+                    "group": m.group_name,
+                    "share": self.formatted("andel_befolkning", f"kommune:{m.code}"),
+                    "persons": self.formatted("personer", f"kommune:{m.code}"),
+                }
+                for m in self.municipalities
+            ],
+        )
+        for municipality in progress(
+            self.municipalities, "jobcentre pages", len(self.municipalities)
+        ):
             csv_url = f"../../data/jobcentre/{municipality.code}.csv"
             self.render(
-                "jobcenter.md.j2", docs / "jobcenter" / municipality.slug / "index.md",
-                subject=municipality.name, name=municipality.name,
-                region=municipality.region_name, group=municipality.group_name,
+                "jobcenter.md.j2",
+                docs / "jobcenter" / municipality.slug / "index.md",
+                subject=municipality.name,
+                name=municipality.name,
+                region=municipality.region_name,
+                group=municipality.group_name,
                 summary=self.share_sentence(municipality),
                 figures_table=self.figures_table(
                     f"kommune:{municipality.code}", f"{municipality.name}, {self.latest_label}"
                 ),
                 chart=self.comparison_chart(municipality, csv_url),
-                csv_url=csv_url, root="../../",
+                csv_url=csv_url,
+                root="../../",
             )
         return 2 + len(self.municipalities)

@@ -16,8 +16,19 @@ from jobtal.extracts.load import sql_string
 from jobtal.indicators.engine import Definition
 from jobtal.vocabulary import AGE_GROUPS, AREA_TYPES, BENEFITS, INDICATOR_IDS
 
-CSV_COLUMNS = ["indicator", "benefit", "area_type", "area_code", "area_name", "period", "sex",
-               "age_group", "value", "unit", "flag"]
+CSV_COLUMNS = [
+    "indicator",
+    "benefit",
+    "area_type",
+    "area_code",
+    "area_name",
+    "period",
+    "sex",
+    "age_group",
+    "value",
+    "unit",
+    "flag",
+]
 CSV_FIELDS = [
     ("indicator", "string", "Indikatorens id, fx andel_befolkning (se /metode/)"),
     ("benefit", "string", "Ydelsesgruppe; alle = alle ydelser, en person tæller én gang"),
@@ -44,10 +55,14 @@ def order_table(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) ->
 
 def build_published(con: duckdb.DuckDBPyConnection, definitions: list[Definition]) -> int:
     """protected_values -> published: the CSV columns, formatted, in publishing order."""
-    con.execute("CREATE OR REPLACE TEMP TABLE indicator_meta "
-                "(indicator VARCHAR, unit VARCHAR, decimals INTEGER)")
-    con.executemany("INSERT INTO indicator_meta VALUES (?, ?, ?)",
-                    [[d.id, d.unit.da, d.decimals] for d in definitions])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE indicator_meta "
+        "(indicator VARCHAR, unit VARCHAR, decimals INTEGER)"
+    )
+    con.executemany(
+        "INSERT INTO indicator_meta VALUES (?, ?, ?)",
+        [[d.id, d.unit.da, d.decimals] for d in definitions],
+    )
     order_table(con, "order_indicator", INDICATOR_IDS)
     order_table(con, "order_benefit", list(BENEFITS))
     order_table(con, "order_area", AREA_TYPES)
@@ -86,7 +101,9 @@ def copy_csv(con: duckdb.DuckDBPyConnection, where: str, path: Path) -> None:
 
 
 def write_data_files(
-    con: duckdb.DuckDBPyConnection, data_dir: Path, definitions: list[Definition],
+    con: duckdb.DuckDBPyConnection,
+    data_dir: Path,
+    definitions: list[Definition],
     package_meta: dict,
 ) -> list[Path]:
     """Write every CSV and the datapackage.json that describes them; return the CSV paths."""
@@ -130,24 +147,33 @@ def data_descriptor(files: list[Path], data_dir: Path, package_meta: dict) -> di
     resources = []
     for path in files:
         relative = path.relative_to(data_dir).as_posix()
-        name = "jobtal" if relative == "jobtal.csv" else relative.removesuffix(".csv").replace(
-            "/", "-"
-        ).replace("_", "-")
-        resources.append({
-            "name": name,
-            "path": relative,
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": schema,
-        })
+        name = (
+            "jobtal"
+            if relative == "jobtal.csv"
+            else relative.removesuffix(".csv").replace("/", "-").replace("_", "-")
+        )
+        resources.append(
+            {
+                "name": name,
+                "path": relative,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": schema,
+            }
+        )
     return {
         "name": "jobtal",
         "title": "jobtal: beskæftigelsesindikatorer pr. jobcenter",
         "description": package_meta["description"],
         "created": package_meta["created"],
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-                      "title": "Creative Commons Attribution 4.0"}],
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+                "title": "Creative Commons Attribution 4.0",
+            }
+        ],
         "sources": package_meta["sources"],
         "resources": resources,
     }

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jobtal.pipeline import build
+from tests.tiny_extract import write_tiny_package
+
+
+@pytest.fixture(scope="session")
+def tiny_package(tmp_path_factory) -> Path:
+    return write_tiny_package(tmp_path_factory.mktemp("tiny") / "extracts")
+
+
+@pytest.fixture(scope="session")
+def tiny_site(tiny_package, tmp_path_factory) -> Path:
+    """The whole pipeline run once on the tiny package."""
+    root = tmp_path_factory.mktemp("tiny-build")
+    result = build(tiny_package, root / "site", work=root / "work")
+    return result.site

@@ -1,0 +1,160 @@
+"""The `jobtal` command: exit statuses and what it says, on valid, invalid and unusable input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from jobtal.cli import main
+from tests.tiny_extract import SPELLS, SPELLS_HEADER, write_tiny_package
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def spells_with(*lines):
+    return "\n".join([SPELLS_HEADER, *SPELLS, *lines]) + "\n"
+
+
+def test_every_command_explains_itself():
+    for command in ("validate", "build", "demo", "serve"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "Usage:" in result.output
+
+
+def test_validate_a_valid_package(tiny_package):
+    result = run("validate", tiny_package)
+    assert result.exit_code == 0, result.output
+    assert "valid" in result.output
+    # the folder works as well as the descriptor
+    assert run("validate", tiny_package.parent).exit_code == 0
+
+
+def test_validate_reports_json(tiny_package):
+    result = run("validate", "--json", tiny_package)
+    report = json.loads(result.output)
+    assert report["valid"] is True
+    assert report["rows"]["benefit_spells"] == len(SPELLS)
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "error_type", "field", "value"),
+    [
+        (
+            "xqs-e1,xqp-E1,101,bistand,2024-01-01,,1,K,1990,",
+            "constraint-error",
+            "benefit",
+            "bistand",
+        ),
+        (
+            "xqs-e1,xqp-E1,101,dagpenge,2024-02-30,,1,K,1990,",
+            "type-error",
+            "start_date",
+            "2024-02-30",
+        ),
+        (
+            "xqs-e1,xqp-E1,101,dagpenge,2024-03-01,2024-02-01,1,K,1990,",
+            "end-before-start",
+            "end_date",
+            "2024-02-01",
+        ),
+        (
+            "xqs-e1,xqp-E1,101,dagpenge,2024-03-01,2024-05-01,1,K,1990,",
+            "date-after-extract",
+            "end_date",
+            "2024-05-01",
+        ),
+        (
+            "xqs-e1,0101901234,101,dagpenge,2024-03-01,,1,K,1990,",
+            "cpr-number",
+            "person_id",
+            "0101901234",
+        ),
+        ("xqs-e1,xqp-E1,999,dagpenge,2024-03-01,,1,K,1990,", "foreign-key", None, None),
+        ("xqs-e1,xqp-E1,101,dagpenge,2024-03-01,,0,K,1990,", "constraint-error", "fte", "0"),
+        (
+            "xqs-e1,xqp-E1,101,dagpenge,2024-03-01,,1,K,1990,jobparat",
+            "readiness-not-applicable",
+            "readiness",
+            "jobparat",
+        ),
+    ],
+)
+def test_validate_an_invalid_package(tmp_path, bad_line, error_type, field, value):
+    package = write_tiny_package(tmp_path, replace={"benefit_spells": spells_with(bad_line)})
+    result = run("validate", "--json", package)
+    assert result.exit_code == 1
+    problems = json.loads(result.output)["problems"]
+    row = len(SPELLS) + 2  # the header is row 1
+    assert any(
+        p["type"] == error_type
+        and p["row"] == row
+        and p["resource"] == "benefit_spells"
+        and (field is None or (p["field"] == field and p["value"] == value))
+        for p in problems
+    ), problems
+
+
+def test_text_report_names_resource_row_field_and_value(tmp_path):
+    bad = "xqs-e1,xqp-E1,101,dagpenge,2024-03-01,2024-02-01,1,K,1990,"
+    package = write_tiny_package(tmp_path, replace={"benefit_spells": spells_with(bad)})
+    result = run("validate", package)
+    assert result.exit_code == 1
+    assert "benefit_spells" in result.output
+    assert f"row {len(SPELLS) + 2}, field end_date, value '2024-02-01'" in result.output
+
+
+def test_population_must_reach_the_reference_month(tmp_path):
+    package = write_tiny_package(tmp_path, descriptor_changes={"created": "2024-06-02T00:00:00Z"})
+    result = run("validate", "--json", package)
+    assert result.exit_code == 1
+    problems = json.loads(result.output)["problems"]
+    assert {p["value"] for p in problems if p["type"] == "population-months"} == {
+        "2024-04",
+        "2024-05",
+    }
+
+
+def test_a_resource_path_outside_the_package_is_refused(tmp_path):
+    (tmp_path / "secret.csv").write_text("a\n1\n", encoding="utf-8")
+    package = write_tiny_package(tmp_path / "pkg")
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = "../secret.csv"
+    descriptor["resources"][1]["path"] = "https://example.org/municipalities.csv"
+    package.write_text(json.dumps(descriptor), encoding="utf-8")
+    result = run("validate", package)
+    assert result.exit_code == 1
+    assert "leaves the package folder" in result.output
+    assert "is a URL" in result.output
+
+
+def test_unusable_input_exits_2(tmp_path):
+    assert run("validate", tmp_path / "missing").exit_code == 2
+    (tmp_path / "datapackage.json").write_text("{not json", encoding="utf-8")
+    result = run("validate", tmp_path)
+    assert result.exit_code == 2
+    assert "not valid JSON" in result.output
+
+
+def test_build_stops_on_invalid_extracts_and_leaves_the_site(tmp_path):
+    bad = "xqs-e1,xqp-E1,101,dagpenge,2024-03-01,2024-02-01,1,K,1990,"
+    package = write_tiny_package(tmp_path / "x", replace={"benefit_spells": spells_with(bad)})
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the previous release", encoding="utf-8")
+    result = run("build", "--data", package, "--out", site)
+    assert result.exit_code == 1
+    assert "nothing was published" in result.output
+    assert (site / "index.html").read_text(encoding="utf-8") == "the previous release"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "x"]
+
+
+def test_demo_rejects_a_reversed_month_range(tmp_path):
+    result = run("demo", "--out", tmp_path, "--start", "2025-06", "--end", "2025-01")
+    assert result.exit_code == 2
+    assert "after --end" in result.output
+    assert run("demo", "--out", tmp_path, "--start", "2025-13").exit_code == 2

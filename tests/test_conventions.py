@@ -1,0 +1,77 @@
+"""Conventions that keep the repository honest: definitions, words, names and docs agree."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from jobtal import paths
+from jobtal.cli import main
+from jobtal.indicators.engine import DEFINITION_SCHEMA, DefinitionError, load_definitions
+from jobtal.publish.formatting import month_da, number_da, slug
+
+DEFINITION_FILES = sorted(paths.INDICATOR_DEFINITIONS.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", DEFINITION_FILES, ids=lambda p: p.stem)
+def test_definition_matches_the_schema_and_its_file_name(path):
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    jsonschema.validate(raw, json.loads(DEFINITION_SCHEMA.read_text(encoding="utf-8")))
+    assert raw["id"] == path.stem
+    for key in ("title", "description", "unit"):
+        assert raw[key]["da"].strip() and raw[key]["en"].strip()
+
+
+def test_the_loader_refuses_a_broken_definition(tmp_path):
+    (tmp_path / "personer.yaml").write_text("id: personer\ntitle: {da: Personer}\n", "utf-8")
+    with pytest.raises(DefinitionError, match="personer.yaml"):
+        load_definitions(tmp_path)
+
+
+def test_issue_2_indicators_are_defined():
+    assert [d.id for d in load_definitions()][:3] == [
+        "personer",
+        "fuldtidspersoner",
+        "andel_befolkning",
+    ]
+
+
+def test_readme_documents_every_command():
+    readme = (paths.REPO / "README.md").read_text(encoding="utf-8")
+    assert readme.lstrip().startswith("# jobtal")
+    assert "make site" in readme and "make test" in readme
+    for command in main.commands:
+        assert f"jobtal {command}" in readme, command
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("København", "koebenhavn"),
+        ("Høje-Taastrup", "hoeje-taastrup"),
+        ("Ærø", "aeroe"),
+        ("Lyngby-Taarbæk", "lyngby-taarbaek"),
+        ("Ringkøbing-Skjern", "ringkoebing-skjern"),
+    ],
+)
+def test_slugs(name, expected):
+    assert slug(name) == expected
+
+
+def test_every_real_municipality_has_a_distinct_slug():
+    lines = (paths.DATASETS / "reference" / "municipalities.csv").read_text("utf-8").splitlines()
+    names = [line.split(",")[1] for line in lines[1:]]
+    slugs = [slug(name) for name in names]
+    assert len(set(slugs)) == len(names) == 98
+    assert all(s.isascii() and " " not in s for s in slugs)
+
+
+def test_danish_number_and_month_formats():
+    assert number_da(1234.5, 1) == "1.234,5"
+    assert number_da(4.25, 1) in {"4,2", "4,3"}
+    assert number_da(1234567, 0) == "1.234.567"
+    assert number_da(None) == "–"
+    assert month_da("2025-10") == "oktober 2025"

@@ -1,0 +1,156 @@
+"""`jobtal demo`: valid, deterministic, and shaped like the real thing."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from jobtal.demo import DemoSettings, write_demo
+from jobtal.extracts.validate import check_extracts
+
+SMALL = DemoSettings(start="2025-07", end="2025-12", scale=0.004, seed=7)
+
+
+@pytest.fixture(scope="module")
+def demo_package(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    rows = write_demo(folder, SMALL)
+    return folder, rows
+
+
+def query(folder, sql):
+    return duckdb.sql(
+        sql.replace("SPELLS", f"'{folder / 'benefit_spells.csv'}'").replace(
+            "ACTIVITIES", f"'{folder / 'activities.csv'}'"
+        )
+    ).fetchall()
+
+
+def test_demo_package_is_valid(demo_package):
+    folder, rows = demo_package
+    package, report = check_extracts(folder)
+    assert report.valid, report.to_text()
+    assert package.reference_month == "2025-12"
+    assert package.synthetic
+    assert report.rows == rows
+
+
+def test_same_seed_same_bytes(demo_package, tmp_path):
+    folder, _ = demo_package
+    write_demo(tmp_path, SMALL)
+    for name in ("benefit_spells", "activities", "population", "datapackage"):
+        suffix = ".json" if name == "datapackage" else ".csv"
+        assert (tmp_path / f"{name}{suffix}").read_bytes() == (
+            folder / f"{name}{suffix}"
+        ).read_bytes()
+
+
+def test_another_seed_other_data(demo_package, tmp_path):
+    folder, _ = demo_package
+    write_demo(tmp_path, DemoSettings(start=SMALL.start, end=SMALL.end, scale=SMALL.scale, seed=8))
+    assert (tmp_path / "benefit_spells.csv").read_bytes() != (
+        folder / "benefit_spells.csv"
+    ).read_bytes()
+
+
+def test_every_municipality_and_benefit_occurs(demo_package):
+    folder, _ = demo_package
+    assert query(folder, "SELECT count(DISTINCT municipality_code) FROM SPELLS") == [(98,)]
+    assert query(folder, "SELECT count(DISTINCT benefit) FROM SPELLS") == [(11,)]
+
+
+def test_durations_differ_by_benefit(demo_package):
+    folder, _ = demo_package
+    medians = dict(
+        query(
+            folder,
+            """
+        SELECT benefit, median(coalesce(end_date, DATE '2026-01-05') - start_date)
+        FROM SPELLS GROUP BY benefit""",
+        )
+    )
+    assert medians["sygedagpenge"] < 120  # mostly weeks
+    assert medians["foertidspension"] > 5 * 365  # years
+    assert medians["dagpenge"] < medians["kontanthjaelp"]
+
+
+def test_ages_readiness_and_degrees_fit_each_benefit(demo_package):
+    folder, _ = demo_package
+    # uddannelseshjaelp is for people under 30, at the end of every spell
+    assert (
+        query(
+            folder,
+            """SELECT max(year(coalesce(end_date, DATE '2025-12-31')) - birth_year)
+                            FROM SPELLS WHERE benefit = 'uddannelseshjaelp'""",
+        )[0][0]
+        <= 29
+    )
+    older = dict(query(folder, "SELECT benefit, avg(2025 - birth_year) FROM SPELLS GROUP BY 1"))
+    assert older["foertidspension"] > older["uddannelseshjaelp"] + 20
+    readiness = dict(
+        query(
+            folder,
+            """SELECT benefit, count(readiness) FROM SPELLS
+                                       GROUP BY benefit""",
+        )
+    )
+    assert readiness["kontanthjaelp"] > 0
+    assert readiness["dagpenge"] == 0
+    part_time = dict(
+        query(
+            folder,
+            """SELECT benefit, avg(CASE WHEN fte < 1 THEN 1 ELSE 0 END)
+                                       FROM SPELLS GROUP BY benefit""",
+        )
+    )
+    assert 0.1 < part_time["sygedagpenge"] < 0.5
+    assert part_time["fleksjob"] > 0.5
+    assert part_time["foertidspension"] == 0
+    sexes = dict(query(folder, "SELECT sex, count(*) FROM SPELLS GROUP BY sex"))
+    assert set(sexes) == {"K", "M"}
+
+
+def test_conversations_and_offers(demo_package):
+    folder, _ = demo_package
+    kinds = dict(query(folder, "SELECT activity, count(*) FROM ACTIVITIES GROUP BY 1"))
+    assert set(kinds) == {"samtale", "virksomhedspraktik", "loentilskud", "opkvalificering"}
+    # about one conversation a month: people on dagpenge for all of December had about one each
+    (ratio,) = query(
+        folder,
+        """
+        WITH whole_month AS (
+            SELECT DISTINCT person_id FROM SPELLS WHERE benefit = 'dagpenge'
+               AND start_date <= DATE '2025-11-15'
+               AND coalesce(end_date, DATE '2026-01-05') >= DATE '2025-12-31')
+        SELECT (SELECT count(*) FROM ACTIVITIES JOIN whole_month USING (person_id)
+                WHERE activity = 'samtale'
+                  AND start_date BETWEEN DATE '2025-12-01' AND DATE '2025-12-31')
+             / (SELECT count(*) FROM whole_month)""",
+    )[0]
+    assert 0.5 < ratio < 1.5
+
+
+def test_levels_follow_the_real_shares(tmp_path):
+    """At a larger scale, Lolland's share on the kontanthjælp groups is above the national one and
+    Rudersdal's below, as in the real Y30R21 figures (6.2 % and 1.4 %) they are calibrated to."""
+    write_demo(tmp_path, DemoSettings(start="2025-12", end="2025-12", scale=0.05, seed=1))
+    shares = dict(
+        query(
+            tmp_path,
+            f"""
+        WITH pop AS (SELECT municipality_code, sum(persons) AS persons
+                     FROM '{tmp_path / "population.csv"}' GROUP BY 1),
+             k AS (SELECT municipality_code, count(DISTINCT person_id) AS persons FROM SPELLS
+                   WHERE benefit IN ('kontanthjaelp', 'uddannelseshjaelp', 'selvforsoergelse')
+                     AND start_date <= DATE '2025-12-15'
+                     AND coalesce(end_date, DATE '2026-01-05') >= DATE '2025-12-15'
+                   GROUP BY 1)
+        SELECT CAST(municipality_code AS VARCHAR), 100.0 * k.persons / pop.persons
+        FROM pop JOIN k USING (municipality_code)
+        UNION ALL
+        SELECT 'DK', 100.0 * (SELECT sum(persons) FROM k) / (SELECT sum(persons) FROM pop)""",
+        )
+    )
+    assert shares["360"] > 1.5 * shares["DK"] > 3 * shares["230"]
+    # the national level is near the real 3.2 % of the 16-66-year-olds (Y30R21, 2022)
+    assert 2.0 < shares["DK"] < 4.5

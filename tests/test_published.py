@@ -1,0 +1,135 @@
+"""The published data files and pages of a whole build of the tiny extract."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from frictionless import Package
+
+from jobtal.publish.tables import CSV_COLUMNS
+
+MUNICIPALITIES = {101: "koebenhavn", 147: "frederiksberg", 825: "laesoe"}
+
+
+def read_lines(path):
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_a_page_and_a_csv_for_every_municipality_of_the_input(tiny_site):
+    assert (tiny_site / "index.html").is_file()
+    assert (tiny_site / "jobcenter" / "index.html").is_file()
+    for code, slug in MUNICIPALITIES.items():
+        assert (tiny_site / "jobcenter" / slug / "index.html").is_file()
+        assert (tiny_site / "data" / "jobcentre" / f"{code}.csv").is_file()
+    assert sorted(p.name for p in (tiny_site / "data" / "jobcentre").iterdir()) == [
+        "101.csv",
+        "147.csv",
+        "825.csv",
+    ]
+    assert sorted(p.name for p in (tiny_site / "jobcenter").iterdir()) == [
+        "frederiksberg",
+        "index.html",
+        "koebenhavn",
+        "laesoe",
+    ]
+
+
+def test_every_csv_has_the_contract_columns_in_order(tiny_site):
+    for path in (tiny_site / "data").rglob("*.csv"):
+        assert read_lines(path)[0] == ",".join(CSV_COLUMNS), path
+
+
+def test_published_rows_are_the_hand_worked_values(tiny_site):
+    lines = set(read_lines(tiny_site / "data" / "jobtal.csv"))
+    expected = [
+        "personer,alle,kommune,101,København,2024-01,alle,alle,11,personer,",
+        "personer,dagpenge,kommune,101,København,2024-01,K,alle,5,personer,",
+        # one person on sygedagpenge: suppressed, and so is the full-time figure from that person
+        "personer,sygedagpenge,kommune,101,København,2024-01,alle,alle,,personer,suppressed",
+        "fuldtidspersoner,sygedagpenge,kommune,101,København,2024-01,alle,alle,,fuldtidspersoner,"
+        "suppressed",
+        # 10 + 17/31 * 0.5 = 10.27 full-time persons, published as an integer
+        "fuldtidspersoner,alle,kommune,101,København,2024-01,alle,alle,10,fuldtidspersoner,",
+        # 100 * 10.274 / 1200 = 0.856 -> 0.9
+        "andel_befolkning,alle,kommune,101,København,2024-01,alle,alle,0.9,pct.,",
+        # 100 * (5 + 1/29) / 600 = 0.839 -> 0.8
+        "andel_befolkning,alle,kommune,147,Frederiksberg,2024-02,alle,alle,0.8,pct.,",
+        # the reference month is provisional: 10 + 5 + 1/31 + 2 = 17.03 -> 17
+        "fuldtidspersoner,alle,land,DK,Hele landet,2024-03,alle,alle,17,fuldtidspersoner,"
+        "provisional",
+        # Læsø's two recipients are suppressed in every area that only holds Læsø
+        "personer,alle,kommune,825,Læsø,2024-01,alle,alle,,personer,suppressed",
+        "personer,alle,region,1081,Region Nordjylland,2024-01,alle,alle,,personer,suppressed",
+        "personer,alle,kommunegruppe,5,Landkommuner,2024-02,alle,alle,,personer,suppressed",
+        # a true zero is published as 0
+        "personer,dagpenge,kommune,825,Læsø,2024-01,alle,alle,0,personer,",
+    ]
+    for line in expected:
+        assert line in lines, line
+
+
+def test_jobcentre_csv_holds_the_jobcentre_its_group_region_and_country(tiny_site):
+    with (tiny_site / "data" / "jobcentre" / "101.csv").open(encoding="utf-8") as handle:
+        areas = {(row["area_type"], row["area_code"]) for row in csv.DictReader(handle)}
+    assert areas == {("kommune", "101"), ("kommunegruppe", "1"), ("region", "1084"), ("land", "DK")}
+
+
+def test_no_identifier_from_the_extracts_is_published(tiny_site, tiny_package):
+    assert "xqp-D1" in tiny_package.with_name("benefit_spells.csv").read_text(encoding="utf-8")
+    files = [path for path in tiny_site.rglob("*") if path.is_file()]
+    assert len(files) > 10
+    for path in files:
+        text = path.read_bytes()
+        for prefix in (b"xqp-", b"xqs-", b"xqa-"):
+            assert prefix not in text, path
+
+
+def test_rows_are_sorted_and_unique(tiny_site):
+    lines = read_lines(tiny_site / "data" / "jobtal.csv")[1:]
+    assert len(lines) == len(set(lines))
+    keys = [tuple(line.split(",")[:8]) for line in lines]
+    # within one indicator, benefit and area the periods ascend
+    first = [
+        k
+        for k in keys
+        if k[:4] == ("personer", "alle", "kommune", "101") and k[6:] == ("alle", "alle")
+    ]
+    assert [k[5] for k in first] == ["2024-01", "2024-02", "2024-03"]
+
+
+def test_published_datapackage_passes_frictionless(tiny_site):
+    descriptor = tiny_site / "data" / "datapackage.json"
+    report = Package(str(descriptor)).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
+    # jobtal.csv, 3 jobcentres, 3 indicators
+    assert len(resources) == 1 + 3 + 3
+
+
+def test_profile_page_shows_figures_chart_and_download(tiny_site):
+    html = (tiny_site / "jobcenter" / "koebenhavn" / "index.html").read_text(encoding="utf-8")
+    # the summary sentence, in Danish number and month format
+    assert "I marts 2024 var 0,8 pct. af de 16-66-årige i København" in html
+    assert "hovedstadskommunerne" in html
+    assert 'href="../../data/jobcentre/101.csv"' in html
+    assert 'data-vega-spec="chart-andel"' in html
+    assert "<caption>" in html
+    # the chart reads the CSV it offers for download
+    spec = html.split('<script type="application/json" id="chart-andel">')[1].split("</script>")[0]
+    assert json.loads(spec)["data"]["url"] == "../../data/jobcentre/101.csv"
+
+
+def test_site_loads_nothing_from_another_host(tiny_site):
+    for path in tiny_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for attribute in ("src=", "href="):
+            for chunk in html.split(attribute)[1:]:
+                target = chunk[1:].split(chunk[0], 1)[0] if chunk[:1] in "\"'" else chunk
+                if target.startswith(("http://", "https://", "//")):
+                    # only links a reader clicks (anchors) may point elsewhere, never a resource
+                    before = html.split(attribute + chunk[:1] + target)[0]
+                    tag = before[before.rfind("<") :]
+                    assert tag.startswith("<a "), (path, tag, target)
+    assert (tiny_site / "assets" / "vega.min.js").stat().st_size > 100_000
+    assert "fonts.googleapis" not in (tiny_site / "index.html").read_text(encoding="utf-8")

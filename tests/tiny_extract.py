@@ -1,0 +1,106 @@
+"""A tiny hand-made package of extracts whose indicator values are worked out by hand in
+test_indicators.py. Three municipalities in two regions, January to March 2024 (a leap year).
+
+København (101), 1200 persons aged 16-66 (100 in each of the 12 sex x age cells):
+  D1-D10  dagpenge from 2023-12-01, still running, full-time; D1-D5 women, D6-D10 men, born 1990
+  S1      sygedagpenge 2024-01-15..2024-02-14 at half time, woman born 1980
+  D10     also kontanthjaelp 2024-03-01..2024-03-31, jobparat (two benefits in one month)
+  X1      dagpenge from 2024-04-02 (after the reference month: never counted)
+  X2      sygedagpenge 2023-11-01..2023-12-31 (before the first month: never counted)
+Frederiksberg (147), 600 persons (50 a cell):
+  F1-F5   foertidspension since 2010-05-01, still running, men born 1960
+  U1      uddannelseshjaelp 2024-02-29..2024-03-01 (leap day to the 1st), woman born 2000
+Læsø (825), 120 persons (10 a cell):
+  L1, L2  sygedagpenge 2024-01-01..2024-03-31, a woman and a man born 1970
+Identifiers start with xqp-, xqs- and xqa- (found nowhere else), so a test can look for them in
+everything published.
+The extract date is 2024-04-10, so the reference month is 2024-03.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from jobtal import paths
+
+REGIONS = """region_code,region_name
+1081,Region Nordjylland
+1084,Region Hovedstaden
+"""
+MUNICIPALITIES = """municipality_code,municipality_name,region_code,municipality_group
+101,København,1084,1
+147,Frederiksberg,1084,1
+825,Læsø,1081,5
+"""
+NEIGHBOURS = """municipality_code,neighbour_code
+101,147
+147,101
+"""
+SPELLS_HEADER = (
+    "spell_id,person_id,municipality_code,benefit,start_date,end_date,fte,sex,birth_year,readiness"
+)
+SPELLS = [
+    *[
+        f"xqs-d{i},xqp-D{i},101,dagpenge,2023-12-01,,1,{'K' if i <= 5 else 'M'},1990,"
+        for i in range(1, 11)
+    ],
+    "xqs-s1,xqp-S1,101,sygedagpenge,2024-01-15,2024-02-14,0.5,K,1980,",
+    "xqs-k10,xqp-D10,101,kontanthjaelp,2024-03-01,2024-03-31,1,M,1990,jobparat",
+    "xqs-x1,xqp-X1,101,dagpenge,2024-04-02,,1,K,1985,",
+    "xqs-x2,xqp-X2,101,sygedagpenge,2023-11-01,2023-12-31,1,M,1985,",
+    *[f"xqs-f{i},xqp-F{i},147,foertidspension,2010-05-01,,1,M,1960," for i in range(1, 6)],
+    "xqs-u1,xqp-U1,147,uddannelseshjaelp,2024-02-29,2024-03-01,1,K,2000,aktivitetsparat",
+    "xqs-l1,xqp-L1,825,sygedagpenge,2024-01-01,2024-03-31,1,K,1970,",
+    "xqs-l2,xqp-L2,825,sygedagpenge,2024-01-01,2024-03-31,1,M,1970,",
+]
+ACTIVITIES = """activity_id,person_id,municipality_code,activity,start_date,end_date
+xqa-1,xqp-D1,101,samtale,2024-01-10,
+xqa-2,xqp-D2,101,virksomhedspraktik,2024-02-01,2024-03-15
+"""
+POPULATION_PER_CELL = {101: 100, 147: 50, 825: 10}
+MONTHS = ["2024-01", "2024-02", "2024-03"]
+CREATED = "2024-04-10T08:00:00Z"
+AGE_GROUPS = ["16-24", "25-29", "30-39", "40-49", "50-59", "60-66"]
+
+
+def population_csv() -> str:
+    lines = ["municipality_code,month,sex,age_group,persons"]
+    for code, persons in POPULATION_PER_CELL.items():
+        for month in MONTHS:
+            for sex in ("K", "M"):
+                lines += [f"{code},{month},{sex},{group},{persons}" for group in AGE_GROUPS]
+    return "\n".join(lines) + "\n"
+
+
+def write_tiny_package(
+    folder: Path, replace: dict[str, str] | None = None, descriptor_changes: dict | None = None
+) -> Path:
+    """Write the package to `folder`; `replace` swaps a resource's whole CSV text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = {
+        "regions": REGIONS,
+        "municipalities": MUNICIPALITIES,
+        "neighbours": NEIGHBOURS,
+        "population": population_csv(),
+        "benefit_spells": "\n".join([SPELLS_HEADER, *SPELLS]) + "\n",
+        "activities": ACTIVITIES,
+    }
+    texts.update(replace or {})
+    resources = []
+    for name, text in texts.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+        schema = yaml.safe_load((paths.SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"))
+        resources.append({"name": name, "path": f"{name}.csv", "schema": schema})
+    descriptor = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": "tiny",
+        "created": CREATED,
+        "resources": resources,
+        **(descriptor_changes or {}),
+    }
+    path = folder / "datapackage.json"
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
