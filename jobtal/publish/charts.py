@@ -84,7 +84,7 @@ def benefit_trend(
             & (alt.datum.area_code == area_code)
             & (alt.datum.sex == "alle")
             & (alt.datum.age_group == "alle")
-            & alt.FieldOneOfPredicate(field="benefit", oneOf=benefits)
+            & (alt.expr.indexof(benefits, alt.datum.benefit) >= 0)
         )
         .transform_calculate(ydelse=label_expr)
         .mark_line()
