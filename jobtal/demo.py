@@ -114,7 +114,7 @@ OFFER_TYPES = (["virksomhedspraktik", "loentilskud", "opkvalificering"], [0.45, 
 class DemoSettings:
     start: str = "2023-01"
     end: str = "2025-12"
-    scale: float = 0.05
+    scale: float = 0.1
     seed: int = 2025
 
 
@@ -263,6 +263,8 @@ def draw_spells(rng, targets: pd.DataFrame, first_day, extract_day, scale: float
     follow_ons = [follow_on(rng, spells, *transition) for transition in TRANSITIONS]
     spells = concat([spells, *follow_ons])
     keep = (spells["start"] < extract_day) & (spells["end"] >= first_day)
+    # a follow-on spell for someone already past the new benefit's age limit never starts
+    keep &= spells["end"] >= spells["start"]
     return {key: values[keep] for key, values in spells.items()}
 
 
