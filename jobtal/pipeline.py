@@ -91,7 +91,7 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
             assemble_docs(docs, work / "cache")
             current.summary = f"{count} pages generated in {docs}"
         with stage("site") as current:
-            build_site(docs, staging)
+            build_site(docs, staging, package.created)
             current.summary = f"mkdocs-material built {staging.name}"
         with stage("data files") as current:
             files = write_data_files(

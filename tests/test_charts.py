@@ -41,7 +41,11 @@ def test_chart_draws_lines_from_its_csv(tiny_site, page, expected_lines):
 
 
 def test_profile_chart_compares_the_four_areas(tiny_site):
-    (_, text), = charts_of(tiny_site / "jobcenter" / "koebenhavn" / "index.html")
+    ((_, text),) = charts_of(tiny_site / "jobcenter" / "koebenhavn" / "index.html")
     spec = json.loads(text)
     assert spec["encoding"]["color"]["sort"] == [
-        "København", "Hovedstadskommuner", "Region Hovedstaden", "Hele landet"]
+        "København",
+        "Hovedstadskommuner",
+        "Region Hovedstaden",
+        "Hele landet",
+    ]

@@ -7,6 +7,7 @@ import json
 
 from frictionless import Package
 
+from jobtal.pipeline import build
 from jobtal.publish.tables import CSV_COLUMNS
 
 MUNICIPALITIES = {101: "koebenhavn", 147: "frederiksberg", 825: "laesoe"}
@@ -133,3 +134,12 @@ def test_site_loads_nothing_from_another_host(tiny_site):
                     assert tag.startswith("<a "), (path, tag, target)
     assert (tiny_site / "assets" / "vega.min.js").stat().st_size > 100_000
     assert "fonts.googleapis" not in (tiny_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_same_input_gives_a_byte_identical_site(tiny_site, tiny_package, tmp_path):
+    again = build(tiny_package, tmp_path / "site", work=tmp_path / "work").site
+    first = {p.relative_to(tiny_site): p.read_bytes() for p in tiny_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    different = [path for path in first if first[path] != second[path]]
+    assert different == []

@@ -9,16 +9,19 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import attrs
 import duckdb
-from frictionless import FrictionlessException, Package
+from frictionless import Check, Checklist, FrictionlessException, Package
 
 from jobtal.extracts.load import open_database
 from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
+from jobtal.log import log
 from jobtal.months import month_range
 from jobtal.vocabulary import MICRODATA_RESOURCES, READINESS_BENEFITS
 
@@ -143,9 +146,29 @@ def table_schema_problems(package: ExtractPackage) -> list[Problem]:
     return [problem for name in package.resources for problem in by_name[name]]
 
 
+@attrs.define(kw_only=True, repr=False)
+class ProgressCheck(Check):
+    """Finds no errors: it counts the rows frictionless has checked and logs every so often, so
+    a long validation shows that it moves."""
+
+    type = "jobtal-progress"
+    resource: str = ""
+    every: int = 100_000
+    rows: int = 0
+    started: float = attrs.field(factory=time.perf_counter)
+
+    def validate_row(self, row):
+        self.rows += 1
+        if self.rows % self.every == 0:
+            seconds = time.perf_counter() - self.started
+            log(f"  {self.resource}: {self.rows:,} rows checked in {seconds:.0f} s")
+        return iter(())
+
+
 def validate_resource(descriptor: dict, folder: str, name: str) -> list[Problem]:
     """Validate one resource of the package with frictionless (foreign keys included)."""
-    report = Package.from_descriptor(descriptor, basepath=folder).get_resource(name).validate()
+    resource = Package.from_descriptor(descriptor, basepath=folder).get_resource(name)
+    report = resource.validate(Checklist(checks=[ProgressCheck(resource=name)]))
     problems = []
     for task in report.tasks:
         for error in task.errors:

@@ -120,10 +120,18 @@ def prepare(con: duckdb.DuckDBPyConnection, reference_month: str) -> None:
         [[number, name] for number, name in MUNICIPALITY_GROUPS.items()],
     )
     for statement in BASE_SQL.read_text(encoding="utf-8").split(";"):
-        if statement.strip() and not all(
-            line.strip().startswith("--") or not line.strip() for line in statement.splitlines()
-        ):
-            con.execute(statement)
+        code = [
+            line
+            for line in statement.splitlines()
+            if line.strip() and not line.strip().startswith("--")
+        ]
+        if not code:
+            continue
+        started = time.perf_counter()
+        con.execute(statement)
+        table = code[0].split()[3]  # CREATE TEMP TABLE <name> AS
+        rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        log(f"  {table}: {rows:,} rows in {time.perf_counter() - started:.1f} s")
 
 
 def breakdown_cells(definition: Definition) -> list[tuple[str, str]]:

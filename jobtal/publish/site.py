@@ -4,7 +4,9 @@ Vega's JavaScript) and build it with mkdocs-material."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -36,11 +38,22 @@ def assemble_docs(docs: Path, cache_dir: Path) -> None:
     (assets / VEGA_BUNDLE_NAME).write_text(vega_bundle(cache_dir), encoding="utf-8")
 
 
-def build_site(docs: Path, site_dir: Path) -> None:
-    """mkdocs build of `docs` into `site_dir` (which it empties first)."""
+def build_site(docs: Path, site_dir: Path, release: datetime) -> None:
+    """mkdocs build of `docs` into `site_dir` (which it empties first).
+
+    mkdocs dates the sitemap with the build's clock unless SOURCE_DATE_EPOCH is set; setting it
+    to the extract date makes the same input give the same bytes."""
     # mkdocs logs every page it does not find in nav at INFO; only its warnings matter here.
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     config = load_config(
         config_file=str(paths.MKDOCS_CONFIG), docs_dir=str(docs), site_dir=str(site_dir)
     )
-    mkdocs_build(config)
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(release.timestamp()))
+    try:
+        mkdocs_build(config)
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous

@@ -14,6 +14,7 @@ import duckdb
 
 from jobtal.extracts.load import sql_string
 from jobtal.indicators.engine import Definition
+from jobtal.log import progress
 from jobtal.vocabulary import AGE_GROUPS, AREA_TYPES, BENEFITS, INDICATOR_IDS
 
 CSV_COLUMNS = [
@@ -117,7 +118,7 @@ def write_data_files(
         "SELECT municipality_code, municipality_group, region_code FROM municipalities "
         "ORDER BY municipality_code"
     ).fetchall()
-    for code, group, region in municipalities:
+    for code, group, region in progress(municipalities, "jobcentre CSVs", len(municipalities)):
         path = data_dir / "jobcentre" / f"{code}.csv"
         copy_csv(
             con,
