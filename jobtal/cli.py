@@ -21,13 +21,17 @@ EXIT_INVALID = 1
 EXIT_UNUSABLE = 2
 
 
-def month_option(value: str | None) -> str | None:
-    if value is not None:
+def month_option(name: str, default: str, help: str):
+    """A --option that takes a month, YYYY-MM."""
+
+    def check(_context, _parameter, value: str) -> str:
         try:
             parse_month(value)
         except ValueError as error:
             raise click.BadParameter(str(error)) from error
-    return value
+        return value
+
+    return click.option(name, callback=check, default=default, show_default=True, help=help)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,20 +108,8 @@ def build(data: Path | None, out: Path) -> None:
     show_default=True,
     help="1.0 = national magnitudes; population shrinks alike.",
 )
-@click.option(
-    "--start",
-    callback=lambda _c, _p, v: month_option(v),
-    default=DemoSettings.start,
-    show_default=True,
-    help="First month, YYYY-MM.",
-)
-@click.option(
-    "--end",
-    callback=lambda _c, _p, v: month_option(v),
-    default=DemoSettings.end,
-    show_default=True,
-    help="Last (reference) month, YYYY-MM.",
-)
+@month_option("--start", DemoSettings.start, "First month, YYYY-MM.")
+@month_option("--end", DemoSettings.end, "Last (reference) month, YYYY-MM.")
 @click.option(
     "--seed",
     type=int,

@@ -14,6 +14,20 @@ import altair as alt
 CSV_FORMAT = alt.CsvDataFormat(type="csv", parse={"value": "number", "period": "date:'%Y-%m'"})
 
 
+MONTH_AXIS = alt.X(
+    "period:T", title="Måned", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)
+)
+
+
+def totals_of(indicator: str):
+    """Rows of one indicator without sex or age breakdown."""
+    return (
+        (alt.datum.indicator == indicator)
+        & (alt.datum.sex == "alle")
+        & (alt.datum.age_group == "alle")
+    )
+
+
 def _published(url: str) -> alt.UrlData:
     return alt.UrlData(url=url, format=CSV_FORMAT)
 
@@ -30,17 +44,10 @@ def area_comparison(
     """One line per area (the jobcentre, its group, its region, the country) over time."""
     chart = (
         alt.Chart(_published(csv_url), title=title, width="container", height=260)
-        .transform_filter(
-            (alt.datum.indicator == indicator)
-            & (alt.datum.benefit == benefit)
-            & (alt.datum.sex == "alle")
-            & (alt.datum.age_group == "alle")
-        )
+        .transform_filter(totals_of(indicator) & (alt.datum.benefit == benefit))
         .mark_line(point=alt.OverlayMarkDef(size=18))
         .encode(
-            x=alt.X(
-                "period:T", title="Måned", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)
-            ),
+            x=MONTH_AXIS,
             y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
             color=alt.Color(
                 "area_name:N",
@@ -80,18 +87,14 @@ def benefit_trend(
     chart = (
         alt.Chart(_published(csv_url), title=title, width="container", height=300)
         .transform_filter(
-            (alt.datum.indicator == indicator)
+            totals_of(indicator)
             & (alt.datum.area_code == area_code)
-            & (alt.datum.sex == "alle")
-            & (alt.datum.age_group == "alle")
             & (alt.expr.indexof(benefits, alt.datum.benefit) >= 0)
         )
         .transform_calculate(ydelse=label_expr)
         .mark_line()
         .encode(
-            x=alt.X(
-                "period:T", title="Måned", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)
-            ),
+            x=MONTH_AXIS,
             y=alt.Y("value:Q", title=y_title),
             color=alt.Color(
                 "ydelse:N",

@@ -87,6 +87,18 @@ class Pages:
         """The latest month's value, None where suppressed or missing."""
         return self.series.get((indicator, area, benefit), {}).get(self.reference_month)
 
+    def monthly_rows(
+        self, keys: list[tuple[str, str, str]], decimals: int
+    ) -> tuple[list[str], list[list[str]]]:
+        """The months of the series and one table row per month: the month, then each series."""
+        columns = [self.series.get(key, {}) for key in keys]
+        periods = sorted(set().union(*columns))
+        rows = [
+            [month_da(period)] + [number_da(column.get(period), decimals) for column in columns]
+            for period in periods
+        ]
+        return periods, rows
+
     def formatted(self, indicator: str, area: str, benefit: str = "alle") -> str:
         decimals = self.definitions[indicator].decimals
         return number_da(self.value(indicator, area, benefit), decimals)
@@ -149,13 +161,9 @@ class Pages:
             "Hele landet",
         ]
         share = self.definitions["andel_befolkning"]
-        columns = [self.series.get(("andel_befolkning", area, "alle"), {}) for area in areas]
-        periods = sorted(set().union(*columns))
-        rows = [
-            [month_da(period)]
-            + [number_da(column.get(period), share.decimals) for column in columns]
-            for period in periods
-        ]
+        periods, rows = self.monthly_rows(
+            [("andel_befolkning", area, "alle") for area in areas], share.decimals
+        )
         first, last = month_da(periods[0]), month_da(periods[-1])
         alt_text = (
             f"Linjediagram: andelen af de 16-66-årige på offentlig forsørgelse (fuldtid) i "
@@ -193,13 +201,9 @@ class Pages:
         labels = {code: BENEFITS[code][0] for code in benefits}
         share = self.definitions["andel_befolkning"]
         csv_url = "data/indicator/andel_befolkning.csv"
-        columns = [self.series.get(("andel_befolkning", "land:DK", b), {}) for b in benefits]
-        periods = sorted(set().union(*columns))
-        rows = [
-            [month_da(period)]
-            + [number_da(column.get(period), share.decimals) for column in columns]
-            for period in periods
-        ]
+        periods, rows = self.monthly_rows(
+            [("andel_befolkning", "land:DK", b) for b in benefits], share.decimals
+        )
         first, last = month_da(periods[0]), month_da(periods[-1])
         spec = charts.benefit_trend(
             csv_url,
