@@ -1,0 +1,337 @@
+"""jobtal's column-wise validator against frictionless-py as the oracle: on the same files both
+must report the same set of (resource, row, field, error type).
+
+Generated files: valid rows of a table that uses every type and constraint the contract uses
+(and the common others), then corrupted by hypothesis with odd values, short and long rows,
+blank rows and empty lines, duplicate keys, unknown foreign keys, quoted commas and newlines,
+and broken headers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from frictionless import Package
+from frictionless.table.label_matching import deduplicate_names
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jobtal.extracts.tablecheck import check_table
+
+V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
+DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True, "headerRows": [1]}
+
+REFERENCE = {
+    "name": "places",
+    "path": "places.csv",
+    "schema": {
+        "fields": [
+            {"name": "code", "type": "integer", "constraints": {"required": True}},
+            {"name": "place", "type": "string"},
+        ],
+        "primaryKey": ["code"],
+    },
+}
+PLACES = "code,place\n101,København\n147,Frederiksberg\n825,Læsø\n"
+
+TABLE_SCHEMA = {
+    "fields": [
+        {"name": "id", "type": "string", "constraints": {"required": True}},
+        {"name": "place", "type": "integer", "constraints": {"required": True}},
+        {
+            "name": "kind",
+            "type": "string",
+            "constraints": {"enum": ["dagpenge", "sygedagpenge", "fleksjob"]},
+        },
+        {
+            "name": "start",
+            "type": "date",
+            "constraints": {"required": True, "minimum": "2000-01-01"},
+        },
+        {"name": "degree", "type": "number", "constraints": {"exclusiveMinimum": 0, "maximum": 1}},
+        {"name": "born", "type": "integer", "constraints": {"minimum": 1900, "maximum": 2100}},
+        {"name": "flag", "type": "boolean"},
+        {"name": "year", "type": "year"},
+        {
+            "name": "code",
+            "type": "string",
+            "constraints": {"pattern": "[A-Z]{2}[0-9]+", "minLength": 3, "maxLength": 6},
+        },
+        {"name": "serial", "type": "integer", "constraints": {"unique": True}},
+    ],
+    "primaryKey": ["id"],
+    "foreignKeys": [{"fields": ["place"], "reference": {"resource": "places", "fields": ["code"]}}],
+}
+FIELD_NAMES = [field["name"] for field in TABLE_SCHEMA["fields"]]
+
+# odd values per field: valid oddities frictionless accepts, and invalid ones
+ODD = {
+    "id": ["", " ", "x1", "æøå", 'a"b', "a,b", "two\nlines"],
+    "place": ["101", "+147", " 825 ", "999", "", "abc", "1_01", "101.0", "٨٢٥", "-0"],
+    "kind": ["dagpenge", "fleksjob", "other", "", " dagpenge", "Dagpenge"],
+    "start": [
+        "2024-01-05",
+        "2024-1-5",
+        "2024-02-29",
+        "2023-02-29",
+        "2024-02-30",
+        "2024-13-01",
+        "20240105",
+        "2024-01-05 ",
+        "0000-01-01",
+        "1999-12-31",
+        "",
+        "abc",
+        "2024-01- 5",
+    ],
+    "degree": [
+        "0.5",
+        "1",
+        "0",
+        "-0.1",
+        "NaN",
+        "inf",
+        "-Infinity",
+        "1e-3",
+        " 0.5 ",
+        "0,5",
+        "1.",
+        ".5",
+        "abc",
+        "",
+        "1_0",
+        "0.30000000000000004",
+        "1.0000000000000000001",
+    ],
+    "born": ["1990", "1899", "2100", "2101", "+1990", "1990.0", "", "x", "01990"],
+    "flag": ["true", "True", "TRUE", "1", "false", "0", "yes", "", " true"],
+    "year": ["2024", "0000", "+202", "99999", "abc", "", "202"],
+    "code": ["AB12", "ab12", "AB", "", "ABC123", "AB1234567", "AB1\n", "ÆØ12"],
+    "serial": ["1", "2", "1", "", "007", "7"],
+}
+
+
+def valid_row(index: int) -> list[str]:
+    return [
+        f"id{index}",
+        "101",
+        "dagpenge",
+        "2024-03-01",
+        "0.5",
+        "1980",
+        "true",
+        "2024",
+        f"AB{index}",
+        str(1000 + index),
+    ]
+
+
+def csv_line(cells: list[str], quote_all: bool) -> str:
+    def one(cell: str) -> str:
+        if quote_all or any(ch in cell for ch in ',"\n\r'):
+            return '"' + cell.replace('"', '""') + '"'
+        return cell
+
+    return ",".join(one(cell) for cell in cells)
+
+
+@st.composite
+def corrupted_table(draw) -> tuple[list[str], list[list[str] | None]]:
+    """A header and rows (None = an empty line)."""
+    rows: list[list[str] | None] = [valid_row(i) for i in range(draw(st.integers(0, 12)))]
+    for _ in range(draw(st.integers(0, 10))):
+        kind = draw(
+            st.sampled_from(["odd", "odd", "odd", "short", "long", "blank", "empty", "duplicate"])
+        )
+        if kind == "empty":
+            rows.insert(draw(st.integers(0, len(rows))), None)
+            continue
+        if kind == "blank":
+            rows.insert(draw(st.integers(0, len(rows))), [""] * draw(st.integers(1, 12)))
+            continue
+        candidates = [i for i, row in enumerate(rows) if row is not None]
+        if not candidates:
+            continue
+        row = list(rows[draw(st.sampled_from(candidates))])
+        if kind == "odd" and len(row) > 0:
+            position = draw(st.integers(0, min(len(row), len(FIELD_NAMES)) - 1))
+            row[position] = draw(st.sampled_from(ODD[FIELD_NAMES[position]]))
+        elif kind == "short":
+            row = row[: draw(st.integers(0, max(len(row) - 1, 0)))]
+        elif kind == "long":
+            row = row + draw(st.lists(st.sampled_from(["", "x", "1"]), min_size=1, max_size=3))
+        rows.append(row)  # "duplicate" repeats a row: same id and serial
+    header = list(FIELD_NAMES)
+    header_change = draw(
+        st.sampled_from(["none"] * 6 + ["rename", "drop", "extra", "duplicate", "blank"])
+    )
+    if header_change == "rename":
+        header[draw(st.integers(0, len(header) - 1))] = "renamed"
+    elif header_change == "drop":
+        header = header[:-1]
+    elif header_change == "extra":
+        header.append("extra")
+    elif header_change == "duplicate":
+        header[3] = header[1]
+    elif header_change == "blank":
+        header[2] = ""
+    return header, rows
+
+
+def write_package(
+    folder: Path, header: list[str], rows, quote_all: bool, line_end: str = "\n"
+) -> dict:
+    lines = [csv_line(header, quote_all)] + [
+        "" if row is None else csv_line(row, quote_all) for row in rows
+    ]
+    (folder / "table.csv").write_text(line_end.join(lines) + line_end, encoding="utf-8")
+    (folder / "places.csv").write_text(PLACES, encoding="utf-8")
+    return {
+        "$schema": V2,
+        "name": "generated",
+        "resources": [
+            {**REFERENCE, "dialect": DIALECT, "encoding": "utf-8"},
+            {
+                "name": "table",
+                "path": "table.csv",
+                "schema": TABLE_SCHEMA,
+                "dialect": DIALECT,
+                "encoding": "utf-8",
+            },
+        ],
+    }
+
+
+def frictionless_errors(descriptor: dict, folder: Path) -> set[tuple]:
+    # frictionless rewrites the descriptor it is given in place: give it a copy
+    descriptor = json.loads(json.dumps(descriptor))
+    report = Package.from_descriptor(descriptor, basepath=str(folder)).validate()
+    return {
+        (
+            task.name,
+            getattr(error, "row_number", None),
+            getattr(error, "field_name", None) or None,
+            error.type,
+        )
+        for task in report.tasks
+        for error in task.errors
+    }
+
+
+def jobtal_errors(descriptor: dict, folder: Path) -> set[tuple]:
+    con = duckdb.connect()
+    checked = {}
+    found = set()
+    for resource in descriptor["resources"]:
+        table = check_table(
+            con, resource["name"], folder / resource["path"], resource["schema"], resource, checked
+        )
+        checked[resource["name"]] = table
+        found |= {(resource["name"], e.row, e.field, e.type) for e in table.errors}
+    con.close()
+    return found
+
+
+def assert_same(descriptor: dict, folder: Path) -> None:
+    theirs = frictionless_errors(descriptor, folder)
+    ours = jobtal_errors(descriptor, folder)
+    assert ours == theirs, {
+        "only jobtal": sorted(ours - theirs, key=str),
+        "only frictionless": sorted(theirs - ours, key=str),
+    }
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(table=corrupted_table(), quote_all=st.booleans(), crlf=st.booleans())
+def test_same_errors_as_frictionless_on_generated_files(tmp_path_factory, table, quote_all, crlf):
+    folder = tmp_path_factory.mktemp("generated")
+    header, rows = table
+    descriptor = write_package(folder, header, rows, quote_all, "\r\n" if crlf else "\n")
+    assert_same(descriptor, folder)
+
+
+def test_a_valid_generated_file_has_no_errors(tmp_path):
+    descriptor = write_package(tmp_path, FIELD_NAMES, [valid_row(i) for i in range(5)], False)
+    assert jobtal_errors(descriptor, tmp_path) == set() == frictionless_errors(descriptor, tmp_path)
+
+
+def test_every_odd_value_once(tmp_path):
+    """Each odd value of every field in its own row: one file, every verdict compared."""
+    rows = []
+    for position, name in enumerate(FIELD_NAMES):
+        for value in ODD[name]:
+            row = valid_row(len(rows))
+            row[position] = value
+            rows.append(row)
+    descriptor = write_package(tmp_path, FIELD_NAMES, rows, False)
+    theirs = frictionless_errors(descriptor, tmp_path)
+    assert len(theirs) > 40  # the odd values do find errors
+    assert_same(descriptor, tmp_path)
+
+
+# ----------------------------------------------------------------------------- peer files
+
+PEER = Path(__file__).resolve().parents[2] / "shared" / "peer" / "frictionless-py-data"
+# frictionless-py's own sample tables whose types jobtal supports, with the schema each is
+# validated against (None: every column a string, as frictionless infers nothing it is not told).
+PEER_TABLES = {
+    "invalid.csv": None,
+    "blank-rows.csv": None,
+    "blank-rows-multiple.csv": None,
+    "duplicate-rows.csv": None,
+    "structure-errors.csv": None,
+    "defective-rows.csv": None,
+    "capital-invalid.csv": {
+        "fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]
+    },
+    "capital-valid.csv": {
+        "fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]
+    },
+    "unique-field.csv": "unique-field.json",
+    "schema-errors.csv": None,
+    "escaping.csv": None,
+    "doublequote.csv": None,
+    "leading-zeros.csv": None,
+    "nested-invalid.csv": None,
+    "table.csv": None,
+    "matrix.csv": None,
+}
+
+
+def peer_schema(name: str, spec, folder: Path) -> dict:
+    if isinstance(spec, str):
+        return json.loads((PEER / spec).read_text(encoding="utf-8"))
+    if isinstance(spec, dict):
+        return spec
+    labels = (folder / name).read_text(encoding="utf-8").splitlines()[0].split(",")
+    names = deduplicate_names([label or f"field{i}" for i, label in enumerate(labels, start=1)])
+    return {"fields": [{"name": label, "type": "string"} for label in names]}
+
+
+@pytest.mark.skipif(not PEER.is_dir(), reason="frictionless-py's sample files are not here")
+@pytest.mark.parametrize("name", sorted(PEER_TABLES))
+def test_same_errors_as_frictionless_on_its_own_sample_files(tmp_path, name):
+    if not (PEER / name).is_file():
+        pytest.skip(f"{name} is not among the sample files")
+    (tmp_path / name).write_bytes((PEER / name).read_bytes())
+    schema = peer_schema(name, PEER_TABLES[name], tmp_path)
+    descriptor = {
+        "$schema": V2,
+        "name": "peer",
+        "resources": [
+            {
+                "name": "sample",
+                "path": name,
+                "schema": schema,
+                "dialect": DIALECT,
+                "encoding": "utf-8",
+            }
+        ],
+    }
+    assert_same(descriptor, tmp_path)
