@@ -8,17 +8,13 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from jobtal import paths
 from jobtal.demo import DemoSettings, describe, write_demo
 from jobtal.disclosure import protect
-from jobtal.extracts.load import open_database
 from jobtal.extracts.package import ExtractPackage, load_package
-from jobtal.extracts.validate import (
-    ValidationReport,
-    contract_report,
-    package_problems_report,
-    table_schema_report,
-)
+from jobtal.extracts.validate import ValidationReport, package_problems_report, validate_into
 from jobtal.indicators.engine import compute, load_definitions, prepare
 from jobtal.log import log, stage
 from jobtal.publish.pages import Pages
@@ -55,11 +51,8 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
         package, problems = load_package(data)
         if package is None:
             raise InvalidExtracts(package_problems_report(data, problems))
-        report = table_schema_report(package)
-        if not report.valid:
-            raise InvalidExtracts(report)
-        con = open_database(package)
-        report = contract_report(con, package)
+        con = duckdb.connect()
+        report = validate_into(con, package)
         if not report.valid:
             con.close()
             raise InvalidExtracts(report)

@@ -36,7 +36,7 @@ def test_validate_a_valid_package(tiny_package):
 
 def test_validate_reports_json(tiny_package):
     result = run("validate", "--json", tiny_package)
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["valid"] is True
     assert report["rows"]["benefit_spells"] == len(SPELLS)
 
@@ -88,7 +88,7 @@ def test_validate_an_invalid_package(tmp_path, bad_line, error_type, field, valu
     package = write_tiny_package(tmp_path, replace={"benefit_spells": spells_with(bad_line)})
     result = run("validate", "--json", package)
     assert result.exit_code == 1
-    problems = json.loads(result.output)["problems"]
+    problems = json.loads(result.stdout)["problems"]
     row = len(SPELLS) + 2  # the header is row 1
     assert any(
         p["type"] == error_type
@@ -112,7 +112,7 @@ def test_population_must_reach_the_reference_month(tmp_path):
     package = write_tiny_package(tmp_path, descriptor_changes={"created": "2024-06-02T00:00:00Z"})
     result = run("validate", "--json", package)
     assert result.exit_code == 1
-    problems = json.loads(result.output)["problems"]
+    problems = json.loads(result.stdout)["problems"]
     assert {p["value"] for p in problems if p["type"] == "population-months"} == {
         "2024-04",
         "2024-05",

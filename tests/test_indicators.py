@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
 from jobtal.disclosure import protect
-from jobtal.extracts.load import open_database
 from jobtal.extracts.package import load_package
+from jobtal.extracts.validate import validate_into
 from jobtal.indicators.engine import compute, load_definitions, prepare
 
 
@@ -14,7 +15,8 @@ from jobtal.indicators.engine import compute, load_definitions, prepare
 def database(tiny_package):
     package, problems = load_package(tiny_package)
     assert problems == []
-    con = open_database(package)
+    con = duckdb.connect()
+    assert validate_into(con, package).valid
     prepare(con, package.reference_month)
     compute(con, load_definitions())
     protect(con, package.reference_month)

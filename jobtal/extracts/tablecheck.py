@@ -26,10 +26,13 @@ problem for the field instead of a type error per row).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import mmap
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -40,7 +43,7 @@ import numpy as np
 from frictionless import Field, Schema
 from frictionless.table.label_matching import deduplicate_names
 
-from jobtal.extracts.load import sql_string
+from jobtal.sql import ident, sql_string
 
 EXTRA_COLUMNS = 32  # cells beyond the schema that a row may have before the read is widened
 MAX_EXTRA_COLUMNS = 4096
@@ -465,6 +468,42 @@ def check_table(
     names = [field["name"] for field in schema["fields"]]
     dialect = Dialect.of(resource)
     check_encoding(path, dialect)
+    with as_utf8(path, dialect) as (path, dialect):
+        return check_utf8_table(con, name, path, schema, names, dialect, references)
+
+
+@contextlib.contextmanager
+def as_utf8(path: Path, dialect: Dialect):
+    """The file as UTF-8: itself, or a transcoded copy when the descriptor declares another
+    encoding (DuckDB reads UTF-8)."""
+    if dialect.encoding in ("utf-8", "utf8", "utf-8-sig"):
+        yield path, dialect
+        return
+    try:
+        codecs.lookup(dialect.encoding)
+    except LookupError as error:
+        raise UnreadableFile(
+            "encoding-error", f"the declared encoding {dialect.encoding!r} is unknown"
+        ) from error
+    with tempfile.TemporaryDirectory(prefix="jobtal-") as folder:
+        copy = Path(folder) / path.name
+        with (
+            path.open(encoding=dialect.encoding, newline="") as source,
+            copy.open("w", encoding="utf-8", newline="") as target,
+        ):
+            shutil.copyfileobj(source, target, CHUNK)
+        yield copy, Dialect(dialect.delimiter, dialect.quote, "utf-8")
+
+
+def check_utf8_table(
+    con,
+    name: str,
+    path: Path,
+    schema: dict,
+    names: list[str],
+    dialect: Dialect,
+    references: dict[str, CheckedTable],
+) -> CheckedTable:
     labels = read_labels(path, dialect)
     if labels is None:
         raise UnreadableFile("source-error", "the file is empty: not even a header row")
@@ -518,7 +557,6 @@ def load_raw(con, table: str, path: Path, dialect: Dialect, fields: int) -> int:
     width = fields + EXTRA_COLUMNS
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         quoted_newlines = data.find(dialect.quote.encode()) >= 0
-    encoding = "latin-1" if dialect.encoding in ("latin-1", "iso-8859-1", "latin1") else "utf-8"
     while True:
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1))
         con.execute(
@@ -527,8 +565,7 @@ def load_raw(con, table: str, path: Path, dialect: Dialect, fields: int) -> int:
             f"columns = {{{columns}}}, delim = {sql_string(dialect.delimiter)}, "
             f"quote = {sql_string(dialect.quote)}, escape = {sql_string(dialect.quote)}, "
             f"nullstr = {sql_string(NEVER_NULL)}, null_padding = true, strict_mode = false, "
-            f"parallel = {'false' if quoted_newlines else 'true'}, "
-            f"encoding = {sql_string(encoding)})"
+            f"parallel = {'false' if quoted_newlines else 'true'})"
         )
         overflow = con.execute(f"SELECT count(c{width}) FROM {table}").fetchone()[0]
         if not overflow or width >= MAX_EXTRA_COLUMNS:
@@ -555,11 +592,6 @@ def number_rows(con, table: str, empties: np.ndarray) -> None:
             FROM {table} AS r LEFT JOIN skipped AS s ON s.threshold <= r.rowid
             GROUP BY r.rowid
         ) AS shifted WHERE {table}.rowid = shifted.k""")
-
-
-def ident(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def cell(plan: FieldPlan) -> str:

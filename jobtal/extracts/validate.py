@@ -1,32 +1,30 @@
-"""Is the package of extracts fit to publish from? Table Schema checks by frictionless, then the
-contract's own checks (SPEC section 3) as column-wise SQL over the loaded tables.
+"""Is the package of extracts fit to publish from? Table Schema checks with frictionless's
+semantics (tablecheck.py, column-wise on DuckDB), then the contract's own checks (SPEC section 3)
+as SQL over the typed tables.
 
 Every problem is collected; nothing stops at the first. The report names the resource, row, field
 and value and says what was expected."""
 
 from __future__ import annotations
 
+import copy
 import json
-import multiprocessing
-import os
+import re
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import attrs
 import duckdb
-from frictionless import Check, Checklist, FrictionlessException, Package
+from frictionless import FrictionlessException, Package
 
-from jobtal.extracts.load import open_database
 from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
+from jobtal.extracts.tablecheck import CheckedTable, UnreadableFile, check_table
 from jobtal.log import log
 from jobtal.months import month_range
 from jobtal.vocabulary import MICRODATA_RESOURCES, READINESS_BENEFITS
 
 EXAMPLES_PER_GROUP = 5
-PARALLEL_FROM_BYTES = 20_000_000  # below this, starting worker processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -91,11 +89,9 @@ def check_extracts(location: Path) -> tuple[ExtractPackage | None, ValidationRep
     package, problems = load_package(location)
     if package is None:
         return None, package_problems_report(location, problems)
-    report = table_schema_report(package)
-    if report.valid:  # the contract checks need well-typed tables
-        con = open_database(package)
-        report = contract_report(con, package)
-        con.close()
+    con = duckdb.connect()
+    report = validate_into(con, package)
+    con.close()
     return package, report
 
 
@@ -106,83 +102,81 @@ def package_problems_report(location: Path, problems: list[str]) -> ValidationRe
     )
 
 
-def table_schema_report(package: ExtractPackage) -> ValidationReport:
-    return ValidationReport(str(package.descriptor_path), table_schema_problems(package))
-
-
-def contract_report(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> ValidationReport:
+def validate_into(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> ValidationReport:
+    """Check every resource into `con`, where each leaves a typed table of its name, then the
+    contract's checks across them. The tables are what the indicators are computed from."""
     report = ValidationReport(str(package.descriptor_path))
-    report.rows = {
-        name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-        for name in package.resources
-    }
-    report.problems.extend(contract_problems(con, package))
+    try:  # frictionless reads the descriptor: it is the single source of truth for the schemas
+        Package.from_descriptor(copy.deepcopy(package.descriptor), basepath=str(package.folder))
+    except FrictionlessException as error:
+        reasons = "; ".join(reason.message for reason in error.reasons) or error.error.message
+        raise UnusableInput(f"{package.descriptor_path}: {reasons}") from error
+    checked: dict[str, CheckedTable] = {}
+    for name in dependency_order(package):
+        resource = package.resources[name]
+        started = time.perf_counter()
+        entry = next(r for r in package.descriptor["resources"] if r["name"] == name)
+        try:
+            table = check_table(con, name, resource.path, resource.schema, entry, checked)
+        except UnreadableFile as unreadable:
+            report.problems.append(Problem(name, unreadable.type, unreadable.note))
+            continue
+        checked[name] = table
+        report.rows[name] = table.rows
+        report.problems.extend(problems_of(name, table, resource.schema))
+        log(f"  {name}: {table.rows:,} rows checked in {time.perf_counter() - started:.1f} s")
+    if report.valid:  # the contract checks need every table, well typed
+        report.problems.extend(contract_problems(con, package, report.rows))
     return report
 
 
-def table_schema_problems(package: ExtractPackage) -> list[Problem]:
-    """Types, constraints, keys and foreign keys, checked by frictionless-py, one resource per
-    process (frictionless checks a row at a time, so the cores are what makes it faster)."""
-    try:
-        Package.from_descriptor(package.descriptor, basepath=str(package.folder))
-    except FrictionlessException as error:
-        raise UnusableInput(f"{package.descriptor_path}: {error.error.message}") from error
-    names = sorted(package.resources, key=lambda n: -package.resources[n].path.stat().st_size)
-    total_bytes = sum(resource.path.stat().st_size for resource in package.resources.values())
-    workers = min(len(names), os.cpu_count() or 1)
-    if workers <= 1 or total_bytes < PARALLEL_FROM_BYTES:
-        results = [validate_resource(package.descriptor, str(package.folder), n) for n in names]
-    else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(
-                pool.map(
-                    validate_resource,
-                    [package.descriptor] * len(names),
-                    [str(package.folder)] * len(names),
-                    names,
-                )
-            )
-    by_name = dict(zip(names, results, strict=True))
-    return [problem for name in package.resources for problem in by_name[name]]
+def dependency_order(package: ExtractPackage) -> list[str]:
+    """Resources in an order where every table a foreign key refers to comes first."""
+    order: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in order or name in path or name not in package.resources:
+            return
+        for foreign_key in package.resources[name].schema.get("foreignKeys") or []:
+            visit(foreign_key.get("reference", {}).get("resource") or name, (*path, name))
+        order.append(name)
+
+    for name in package.resources:
+        visit(name, ())
+    return order
 
 
-@attrs.define(kw_only=True, repr=False)
-class ProgressCheck(Check):
-    """Finds no errors: it counts the rows frictionless has checked and logs every so often, so
-    a long validation shows that it moves."""
-
-    type = "jobtal-progress"
-    resource: str = ""
-    every: int = 100_000
-    rows: int = 0
-    started: float = attrs.field(factory=time.perf_counter)
-
-    def validate_row(self, row):
-        self.rows += 1
-        if self.rows % self.every == 0:
-            seconds = time.perf_counter() - self.started
-            log(f"  {self.resource}: {self.rows:,} rows checked in {seconds:.0f} s")
-        return iter(())
+DECIMAL_COMMA = re.compile(r"^\s*-?[0-9]+,[0-9]+\s*$")
 
 
-def validate_resource(descriptor: dict, folder: str, name: str) -> list[Problem]:
-    """Validate one resource of the package with frictionless (foreign keys included)."""
-    resource = Package.from_descriptor(descriptor, basepath=folder).get_resource(name)
-    report = resource.validate(Checklist(checks=[ProgressCheck(resource=name)]))
+def problems_of(name: str, table: CheckedTable, schema: dict) -> list[Problem]:
+    """The table's errors as report problems. A number field whose every type error is a
+    decimal comma gets one problem that says so, not one per row."""
+    number_fields = {f["name"] for f in schema["fields"] if f.get("type") == "number"}
+    comma_fields = set()
+    for field_name in number_fields:
+        values = [e.value for e in table.errors if e.type == "type-error" and e.field == field_name]
+        if values and all(DECIMAL_COMMA.match(v or "") for v in values):
+            comma_fields.add(field_name)
     problems = []
-    for task in report.tasks:
-        for error in task.errors:
-            problems.append(
-                Problem(
-                    resource=name,
-                    type=error.type,
-                    message=error.message,
-                    row=getattr(error, "row_number", None),
-                    field=getattr(error, "field_name", None),
-                    value=None if getattr(error, "cell", None) is None else str(error.cell),
-                )
+    for field_name in sorted(comma_fields):
+        rows = [e for e in table.errors if e.type == "type-error" and e.field == field_name]
+        problems.append(
+            Problem(
+                name,
+                "decimal-comma",
+                f"the field uses ',' as decimal mark in {len(rows):,} rows; declare "
+                f"decimalChar: ',' on the field or convert the file to '.'",
+                rows[0].row,
+                field_name,
+                rows[0].value,
             )
-    problems.extend(Problem(name, error.type, error.message) for error in report.errors)
+        )
+    problems.extend(
+        Problem(name, e.type, e.note, e.row, e.field, e.value)
+        for e in table.errors
+        if not (e.type == "type-error" and e.field in comma_fields)
+    )
     return problems
 
 
@@ -193,7 +187,9 @@ CPR_SQL = (
 )
 
 
-def contract_problems(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> list[Problem]:
+def contract_problems(
+    con: duckdb.DuckDBPyConnection, package: ExtractPackage, rows: dict[str, int]
+) -> list[Problem]:
     extract_date = package.created.date().isoformat()
     checks: list[tuple[str, str, str, str, str]] = []  # resource, type, field, condition, message
     for resource in MICRODATA_RESOURCES:
@@ -251,11 +247,15 @@ def contract_problems(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -
         )
     )
 
-    problems = []
+    problems = [
+        Problem(name, "no-rows", "the file has a header but no rows; an extract cannot be empty")
+        for name, count in rows.items()
+        if count == 0
+    ]
     for resource, error_type, column, condition, message in checks:
         offending = con.execute(
-            f'SELECT rowid + 2, CAST("{column}" AS VARCHAR) FROM {resource} '
-            f"WHERE {condition} ORDER BY rowid LIMIT 1000"
+            f'SELECT _row, CAST("{column}" AS VARCHAR) FROM {resource} '
+            f"WHERE {condition} ORDER BY _row LIMIT 1000"
         ).fetchall()
         problems.extend(
             Problem(resource, error_type, message, row, column, value) for row, value in offending
@@ -267,9 +267,9 @@ def contract_problems(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -
 
 def neighbour_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
     one_way = con.execute(
-        "SELECT n.rowid + 2, n.municipality_code, n.neighbour_code FROM neighbours n "
+        "SELECT n._row, n.municipality_code, n.neighbour_code FROM neighbours n "
         "WHERE NOT EXISTS (SELECT 1 FROM neighbours m WHERE m.municipality_code = n.neighbour_code "
-        "AND m.neighbour_code = n.municipality_code) ORDER BY n.rowid LIMIT 1000"
+        "AND m.neighbour_code = n.municipality_code) ORDER BY n._row LIMIT 1000"
     ).fetchall()
     return [
         Problem(

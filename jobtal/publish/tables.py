@@ -12,9 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-from jobtal.extracts.load import sql_string
 from jobtal.indicators.engine import Definition
 from jobtal.log import progress
+from jobtal.sql import sql_string
 from jobtal.vocabulary import AGE_GROUPS, AREA_TYPES, BENEFITS, INDICATOR_IDS
 
 CSV_COLUMNS = [
