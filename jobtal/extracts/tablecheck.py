@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import functools
 import io
 import mmap
 import re
@@ -45,13 +46,12 @@ from frictionless.table.label_matching import deduplicate_names
 
 from jobtal.sql import ident, sql_string
 
-EXTRA_COLUMNS = 32  # cells beyond the schema that a row may have before the read is widened
-MAX_EXTRA_COLUMNS = 4096
 CHUNK = 1 << 24
 
 # A cell DuckDB pads a short row with is NULL; an empty cell must stay '' to be told apart, so
 # DuckDB's null string is set to a byte that never occurs in text.
 NEVER_NULL = "\x00"
+EMPTY_LINE = re.compile(rb"\n\r?\n")
 
 INT64 = (-(2**63), 2**63 - 1)
 TABLE_SCHEMA_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -205,30 +205,54 @@ def label_errors(labels: list[str], field_names: list[str]) -> list[CellError]:
     return errors
 
 
-def empty_records(path: Path, quote: str) -> np.ndarray:
-    """Indices (0 = the header) of the empty records: lines with nothing on them, which DuckDB
-    skips but Python's csv module (and so frictionless) reads as rows. Newlines inside quotes
-    do not end a record."""
-    size = path.stat().st_size
-    if size == 0:
-        return np.zeros(0, dtype=np.int64)
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        has_empty = (
-            data[:1] in (b"\n", b"\r") or data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0
-        )
-        if not has_empty:
+class Records:
+    """Where each record of the file starts and ends (in bytes), read only when needed: for the
+    empty lines DuckDB skips, and for rows with more cells than DuckDB was asked to read. A
+    newline inside quotes does not end a record."""
+
+    def __init__(self, path: Path, quote: str):
+        self.path = path
+        self.quote = quote.encode()
+        self._bounds: tuple[np.ndarray, np.ndarray] | None = None
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._bounds is None:
+            with self.path.open("rb") as handle:
+                buffer = np.frombuffer(handle.read(), dtype=np.uint8)
+            newlines = np.flatnonzero(buffer == 10)
+            quotes = np.flatnonzero(buffer == self.quote[0])
+            # a newline ends a record when an even number of quote characters precede it
+            ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
+            if len(buffer) and (len(ends) == 0 or ends[-1] != len(buffer) - 1):
+                ends = np.append(ends, len(buffer))  # the last record has no newline
+            starts = np.concatenate(([0], ends[:-1] + 1))
+            carriage = (ends > starts) & (buffer[np.maximum(ends - 1, 0)] == 13)
+            self._bounds = (starts, ends - carriage.astype(np.int64))
+        return self._bounds
+
+    @functools.cache  # noqa: B019 - one Records per file check, dropped with it
+    def empty(self) -> np.ndarray:
+        """Indices (0 = the header) of the records with nothing in them: DuckDB skips them,
+        Python's csv module (and so frictionless) reads them as rows."""
+        if self.path.stat().st_size == 0:
             return np.zeros(0, dtype=np.int64)
-        buffer = np.frombuffer(data, dtype=np.uint8)
-        newlines = np.flatnonzero(buffer == 10)
-        quotes = np.flatnonzero(buffer == ord(quote))
-        # a newline ends a record when an even number of quote characters precede it
-        inside = np.searchsorted(quotes, newlines) % 2 == 1
-        ends = newlines[~inside]
-        starts = np.concatenate(([0], ends[:-1] + 1))
-        lengths = ends - starts
-        blank = (lengths == 0) | ((lengths == 1) & (buffer[np.maximum(ends - 1, 0)] == 13))
-        del buffer
-    return np.flatnonzero(blank).astype(np.int64)
+        with self.path.open("rb") as handle, mmap.mmap(
+            handle.fileno(), 0, access=mmap.ACCESS_READ
+        ) as data:
+            if data[:1] not in (b"\n", b"\r") and not EMPTY_LINE.search(data):
+                return np.zeros(0, dtype=np.int64)
+        starts, ends = self.bounds()
+        return np.flatnonzero(ends == starts).astype(np.int64)
+
+    def cells(self, index: int, dialect: Dialect) -> list[str]:
+        """The cells of one record, as Python's csv module reads them."""
+        starts, ends = self.bounds()
+        with self.path.open("rb") as handle:
+            handle.seek(int(starts[index]))
+            text = handle.read(int(ends[index] - starts[index])).decode("utf-8", "replace")
+        reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter,
+                            quotechar=dialect.quote)
+        return next(reader, [])
 
 
 # ----------------------------------------------------------------------------- cells
@@ -253,8 +277,9 @@ FAST_PATHS = {
     # type: (predicate on the cell $c, its typed value, DuckDB type)
     "integer": ("regexp_full_match($c, '-?[0-9]{1,18}')", "CAST($c AS BIGINT)", "BIGINT"),
     "number": (
+        # at most 15 digits in all: a double holds those exactly, so SQL compares as Python
         "regexp_full_match($c, '-?[0-9]{1,15}(\\.[0-9]{1,15})?') "
-        "AND length(regexp_replace(ltrim($c, '-'), '[.]|^0+', '', 'g')) <= 15",
+        "AND length(replace(replace($c, '.', ''), '-', '')) <= 15",
         "CAST($c AS DOUBLE)",
         "DOUBLE",
     ),
@@ -511,213 +536,210 @@ def check_utf8_table(
     errors = label_errors(labels, names)
     plans = plan_fields(schema, labels)
 
-    safe = re.sub(r"\W", "_", name)
-    raw = f"raw_{safe}"
-    width = load_raw(con, raw, path, dialect, len(plans))
-    empties = empty_records(path, dialect.quote)
-    number_rows(con, raw, empties)
-    fallbacks = read_odd_values(con, raw, plans)
-    checked = f"checked_{safe}"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {checked} AS SELECT "
-        f"{cell_columns(plans, width, fallbacks)} FROM {raw} AS r "
-        f"{fallback_joins(plans, fallbacks)} WHERE r._row > 1"
-    )
+    # --- every cell as text; frictionless reads the values the fast paths do not
+    raw = "raw_" + re.sub(r"\W", "_", name)
+    load_raw(con, raw, path, dialect, len(plans))
+    verdicts = read_odd_values(con, raw, plans)
+
+    # --- one pass: the typed table, with each row's cell errors beside its values
+    query = typed_select(plans, names, raw, verdicts)
+    con.execute(f"CREATE OR REPLACE TABLE {ident(name)} AS {query}")
     con.execute(f"DROP TABLE {raw}")
-    for table in fallbacks.values():
+    for table in verdicts.values():
         con.execute(f"DROP TABLE {table}")
+    records = Records(path, dialect.quote)
+    empties = records.empty()
+    found = row_errors(con, name, plans) + extra_cell_errors(con, name, plans, records, dialect)
+    found += key_errors(con, ident(name), schema, plans, references)
+    con.execute(f"ALTER TABLE {ident(name)} DROP COLUMN _errors")
+    con.execute(f"ALTER TABLE {ident(name)} DROP COLUMN _extra")
 
-    errors += query_errors(con, cell_error_sql(checked, plans, width, fallbacks), plans)
-    errors += [
-        CellError("blank-row", int(index) + 1, None, None, None, "the row is empty")
-        for index in empties
-    ]
-    errors += key_errors(con, checked, schema, plans, empties, references)
-
-    # the typed table has every schema field (NULL where the file lacks its column)
-    by_name = {p.name: p for p in plans}
-    columns = ", ".join(
-        f"v{by_name[n].number} AS {ident(n)}" if n in by_name else f"NULL AS {ident(n)}"
-        for n in names
-    )
-    con.execute(
-        f"CREATE OR REPLACE TABLE {ident(name)} AS SELECT _row, {columns} FROM {checked} "
-        "ORDER BY _row"
-    )
-    rows = con.execute(f"SELECT count(*) FROM {checked}").fetchone()[0] + len(empties)
-    con.execute(f"DROP TABLE {checked}")
+    # --- row numbers: DuckDB skipped the empty lines, which frictionless counts as rows
+    errors += renumber(found, empties)
+    errors += [CellError("blank-row", int(index) + 1, None, None, None, "the row is empty")
+               for index in empties]
+    if schema.get("primaryKey") and all(k in {p.name for p in plans}
+                                        for k in primary_key(schema)):
+        errors += [CellError("primary-key", int(index) + 1, None, None, None, "the key is empty")
+                   for index in empties]
+    rows = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0] + len(empties)
     errors.sort(key=lambda e: (e.row or 0, e.field_number or 0, e.type))
-    return CheckedTable(
-        name, errors, rows, {p.name: p.duckdb_type for p in plans if p.number <= len(names)}
-    )
+    types = {p.name: p.duckdb_type for p in plans if p.number <= len(names)}
+    return CheckedTable(name, errors, rows, types)
 
 
-def load_raw(con, table: str, path: Path, dialect: Dialect, fields: int) -> int:
-    """Every record as text cells c1..cW (NULL where a short row has no cell); returns W."""
-    width = fields + EXTRA_COLUMNS
+def load_raw(con, table: str, path: Path, dialect: Dialect, fields: int) -> None:
+    """Every record as text cells c1..cW, W being one more than the fields (NULL where a short
+    row has no cell); a row with more cells than W has the rest read by extra_cell_errors."""
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         quoted_newlines = data.find(dialect.quote.encode()) >= 0
-    while True:
-        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1))
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv("
-            f"{sql_string(str(path))}, header = false, auto_detect = false, "
-            f"columns = {{{columns}}}, delim = {sql_string(dialect.delimiter)}, "
-            f"quote = {sql_string(dialect.quote)}, escape = {sql_string(dialect.quote)}, "
-            f"nullstr = {sql_string(NEVER_NULL)}, null_padding = true, strict_mode = false, "
-            f"parallel = {'false' if quoted_newlines else 'true'})"
-        )
-        overflow = con.execute(f"SELECT count(c{width}) FROM {table}").fetchone()[0]
-        if not overflow or width >= MAX_EXTRA_COLUMNS:
-            return width
-        width *= 4
-
-
-def number_rows(con, table: str, empties: np.ndarray) -> None:
-    """Add `_row`, frictionless's row number (the header is 1): the record's position, counting
-    the empty records DuckDB skipped."""
-    con.execute(f"ALTER TABLE {table} ADD COLUMN _row BIGINT")
-    if len(empties) == 0:
-        con.execute(f"UPDATE {table} SET _row = rowid + 1")
-        return
-    # record k of DuckDB's output is record k + (number of empty records j with e_j - j <= k)
-    thresholds = empties - np.arange(len(empties))
-    con.execute("CREATE OR REPLACE TEMP TABLE skipped (threshold BIGINT, before BIGINT)")
-    con.executemany(
-        "INSERT INTO skipped VALUES (?, ?)", [[int(t), i + 1] for i, t in enumerate(thresholds)]
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, fields + 2))
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv("
+        f"{sql_string(str(path))}, header = false, auto_detect = false, "
+        f"columns = {{{columns}}}, delim = {sql_string(dialect.delimiter)}, "
+        f"quote = {sql_string(dialect.quote)}, escape = {sql_string(dialect.quote)}, "
+        f"nullstr = {sql_string(NEVER_NULL)}, null_padding = true, strict_mode = false, "
+        f"parallel = {'false' if quoted_newlines else 'true'})"
     )
-    con.execute(f"""
-        UPDATE {table} SET _row = shifted.record + 1 FROM (
-            SELECT r.rowid AS k, r.rowid + COALESCE(max(s.before), 0) AS record
-            FROM {table} AS r LEFT JOIN skipped AS s ON s.threshold <= r.rowid
-            GROUP BY r.rowid
-        ) AS shifted WHERE {table}.rowid = shifted.k""")
-
-
-def cell(plan: FieldPlan) -> str:
-    return f"r.c{plan.number}"
 
 
 def missing_sql(plan: FieldPlan) -> str:
+    cell = f"r.c{plan.number}"
     values = ", ".join(sql_string(v) for v in plan.missing)
-    return f"({cell(plan)} IS NULL" + (f" OR {cell(plan)} IN ({values}))" if values else ")")
+    return f"({cell} IS NULL" + (f" OR {cell} IN ({values}))" if values else ")")
+
+
+def fast_sql(plan: FieldPlan) -> str:
+    """TRUE when the cell is not missing and the fast path reads it."""
+    fast = plan.fast.replace("$c", f"r.c{plan.number}") if plan.fast else "FALSE"
+    return f"(NOT {missing_sql(plan)} AND {fast})"
 
 
 def read_odd_values(con, raw: str, plans: list[FieldPlan]) -> dict[int, str]:
-    """Send every distinct value the fast path does not read through frictionless's reader;
-    returns {field number: name of the table of verdicts}."""
+    """Read every distinct value no fast path reads through frictionless's own reader, in one
+    pass over the table; returns {field number: table of verdicts (raw, ok, v, notes)}."""
+    lists = ", ".join(
+        f"list(DISTINCT r.c{p.number}) FILTER (WHERE NOT {missing_sql(p)} AND NOT {fast_sql(p)})"
+        for p in plans
+    )
+    odd_values = con.execute(f"SELECT {lists} FROM {raw} AS r WHERE r.rowid > 0").fetchone()
     tables = {}
-    for plan in plans:
-        fast = plan.fast.replace("$c", cell(plan)) if plan.fast else "FALSE"
-        odd = [
-            row[0]
-            for row in con.execute(
-                f"SELECT DISTINCT {cell(plan)} FROM {raw} AS r WHERE r._row > 1 "
-                f"AND NOT {missing_sql(plan)} AND NOT ({fast})"
-            ).fetchall()
-        ]
+    for plan, odd in zip(plans, odd_values, strict=True):
         if not odd:
             continue
-        table = f"odd_{raw}_{plan.number}"
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} (raw VARCHAR, ok BOOLEAN, "
-            f"v {plan.duckdb_type}, notes VARCHAR[])"
-        )
-        con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", python_verdicts(plan, odd))
+        table = f"{raw}_odd{plan.number}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (raw VARCHAR, ok BOOLEAN, "
+                    f"v {plan.duckdb_type}, notes VARCHAR[])")
+        con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)",
+                        python_verdicts(plan, sorted(odd)))
         tables[plan.number] = table
     return tables
 
 
-def fallback_joins(plans: list[FieldPlan], fallbacks: dict[int, str]) -> str:
-    return " ".join(
-        f"LEFT JOIN {fallbacks[p.number]} AS o{p.number} ON o{p.number}.raw = {cell(p)}"
-        for p in plans
-        if p.number in fallbacks
+def typed_select(plans: list[FieldPlan], names: list[str], raw: str,
+                 verdicts: dict[int, str]) -> str:
+    """The typed table's query: _row, every schema field's typed value (NULL where the file has
+    no column for it), _errors (the row's cell errors, NULL when none) and _extra (whether the
+    row has a cell beyond the fields)."""
+    by_name = {p.name: p for p in plans}
+    inner = ["r.rowid + 1 AS _row", *(f"r.c{p.number} AS c{p.number}" for p in plans),
+             f"r.c{len(plans) + 1} IS NOT NULL AS _extra"]
+    for p in plans:
+        inner += [f"{missing_sql(p)} AS m{p.number}", f"{fast_sql(p)} AS f{p.number}"]
+        if p.number in verdicts:
+            inner += [f"o{p.number}.ok AS ok{p.number}", f"o{p.number}.v AS o{p.number}",
+                      f"o{p.number}.notes AS n{p.number}"]
+    joins = " ".join(
+        f"LEFT JOIN {table} AS o{n} ON o{n}.raw = r.c{n}" for n, table in verdicts.items()
+    )
+    typed = []
+    for field_name in names:
+        p = by_name.get(field_name)
+        if p is None:
+            typed.append(f"NULL AS {ident(field_name)}")
+            continue
+        value = f"CASE WHEN f{p.number} THEN {p.cast.replace('$c', f'c{p.number}')} END"
+        if p.number in verdicts:
+            value = f"COALESCE({value}, CASE WHEN NOT m{p.number} THEN o{p.number} END)"
+        typed.append(f"{value} AS {ident(field_name)}")
+    return (
+        f"SELECT _row, {', '.join(typed)}, {errors_sql(plans, verdicts)} AS _errors, _extra "
+        f"FROM (SELECT {', '.join(inner)} FROM {raw} AS r {joins} WHERE r.rowid > 0)"
     )
 
 
-def cell_columns(plans: list[FieldPlan], width: int, fallbacks: dict[int, str]) -> str:
-    """Per field i: the raw cell ci, whether it is missing (mi), read by the fast path (fi),
-    of the right type (oki), its typed value (vi) and the constraints it fails when frictionless
-    read it (ni); then the cells beyond the schema."""
-    columns = ["r._row"]
-    for p in plans:
-        n = p.number
-        fast = p.fast.replace("$c", cell(p)) if p.fast else "FALSE"
-        odd_value, odd_ok, odd_notes = (
-            (f"o{n}.v", f"COALESCE(o{n}.ok, FALSE)", f"o{n}.notes")
-            if n in fallbacks
-            else (f"CAST(NULL AS {p.duckdb_type})", "FALSE", "CAST(NULL AS VARCHAR[])")
-        )
-        columns += [
-            f"{cell(p)} AS c{n}",
-            f"{missing_sql(p)} AS m{n}",
-            f"(NOT {missing_sql(p)} AND {fast}) AS f{n}",
-            f"CASE WHEN {missing_sql(p)} THEN NULL WHEN {fast} THEN "
-            f"{p.cast.replace('$c', cell(p))} ELSE {odd_value} END AS v{n}",
-            f"({missing_sql(p)} OR {fast} OR {odd_ok}) AS ok{n}",
-            f"{odd_notes} AS n{n}",
-        ]
-    columns += [f"r.c{i} AS c{i}" for i in range(len(plans) + 1, width + 1)]
-    return ", ".join(columns)
+def errors_sql(plans: list[FieldPlan], verdicts: dict[int, str]) -> str:
+    """A list of the row's cell errors {n: field number, t: type, v: value, note}, or NULL."""
+    conditions = []
 
+    def error(condition: str, number: int, error_type: str, note: str, value: str) -> str:
+        conditions.append(condition)
+        return (f"CASE WHEN {condition} THEN {{'n': {number}, 't': {sql_string(error_type)}, "
+                f"'v': {value}, 'note': {note}}} END")
 
-def cell_error_sql(
-    checked: str, plans: list[FieldPlan], width: int, fallbacks: dict[int, str]
-) -> list[str]:
-    """Queries that each return (_row, field number, error type, value, note)."""
     blank = " AND ".join(f"m{p.number}" for p in plans) or "FALSE"
-    queries = [
-        f"SELECT _row, NULL, 'blank-row', NULL, 'the row is empty' FROM {checked} WHERE {blank}"
-    ]
-    body = f"FROM {checked} WHERE NOT ({blank})"
+    single = [error(blank, 0, "blank-row", "'the row is empty'", "NULL")]
+    lists = []
     for p in plans:
-        n = p.number
-        queries.append(
-            f"SELECT _row, {n}, 'missing-cell', NULL, 'the row has no cell here' "
-            f"{body} AND c{n} IS NULL"
-        )
-        queries.append(
-            f"SELECT _row, {n}, 'type-error', c{n}, {sql_string(type_note(p))} {body} AND NOT ok{n}"
-        )
+        n, c = p.number, f"c{p.number}"
+        ok = f"(m{n} OR f{n}" + (f" OR COALESCE(ok{n}, FALSE))" if n in verdicts else ")")
+        single.append(error(f"{c} IS NULL", n, "missing-cell", "'the row has no cell here'",
+                            "NULL"))
+        single.append(error(f"NOT {ok}", n, "type-error", sql_string(type_note(p)), c))
         if p.constraints.get("required"):
-            queries.append(
-                f"SELECT _row, {n}, 'constraint-error', c{n}, 'a value is required' {body} AND m{n}"
-            )
+            single.append(error(f"m{n}", n, "constraint-error", "'a value is required'", c))
         for constraint, failing in constraint_sql(p):
-            test = failing.replace("$v", f"v{n}").replace("$c", f"c{n}")
-            queries.append(
-                f"SELECT _row, {n}, 'constraint-error', c{n}, "
-                f"{sql_string(constraint_note(p, constraint))} "
-                f"{body} AND f{n} AND ({test})"
+            test = failing.replace("$v", p.cast.replace("$c", c)).replace("$c", c)
+            single.append(error(f"f{n} AND ({test})", n, "constraint-error",
+                                sql_string(constraint_note(p, constraint)), c))
+        if n in verdicts:
+            notes = " ".join(f"WHEN {sql_string(k)} THEN {sql_string(constraint_note(p, k))}"
+                             for k in p.constraints)
+            conditions.append(f"(NOT m{n} AND NOT f{n} AND ok{n} AND len(n{n}) > 0)")
+            lists.append(
+                f"CASE WHEN NOT m{n} AND NOT f{n} AND ok{n} THEN list_transform(n{n}, lambda x: "
+                f"{{'n': {n}, 't': CASE WHEN x = 'out-of-range' THEN 'integer-out-of-range' "
+                f"ELSE 'constraint-error' END, 'v': {c}, 'note': CASE x WHEN 'out-of-range' "
+                f"THEN 'the integer does not fit in 64 bits' {notes} ELSE x END}}) END"
             )
-        if n in fallbacks:
-            notes = " ".join(
-                f"WHEN {sql_string(c)} THEN {sql_string(constraint_note(p, c))}"
-                for c in p.constraints
-            )
-            queries.append(
-                f"SELECT _row, {n}, CASE WHEN note = 'out-of-range' THEN 'integer-out-of-range' "
-                f"ELSE 'constraint-error' END, c{n}, CASE note "
-                f"WHEN 'out-of-range' THEN 'the integer does not fit in 64 bits' "
-                f"{notes} ELSE note END "
-                f"FROM (SELECT _row, c{n}, unnest(n{n}) AS note {body} "
-                f"AND ok{n} AND NOT f{n} AND NOT m{n})"
-            )
-    for i in range(len(plans) + 1, width + 1):
-        queries.append(
-            f"SELECT _row, {i}, 'extra-cell', c{i}, 'a cell the schema has no field "
-            f"for' {body} AND c{i} IS NOT NULL"
-        )
-    return queries
+    cell_errors = f"list_filter([{', '.join(single[1:])}], lambda x: x IS NOT NULL)"
+    if lists:
+        cell_errors = f"flatten([{cell_errors}, {', '.join(f'COALESCE({x}, [])' for x in lists)}])"
+    # the lists are only built for rows that have an error: most rows have none
+    any_error = " OR ".join(f"({c})" for c in conditions[1:]) or "FALSE"
+    return (f"CASE WHEN {blank} THEN [{single[0]}] WHEN {any_error} THEN "
+            f"nullif({cell_errors}, []) END")
 
 
-def query_errors(con, queries: list[str], plans: list[FieldPlan]) -> list[CellError]:
+def row_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
     names = {p.number: p.name for p in plans}
-    rows = con.execute(" UNION ALL ".join(f"({q})" for q in queries)).fetchall()
+    rows = con.execute(
+        f"SELECT _row, e.n, e.t, e.v, e.note FROM (SELECT _row, unnest(_errors) AS e "
+        f"FROM {ident(table)} WHERE _errors IS NOT NULL)"
+    ).fetchall()
+    return [CellError(t, int(row), names.get(n), n or None, v, note)
+            for row, n, t, v, note in rows]
+
+
+def extra_cell_errors(con, table: str, plans: list[FieldPlan], records: Records,
+                      dialect: Dialect) -> list[CellError]:
+    """An error for every cell beyond the fields, in rows that are not blank. DuckDB read one
+    cell more than the fields; the few rows that have one are read again in full."""
+    rows = con.execute(
+        f"SELECT _row FROM {ident(table)} WHERE _extra AND (_errors IS NULL OR "
+        f"_errors[1].t <> 'blank-row') ORDER BY _row"
+    ).fetchall()
+    errors = []
+    for (row,) in rows:
+        record = record_index(int(row) - 1, records.empty())
+        cells = records.cells(record, dialect)
+        errors += [
+            CellError("extra-cell", int(row), None, number, value,
+                      "a cell the schema has no field for")
+            for number, value in enumerate(cells[len(plans):], start=len(plans) + 1)
+        ]
+    return errors
+
+
+def record_index(k: int, empties: np.ndarray) -> int:
+    """The file's record index of DuckDB's row k, counting the empty records it skipped."""
+    for empty in empties.tolist():
+        if empty <= k:
+            k += 1
+        else:
+            break
+    return k
+
+
+def renumber(errors: list[CellError], empties: np.ndarray) -> list[CellError]:
+    """Errors found on DuckDB's rows, renumbered as frictionless numbers rows."""
+    if len(empties) == 0:
+        return errors
     return [
-        CellError(error_type, int(row), names.get(number), number, value, note)
-        for row, number, error_type, value, note in rows
+        CellError(e.type, record_index(e.row - 1, empties) + 1, e.field, e.field_number,
+                  e.value, e.note) if e.row is not None else e
+        for e in errors
     ]
 
 
@@ -757,67 +779,44 @@ def constraint_note(plan: FieldPlan, constraint: str) -> str:
     }.get(constraint, f"constraint {constraint} is {value}")
 
 
-def key_errors(
-    con,
-    checked: str,
-    schema: dict,
-    plans: list[FieldPlan],
-    empties: np.ndarray,
-    references: dict[str, CheckedTable],
-) -> list[CellError]:
+def primary_key(schema: dict) -> list[str]:
+    key = schema.get("primaryKey") or []
+    return [key] if isinstance(key, str) else key
+
+
+def key_errors(con, table: str, schema: dict, plans: list[FieldPlan],
+               references: dict[str, CheckedTable]) -> list[CellError]:
     """unique, primaryKey and foreignKeys, on the typed values (a cell with a type error is
     None, as in frictionless)."""
     by_name = {p.name: p for p in plans}
     errors = []
     for p in plans:
         if p.constraints.get("unique"):
+            column = ident(p.name)
             rows = con.execute(
-                f"SELECT _row, c{p.number} FROM (SELECT _row, c{p.number}, row_number() OVER "
-                f"(PARTITION BY v{p.number} ORDER BY _row) AS seen FROM {checked} "
-                f"WHERE v{p.number} IS NOT NULL) WHERE seen > 1"
-            ).fetchall()
-            errors += [
-                CellError(
-                    "unique-error",
-                    int(r),
-                    p.name,
-                    p.number,
-                    v,
-                    "the same value is in an earlier row",
-                )
-                for r, v in rows
-            ]
+                f"SELECT _row, CAST({column} AS VARCHAR) FROM (SELECT _row, {column}, "
+                f"row_number() OVER (PARTITION BY {column} ORDER BY _row) AS seen FROM {table} "
+                f"WHERE {column} IS NOT NULL) WHERE seen > 1").fetchall()
+            errors += [CellError("unique-error", int(r), p.name, p.number, v,
+                                 "the same value is in an earlier row") for r, v in rows]
 
-    key = schema.get("primaryKey") or []
-    key = [key] if isinstance(key, str) else key
+    key = primary_key(schema)
     if key and all(k in by_name for k in key):
-        values = ", ".join(f"v{by_name[k].number}" for k in key)
-        all_none = " AND ".join(f"v{by_name[k].number} IS NULL" for k in key)
+        values = ", ".join(ident(k) for k in key)
+        all_none = " AND ".join(f"{ident(k)} IS NULL" for k in key)
         rows = con.execute(
-            f"SELECT _row, 'all' FROM {checked} WHERE {all_none} UNION ALL "
+            f"SELECT _row, 'all' FROM {table} WHERE {all_none} UNION ALL "
             f"SELECT _row, 'again' FROM (SELECT _row, row_number() OVER (PARTITION BY {values} "
-            f"ORDER BY _row) AS seen FROM {checked} WHERE NOT ({all_none})) WHERE seen > 1"
+            f"ORDER BY _row) AS seen FROM {table} WHERE NOT ({all_none})) WHERE seen > 1"
         ).fetchall()
         errors += [
-            CellError(
-                "primary-key",
-                int(row),
-                None,
-                None,
-                None,
-                "the key is empty"
-                if kind == "all"
-                else f"the key ({', '.join(key)}) is the same as in an earlier row",
-            )
+            CellError("primary-key", int(row), None, None, None,
+                      "the key is empty" if kind == "all" else
+                      f"the key ({', '.join(key)}) is the same as in an earlier row")
             for row, kind in rows
         ]
-        errors += [
-            CellError("primary-key", int(index) + 1, None, None, None, "the key is empty")
-            for index in empties
-        ]
-
     for foreign_key in schema.get("foreignKeys") or []:
-        errors += foreign_key_errors(con, checked, foreign_key, by_name, references)
+        errors += foreign_key_errors(con, table, foreign_key, by_name, references)
     return errors
 
 
@@ -836,7 +835,7 @@ def foreign_key_errors(
     target = references.get(reference.get("resource") or "")
     if target is None or not all(f in by_name for f in fields):
         return []  # the referenced table could not be read: its own error says why
-    source = [f"s.v{by_name[f].number}" for f in fields]
+    source = [f"s.{ident(f)}" for f in fields]
     not_all_none = " OR ".join(f"{column} IS NOT NULL" for column in source)
     same_types = all(
         family(by_name[f].duckdb_type) == family(target.duckdb_types.get(t, ""))
