@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from jobtal import paths
-from jobtal.demo import DemoSettings, describe, write_demo
+from jobtal.defaults import DemoSettings
 from jobtal.extracts.package import UnusableInput
 from jobtal.extracts.validate import check_extracts
 from jobtal.months import parse_month
@@ -122,6 +122,8 @@ def demo(out: Path, scale: float, start: str, end: str, seed: int) -> None:
     package, calibrated to real published figures."""
     if parse_month(start) > parse_month(end):
         raise click.BadParameter(f"--start {start} is after --end {end}")
+    from jobtal.demo import describe, write_demo  # numpy and pandas: only when needed
+
     rows = write_demo(out, DemoSettings(start=start, end=end, scale=scale, seed=seed))
     click.echo(f"wrote {out}: {describe(rows)} rows")
 

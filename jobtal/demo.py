@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from jobtal import paths
+from jobtal.defaults import DemoSettings
 from jobtal.months import month_range, next_month
 
 DAY = np.timedelta64(1, "D")
@@ -110,18 +111,11 @@ OFFER_SHARE = {
 OFFER_TYPES = (["virksomhedspraktik", "loentilskud", "opkvalificering"], [0.45, 0.2, 0.35])
 
 
-@dataclass(frozen=True)
-class DemoSettings:
-    start: str = "2023-01"
-    end: str = "2025-12"
-    scale: float = 0.1
-    seed: int = 2025
-
-
-def write_demo(out: Path, settings: DemoSettings = DemoSettings()) -> dict[str, int]:
+def write_demo(out: Path, settings: DemoSettings | None = None) -> dict[str, int]:
     """Write a complete, valid data package of synthetic extracts to `out`.
 
     Returns the number of rows per resource."""
+    settings = settings or DemoSettings()
     rng = np.random.default_rng(settings.seed)
     months = month_range(settings.start, settings.end)
     extract_day = np.datetime64(f"{next_month(settings.end)}-05")

@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 
 from jobtal import paths
-from jobtal.demo import DemoSettings, describe, write_demo
+from jobtal.defaults import DemoSettings
+from jobtal.demo import describe, write_demo
 from jobtal.disclosure import protect
 from jobtal.extracts.package import ExtractPackage, load_package
 from jobtal.extracts.validate import ValidationReport, package_problems_report, validate_into

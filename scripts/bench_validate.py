@@ -42,25 +42,31 @@ def write_package(folder: Path, rows: int, seed: int = 1) -> set[tuple]:
         shutil.copyfile(reference / f"{name}.csv", folder / f"{name}.csv")
     codes = pd.read_csv(reference / "municipalities.csv")["municipality_code"].to_numpy()
     start = np.datetime64("2022-01-01") + rng.integers(0, 1400, rows).astype("timedelta64[D]")
-    frame = pd.DataFrame({
-        "spell_id": [f"s{i:08d}" for i in range(rows)],
-        "person_id": [f"p{i:08x}" for i in rng.permutation(rows)],
-        "municipality_code": rng.choice(codes, rows).astype(str),
-        "benefit": rng.choice(BENEFITS, rows),
-        "start_date": start.astype(str),
-        "end_date": (start + rng.integers(0, 300, rows).astype("timedelta64[D]")).astype(str),
-        "fte": rng.choice(["1", "0.5", "0.75"], rows),
-        "sex": rng.choice(["K", "M"], rows),
-        "birth_year": rng.integers(1960, 2005, rows).astype(str),
-        "readiness": "",
-    })
+    frame = pd.DataFrame(
+        {
+            "spell_id": [f"s{i:08d}" for i in range(rows)],
+            "person_id": [f"p{i:08x}" for i in rng.permutation(rows)],
+            "municipality_code": rng.choice(codes, rows).astype(str),
+            "benefit": rng.choice(BENEFITS, rows),
+            "start_date": start.astype(str),
+            "end_date": (start + rng.integers(0, 300, rows).astype("timedelta64[D]")).astype(str),
+            "fte": rng.choice(["1", "0.5", "0.75"], rows),
+            "sex": rng.choice(["K", "M"], rows),
+            "birth_year": rng.integers(1960, 2005, rows).astype(str),
+            "readiness": "",
+        }
+    )
     planted = set()
     positions = iter(rng.choice(rows, 60, replace=False))
     for field, value, error_type in [
-        ("start_date", "2025-02-30", "type-error"), ("fte", "0", "constraint-error"),
-        ("fte", "1.5", "constraint-error"), ("benefit", "bistand", "constraint-error"),
-        ("birth_year", "abc", "type-error"), ("municipality_code", "999", "foreign-key"),
-        ("sex", "X", "constraint-error"), ("person_id", "", "constraint-error"),
+        ("start_date", "2025-02-30", "type-error"),
+        ("fte", "0", "constraint-error"),
+        ("fte", "1.5", "constraint-error"),
+        ("benefit", "bistand", "constraint-error"),
+        ("birth_year", "abc", "type-error"),
+        ("municipality_code", "999", "foreign-key"),
+        ("sex", "X", "constraint-error"),
+        ("person_id", "", "constraint-error"),
     ] * 5:
         index = next(positions)
         frame.loc[index, field] = value
@@ -81,21 +87,36 @@ def write_package(folder: Path, rows: int, seed: int = 1) -> set[tuple]:
     planted |= {(last + 1, name, "missing-cell") for name in ("fte", "sex", "birth_year")}
     planted |= {(last + 1, name, "constraint-error") for name in ("fte", "sex", "birth_year")}
     planted |= {(last + 1, "end_date", "missing-cell"), (last + 1, "readiness", "missing-cell")}
-    planted |= {(last + 2, None, "extra-cell"), (last + 3, None, "blank-row"),
-                (last + 3, None, "primary-key")}
+    planted |= {
+        (last + 2, None, "extra-cell"),
+        (last + 3, None, "blank-row"),
+        (last + 3, None, "primary-key"),
+    }
     (folder / "activities.csv").write_text(
         "activity_id,person_id,municipality_code,activity,start_date,end_date\n"
-        "a1,p1,101,samtale,2024-01-10,\n", encoding="utf-8")
+        "a1,p1,101,samtale,2024-01-10,\n",
+        encoding="utf-8",
+    )
     descriptor = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "benchmark",
         "created": "2026-02-05T06:00:00Z",
         "resources": [
-            {"name": name, "path": f"{name}.csv",
-             "schema": yaml.safe_load((REPO / "datasets" / "schemas" / f"{name}.yaml")
-                                      .read_text(encoding="utf-8"))}
-            for name in ("regions", "municipalities", "neighbours", "population",
-                         "benefit_spells", "activities")
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "schema": yaml.safe_load(
+                    (REPO / "datasets" / "schemas" / f"{name}.yaml").read_text(encoding="utf-8")
+                ),
+            }
+            for name in (
+                "regions",
+                "municipalities",
+                "neighbours",
+                "population",
+                "benefit_spells",
+                "activities",
+            )
         ],
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=1), encoding="utf-8")
@@ -108,22 +129,29 @@ def frictionless_errors(folder: Path) -> tuple[set[tuple], float]:
     package = Package.from_descriptor(descriptor, basepath=str(folder))
     report = package.get_resource("benefit_spells").validate(limit_errors=100_000)
     seconds = time.perf_counter() - started
-    found = {(e.row_number, getattr(e, "field_name", None) or None, e.type)
-             for task in report.tasks for e in task.errors}
+    found = {
+        (e.row_number, getattr(e, "field_name", None) or None, e.type)
+        for task in report.tasks
+        for e in task.errors
+    }
     return found, seconds
 
 
 def jobtal_errors(folder: Path) -> tuple[set[tuple], float, float]:
     started = time.perf_counter()
-    result = subprocess.run([JOBTAL, "validate", "--json", str(folder)], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [JOBTAL, "validate", "--json", str(folder)], capture_output=True, text=True, check=False
+    )
     seconds = time.perf_counter() - started
     if result.returncode not in (0, 1):
         sys.exit(f"jobtal validate failed: {result.stderr}")
     report = json.loads(result.stdout)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    found = {(p["row"], p["field"], p["type"]) for p in report["problems"]
-             if p["resource"] == "benefit_spells"}
+    found = {
+        (p["row"], p["field"], p["type"])
+        for p in report["problems"]
+        if p["resource"] == "benefit_spells"
+    }
     return found, seconds, peak_mb
 
 
@@ -131,17 +159,33 @@ def national(folder: Path) -> None:
     package = folder / "national"
     if not (package / "datapackage.json").exists():
         started = time.perf_counter()
-        subprocess.run([JOBTAL, "demo", "--out", str(package), "--scale", "1",
-                        "--start", "2016-01", "--end", "2025-12"], check=True)
+        subprocess.run(
+            [
+                JOBTAL,
+                "demo",
+                "--out",
+                str(package),
+                "--scale",
+                "1",
+                "--start",
+                "2016-01",
+                "--end",
+                "2025-12",
+            ],
+            check=True,
+        )
         print(f"national demo written in {time.perf_counter() - started:.0f} s")
     started = time.perf_counter()
-    result = subprocess.run([JOBTAL, "validate", "--json", str(package)], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [JOBTAL, "validate", "--json", str(package)], capture_output=True, text=True, check=False
+    )
     seconds = time.perf_counter() - started
     rows = json.loads(result.stdout)["rows"]
     print(f"national demo: {', '.join(f'{k} {v:,}' for k, v in rows.items())}")
-    print(f"jobtal validate (national demo): exit {result.returncode}, {seconds:.1f} s, "
-          f"{sum(rows.values()) / seconds:,.0f} rows/s")
+    print(
+        f"jobtal validate (national demo): exit {result.returncode}, {seconds:.1f} s, "
+        f"{sum(rows.values()) / seconds:,.0f} rows/s"
+    )
 
 
 def main() -> None:
@@ -157,17 +201,24 @@ def main() -> None:
         table.mkdir(exist_ok=True)
         started = time.perf_counter()
         planted = write_package(table, args.rows)
-        print(f"wrote benefit_spells with {args.rows:,} rows and {len(planted)} planted errors "
-              f"in {time.perf_counter() - started:.1f} s")
+        print(
+            f"wrote benefit_spells with {args.rows:,} rows and {len(planted)} planted errors "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         ours, our_seconds, peak_mb = jobtal_errors(table)
-        print(f"jobtal validate:  {our_seconds:8.1f} s  {args.rows / our_seconds:>12,.0f} rows/s"
-              f"  peak memory {peak_mb:,.0f} MB")
+        print(
+            f"jobtal validate:  {our_seconds:8.1f} s  {args.rows / our_seconds:>12,.0f} rows/s"
+            f"  peak memory {peak_mb:,.0f} MB"
+        )
         theirs, their_seconds = frictionless_errors(table)
-        print(f"frictionless-py:  {their_seconds:8.1f} s  {args.rows / their_seconds:>12,.0f} "
-              "rows/s")
+        print(
+            f"frictionless-py:  {their_seconds:8.1f} s  {args.rows / their_seconds:>12,.0f} rows/s"
+        )
         print(f"jobtal is {their_seconds / our_seconds:.0f} times faster")
-        print(f"same errors as frictionless: {ours == theirs}; "
-              f"all planted errors found: {planted <= ours}")
+        print(
+            f"same errors as frictionless: {ours == theirs}; "
+            f"all planted errors found: {planted <= ours}"
+        )
         if ours != theirs:
             print("  only jobtal:", sorted(ours - theirs, key=str)[:10])
             print("  only frictionless:", sorted(theirs - ours, key=str)[:10])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from jobtal.demo import DemoSettings, write_demo
+from jobtal.defaults import DemoSettings
+from jobtal.demo import write_demo
 from jobtal.extracts.validate import check_extracts
 
 SMALL = DemoSettings(start="2025-07", end="2025-12", scale=0.004, seed=7)

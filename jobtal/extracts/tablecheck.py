@@ -28,7 +28,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import functools
 import io
 import mmap
 import re
@@ -51,7 +50,6 @@ CHUNK = 1 << 24
 # A cell DuckDB pads a short row with is NULL; an empty cell must stay '' to be told apart, so
 # DuckDB's null string is set to a byte that never occurs in text.
 NEVER_NULL = "\x00"
-EMPTY_LINE = re.compile(rb"\n\r?\n")
 
 INT64 = (-(2**63), 2**63 - 1)
 TABLE_SCHEMA_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -214,6 +212,7 @@ class Records:
         self.path = path
         self.quote = quote.encode()
         self._bounds: tuple[np.ndarray, np.ndarray] | None = None
+        self._empty: np.ndarray | None = None
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         if self._bounds is None:
@@ -230,19 +229,21 @@ class Records:
             self._bounds = (starts, ends - carriage.astype(np.int64))
         return self._bounds
 
-    @functools.cache  # noqa: B019 - one Records per file check, dropped with it
-    def empty(self) -> np.ndarray:
-        """Indices (0 = the header) of the records with nothing in them: DuckDB skips them,
-        Python's csv module (and so frictionless) reads them as rows."""
-        if self.path.stat().st_size == 0:
-            return np.zeros(0, dtype=np.int64)
-        with self.path.open("rb") as handle, mmap.mmap(
-            handle.fileno(), 0, access=mmap.ACCESS_READ
-        ) as data:
-            if data[:1] not in (b"\n", b"\r") and not EMPTY_LINE.search(data):
-                return np.zeros(0, dtype=np.int64)
-        starts, ends = self.bounds()
-        return np.flatnonzero(ends == starts).astype(np.int64)
+    def empty(self, records_read: int) -> np.ndarray:
+        """Indices (0 = the header) of the records with nothing in them: DuckDB skips them
+        (it read `records_read` records), Python's csv module (and so frictionless) reads them
+        as rows."""
+        if self._empty is not None:
+            return self._empty
+        data = self.path.read_bytes()
+        quoted = data.find(self.quote) >= 0
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+        if not quoted and lines == records_read:
+            self._empty = np.zeros(0, dtype=np.int64)  # every line is a record DuckDB read
+        else:
+            starts, ends = self.bounds()
+            self._empty = np.flatnonzero(ends == starts).astype(np.int64)
+        return self._empty
 
     def cells(self, index: int, dialect: Dialect) -> list[str]:
         """The cells of one record, as Python's csv module reads them."""
@@ -250,8 +251,7 @@ class Records:
         with self.path.open("rb") as handle:
             handle.seek(int(starts[index]))
             text = handle.read(int(ends[index] - starts[index])).decode("utf-8", "replace")
-        reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter,
-                            quotechar=dialect.quote)
+        reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter, quotechar=dialect.quote)
         return next(reader, [])
 
 
@@ -536,33 +536,35 @@ def check_utf8_table(
     errors = label_errors(labels, names)
     plans = plan_fields(schema, labels)
 
-    # --- every cell as text; frictionless reads the values the fast paths do not
+    # --- one pass over the cells read as text: the typed table, with each row's cell errors
+    # and the cells no fast path read beside its values
     raw = "raw_" + re.sub(r"\W", "_", name)
     load_raw(con, raw, path, dialect, len(plans))
-    verdicts = read_odd_values(con, raw, plans)
-
-    # --- one pass: the typed table, with each row's cell errors beside its values
-    query = typed_select(plans, names, raw, verdicts)
-    con.execute(f"CREATE OR REPLACE TABLE {ident(name)} AS {query}")
+    con.execute(f"CREATE OR REPLACE TABLE {ident(name)} AS {typed_select(plans, names, raw)}")
     con.execute(f"DROP TABLE {raw}")
-    for table in verdicts.values():
-        con.execute(f"DROP TABLE {table}")
+
+    # --- frictionless reads those cells; their rows get its verdicts
+    found = odd_cell_errors(con, name, plans)
     records = Records(path, dialect.quote)
-    empties = records.empty()
-    found = row_errors(con, name, plans) + extra_cell_errors(con, name, plans, records, dialect)
+    rows_read = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
+    empties = records.empty(rows_read + 1)
+    found += row_errors(con, name, plans) + extra_cell_errors(con, name, plans, records, dialect)
     found += key_errors(con, ident(name), schema, plans, references)
-    con.execute(f"ALTER TABLE {ident(name)} DROP COLUMN _errors")
-    con.execute(f"ALTER TABLE {ident(name)} DROP COLUMN _extra")
+    for column in ("_errors", "_extra", "_odd"):
+        con.execute(f"ALTER TABLE {ident(name)} DROP COLUMN {column}")
 
     # --- row numbers: DuckDB skipped the empty lines, which frictionless counts as rows
     errors += renumber(found, empties)
-    errors += [CellError("blank-row", int(index) + 1, None, None, None, "the row is empty")
-               for index in empties]
-    if schema.get("primaryKey") and all(k in {p.name for p in plans}
-                                        for k in primary_key(schema)):
-        errors += [CellError("primary-key", int(index) + 1, None, None, None, "the key is empty")
-                   for index in empties]
-    rows = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0] + len(empties)
+    errors += [
+        CellError("blank-row", int(index) + 1, None, None, None, "the row is empty")
+        for index in empties
+    ]
+    if schema.get("primaryKey") and all(k in {p.name for p in plans} for k in primary_key(schema)):
+        errors += [
+            CellError("primary-key", int(index) + 1, None, None, None, "the key is empty")
+            for index in empties
+        ]
+    rows = rows_read + len(empties)
     errors.sort(key=lambda e: (e.row or 0, e.field_number or 0, e.type))
     types = {p.name: p.duckdb_type for p in plans if p.number <= len(names)}
     return CheckedTable(name, errors, rows, types)
@@ -596,100 +598,145 @@ def fast_sql(plan: FieldPlan) -> str:
     return f"(NOT {missing_sql(plan)} AND {fast})"
 
 
-def read_odd_values(con, raw: str, plans: list[FieldPlan]) -> dict[int, str]:
-    """Read every distinct value no fast path reads through frictionless's own reader, in one
-    pass over the table; returns {field number: table of verdicts (raw, ok, v, notes)}."""
-    lists = ", ".join(
-        f"list(DISTINCT r.c{p.number}) FILTER (WHERE NOT {missing_sql(p)} AND NOT {fast_sql(p)})"
-        for p in plans
-    )
-    odd_values = con.execute(f"SELECT {lists} FROM {raw} AS r WHERE r.rowid > 0").fetchone()
-    tables = {}
-    for plan, odd in zip(plans, odd_values, strict=True):
-        if not odd:
-            continue
-        table = f"{raw}_odd{plan.number}"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (raw VARCHAR, ok BOOLEAN, "
-                    f"v {plan.duckdb_type}, notes VARCHAR[])")
-        con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)",
-                        python_verdicts(plan, sorted(odd)))
-        tables[plan.number] = table
-    return tables
+def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
+    """Read every distinct cell no fast path read with frictionless's own reader, set the
+    typed values of the valid ones, and return the errors of the others."""
+    odd = con.execute(
+        f"SELECT _row, o.n, o.c FROM (SELECT _row, unnest(_odd) AS o FROM {ident(table)} "
+        "WHERE _odd IS NOT NULL)"
+    ).fetchall()
+    by_number = {p.number: p for p in plans}
+    cells: dict[int, list[tuple[int, str]]] = {}
+    for row, number, value in odd:
+        cells.setdefault(number, []).append((int(row), value))
+    errors = []
+    for number, row_values in cells.items():
+        plan = by_number[number]
+        verdicts = {v[0]: v for v in python_verdicts(plan, sorted({v for _, v in row_values}))}
+        valid = [
+            (row, verdicts[value][2])
+            for row, value in row_values
+            if verdicts[value][1] and verdicts[value][2] is not None
+        ]
+        if valid:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE odd_values (_row BIGINT, v {plan.duckdb_type})"
+            )
+            con.executemany("INSERT INTO odd_values VALUES (?, ?)", valid)
+            con.execute(
+                f"UPDATE {ident(table)} SET {ident(plan.name)} = odd_values.v "
+                f"FROM odd_values WHERE {ident(table)}._row = odd_values._row"
+            )
+        for row, value in row_values:
+            _, ok, _, notes = verdicts[value]
+            if not ok:
+                errors.append(
+                    CellError("type-error", row, plan.name, number, value, type_note(plan))
+                )
+            for note in notes:
+                if note == "out-of-range":
+                    errors.append(
+                        CellError(
+                            "integer-out-of-range",
+                            row,
+                            plan.name,
+                            number,
+                            value,
+                            "the integer does not fit in 64 bits",
+                        )
+                    )
+                else:
+                    errors.append(
+                        CellError(
+                            "constraint-error",
+                            row,
+                            plan.name,
+                            number,
+                            value,
+                            constraint_note(plan, note),
+                        )
+                    )
+    return errors
 
 
-def typed_select(plans: list[FieldPlan], names: list[str], raw: str,
-                 verdicts: dict[int, str]) -> str:
+def typed_select(plans: list[FieldPlan], names: list[str], raw: str) -> str:
     """The typed table's query: _row, every schema field's typed value (NULL where the file has
-    no column for it), _errors (the row's cell errors, NULL when none) and _extra (whether the
-    row has a cell beyond the fields)."""
+    no column for it, and for now where no fast path read the cell), _errors (the row's cell
+    errors, NULL when none), _odd (the cells no fast path read, NULL when none) and _extra
+    (whether the row has a cell beyond the fields). Three layers, so that each cell is
+    tested and cast once: the cells and their tests, the typed values, the errors."""
     by_name = {p.name: p for p in plans}
-    inner = ["r.rowid + 1 AS _row", *(f"r.c{p.number} AS c{p.number}" for p in plans),
-             f"r.c{len(plans) + 1} IS NOT NULL AS _extra"]
+    cells = ["r.rowid + 1 AS _row", f"r.c{len(plans) + 1} IS NOT NULL AS _extra"]
     for p in plans:
-        inner += [f"{missing_sql(p)} AS m{p.number}", f"{fast_sql(p)} AS f{p.number}"]
-        if p.number in verdicts:
-            inner += [f"o{p.number}.ok AS ok{p.number}", f"o{p.number}.v AS o{p.number}",
-                      f"o{p.number}.notes AS n{p.number}"]
-    joins = " ".join(
-        f"LEFT JOIN {table} AS o{n} ON o{n}.raw = r.c{n}" for n, table in verdicts.items()
+        cells += [
+            f"r.c{p.number} AS c{p.number}",
+            f"{missing_sql(p)} AS m{p.number}",
+            f"{fast_sql(p)} AS f{p.number}",
+        ]
+    values = [
+        "*",
+        *(
+            f"CASE WHEN f{p.number} THEN {p.cast.replace('$c', f'c{p.number}')} END AS v{p.number}"
+            for p in plans
+        ),
+    ]
+    typed = [
+        f"v{by_name[n].number} AS {ident(n)}" if n in by_name else f"NULL AS {ident(n)}"
+        for n in names
+    ]
+    odd = [
+        f"CASE WHEN NOT m{p.number} AND NOT f{p.number} THEN {{'n': {p.number}, "
+        f"'c': c{p.number}}} END"
+        for p in plans
+    ]
+    any_odd = " OR ".join(f"(NOT m{p.number} AND NOT f{p.number})" for p in plans) or "FALSE"
+    odd_sql = (
+        f"CASE WHEN {any_odd} THEN list_filter([{', '.join(odd)}], lambda x: x IS NOT NULL) END"
     )
-    typed = []
-    for field_name in names:
-        p = by_name.get(field_name)
-        if p is None:
-            typed.append(f"NULL AS {ident(field_name)}")
-            continue
-        value = f"CASE WHEN f{p.number} THEN {p.cast.replace('$c', f'c{p.number}')} END"
-        if p.number in verdicts:
-            value = f"COALESCE({value}, CASE WHEN NOT m{p.number} THEN o{p.number} END)"
-        typed.append(f"{value} AS {ident(field_name)}")
     return (
-        f"SELECT _row, {', '.join(typed)}, {errors_sql(plans, verdicts)} AS _errors, _extra "
-        f"FROM (SELECT {', '.join(inner)} FROM {raw} AS r {joins} WHERE r.rowid > 0)"
+        f"SELECT _row, {', '.join(typed)}, {errors_sql(plans)} AS _errors, {odd_sql} AS _odd, "
+        f"_extra FROM (SELECT {', '.join(values)} FROM (SELECT {', '.join(cells)} "
+        f"FROM {raw} AS r WHERE r.rowid > 0))"
     )
 
 
-def errors_sql(plans: list[FieldPlan], verdicts: dict[int, str]) -> str:
-    """A list of the row's cell errors {n: field number, t: type, v: value, note}, or NULL."""
+def errors_sql(plans: list[FieldPlan]) -> str:
+    """A list of the row's cell errors {n: field number, t: type, v: value, note}, or NULL.
+    Cells no fast path read are left to odd_cell_errors."""
     conditions = []
 
     def error(condition: str, number: int, error_type: str, note: str, value: str) -> str:
         conditions.append(condition)
-        return (f"CASE WHEN {condition} THEN {{'n': {number}, 't': {sql_string(error_type)}, "
-                f"'v': {value}, 'note': {note}}} END")
+        return (
+            f"CASE WHEN {condition} THEN {{'n': {number}, 't': {sql_string(error_type)}, "
+            f"'v': {value}, 'note': {note}}} END"
+        )
 
     blank = " AND ".join(f"m{p.number}" for p in plans) or "FALSE"
-    single = [error(blank, 0, "blank-row", "'the row is empty'", "NULL")]
-    lists = []
+    row_error = error(blank, 0, "blank-row", "'the row is empty'", "NULL")
+    cell_errors = []
     for p in plans:
         n, c = p.number, f"c{p.number}"
-        ok = f"(m{n} OR f{n}" + (f" OR COALESCE(ok{n}, FALSE))" if n in verdicts else ")")
-        single.append(error(f"{c} IS NULL", n, "missing-cell", "'the row has no cell here'",
-                            "NULL"))
-        single.append(error(f"NOT {ok}", n, "type-error", sql_string(type_note(p)), c))
+        cell_errors.append(
+            error(f"{c} IS NULL", n, "missing-cell", "'the row has no cell here'", "NULL")
+        )
         if p.constraints.get("required"):
-            single.append(error(f"m{n}", n, "constraint-error", "'a value is required'", c))
+            cell_errors.append(error(f"m{n}", n, "constraint-error", "'a value is required'", c))
         for constraint, failing in constraint_sql(p):
-            test = failing.replace("$v", p.cast.replace("$c", c)).replace("$c", c)
-            single.append(error(f"f{n} AND ({test})", n, "constraint-error",
-                                sql_string(constraint_note(p, constraint)), c))
-        if n in verdicts:
-            notes = " ".join(f"WHEN {sql_string(k)} THEN {sql_string(constraint_note(p, k))}"
-                             for k in p.constraints)
-            conditions.append(f"(NOT m{n} AND NOT f{n} AND ok{n} AND len(n{n}) > 0)")
-            lists.append(
-                f"CASE WHEN NOT m{n} AND NOT f{n} AND ok{n} THEN list_transform(n{n}, lambda x: "
-                f"{{'n': {n}, 't': CASE WHEN x = 'out-of-range' THEN 'integer-out-of-range' "
-                f"ELSE 'constraint-error' END, 'v': {c}, 'note': CASE x WHEN 'out-of-range' "
-                f"THEN 'the integer does not fit in 64 bits' {notes} ELSE x END}}) END"
+            test = failing.replace("$v", f"v{n}").replace("$c", c)
+            cell_errors.append(
+                error(
+                    f"f{n} AND ({test})",
+                    n,
+                    "constraint-error",
+                    sql_string(constraint_note(p, constraint)),
+                    c,
+                )
             )
-    cell_errors = f"list_filter([{', '.join(single[1:])}], lambda x: x IS NOT NULL)"
-    if lists:
-        cell_errors = f"flatten([{cell_errors}, {', '.join(f'COALESCE({x}, [])' for x in lists)}])"
     # the lists are only built for rows that have an error: most rows have none
     any_error = " OR ".join(f"({c})" for c in conditions[1:]) or "FALSE"
-    return (f"CASE WHEN {blank} THEN [{single[0]}] WHEN {any_error} THEN "
-            f"nullif({cell_errors}, []) END")
+    listed = f"list_filter([{', '.join(cell_errors)}], lambda x: x IS NOT NULL)"
+    return f"CASE WHEN {blank} THEN [{row_error}] WHEN {any_error} THEN {listed} END"
 
 
 def row_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
@@ -698,12 +745,12 @@ def row_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
         f"SELECT _row, e.n, e.t, e.v, e.note FROM (SELECT _row, unnest(_errors) AS e "
         f"FROM {ident(table)} WHERE _errors IS NOT NULL)"
     ).fetchall()
-    return [CellError(t, int(row), names.get(n), n or None, v, note)
-            for row, n, t, v, note in rows]
+    return [CellError(t, int(row), names.get(n), n or None, v, note) for row, n, t, v, note in rows]
 
 
-def extra_cell_errors(con, table: str, plans: list[FieldPlan], records: Records,
-                      dialect: Dialect) -> list[CellError]:
+def extra_cell_errors(
+    con, table: str, plans: list[FieldPlan], records: Records, dialect: Dialect
+) -> list[CellError]:
     """An error for every cell beyond the fields, in rows that are not blank. DuckDB read one
     cell more than the fields; the few rows that have one are read again in full."""
     rows = con.execute(
@@ -712,12 +759,13 @@ def extra_cell_errors(con, table: str, plans: list[FieldPlan], records: Records,
     ).fetchall()
     errors = []
     for (row,) in rows:
-        record = record_index(int(row) - 1, records.empty())
+        record = record_index(int(row) - 1, records.empty(0))
         cells = records.cells(record, dialect)
         errors += [
-            CellError("extra-cell", int(row), None, number, value,
-                      "a cell the schema has no field for")
-            for number, value in enumerate(cells[len(plans):], start=len(plans) + 1)
+            CellError(
+                "extra-cell", int(row), None, number, value, "a cell the schema has no field for"
+            )
+            for number, value in enumerate(cells[len(plans) :], start=len(plans) + 1)
         ]
     return errors
 
@@ -737,8 +785,11 @@ def renumber(errors: list[CellError], empties: np.ndarray) -> list[CellError]:
     if len(empties) == 0:
         return errors
     return [
-        CellError(e.type, record_index(e.row - 1, empties) + 1, e.field, e.field_number,
-                  e.value, e.note) if e.row is not None else e
+        CellError(
+            e.type, record_index(e.row - 1, empties) + 1, e.field, e.field_number, e.value, e.note
+        )
+        if e.row is not None
+        else e
         for e in errors
     ]
 
@@ -784,8 +835,9 @@ def primary_key(schema: dict) -> list[str]:
     return [key] if isinstance(key, str) else key
 
 
-def key_errors(con, table: str, schema: dict, plans: list[FieldPlan],
-               references: dict[str, CheckedTable]) -> list[CellError]:
+def key_errors(
+    con, table: str, schema: dict, plans: list[FieldPlan], references: dict[str, CheckedTable]
+) -> list[CellError]:
     """unique, primaryKey and foreignKeys, on the typed values (a cell with a type error is
     None, as in frictionless)."""
     by_name = {p.name: p for p in plans}
@@ -796,9 +848,19 @@ def key_errors(con, table: str, schema: dict, plans: list[FieldPlan],
             rows = con.execute(
                 f"SELECT _row, CAST({column} AS VARCHAR) FROM (SELECT _row, {column}, "
                 f"row_number() OVER (PARTITION BY {column} ORDER BY _row) AS seen FROM {table} "
-                f"WHERE {column} IS NOT NULL) WHERE seen > 1").fetchall()
-            errors += [CellError("unique-error", int(r), p.name, p.number, v,
-                                 "the same value is in an earlier row") for r, v in rows]
+                f"WHERE {column} IS NOT NULL) WHERE seen > 1"
+            ).fetchall()
+            errors += [
+                CellError(
+                    "unique-error",
+                    int(r),
+                    p.name,
+                    p.number,
+                    v,
+                    "the same value is in an earlier row",
+                )
+                for r, v in rows
+            ]
 
     key = primary_key(schema)
     if key and all(k in by_name for k in key):
@@ -810,9 +872,16 @@ def key_errors(con, table: str, schema: dict, plans: list[FieldPlan],
             f"ORDER BY _row) AS seen FROM {table} WHERE NOT ({all_none})) WHERE seen > 1"
         ).fetchall()
         errors += [
-            CellError("primary-key", int(row), None, None, None,
-                      "the key is empty" if kind == "all" else
-                      f"the key ({', '.join(key)}) is the same as in an earlier row")
+            CellError(
+                "primary-key",
+                int(row),
+                None,
+                None,
+                None,
+                "the key is empty"
+                if kind == "all"
+                else f"the key ({', '.join(key)}) is the same as in an earlier row",
+            )
             for row, kind in rows
         ]
     for foreign_key in schema.get("foreignKeys") or []:
