@@ -536,22 +536,29 @@ def check_utf8_table(
     errors = label_errors(labels, names)
     plans = plan_fields(schema, labels)
 
-    # --- one pass over the cells read as text: the typed table, with each row's cell errors
-    # and the cells no fast path read beside its values
-    raw = "raw_" + re.sub(r"\W", "_", name)
-    load_raw(con, raw, path, dialect, len(plans))
-    con.execute(f"CREATE OR REPLACE TABLE {ident(name)} AS {typed_select(plans, names, raw)}")
-    con.execute(f"DROP TABLE {raw}")
+    # --- one pass over the cells read as text: the typed values, with each row's cell errors
+    # and the cells no fast path read beside them. The table keeps the file's order, so a
+    # row's rowid + 2 is its row number (the header is row 1), empty lines aside.
+    table = "checked_" + re.sub(r"\W", "_", name)
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS "
+        f"{typed_select(plans, names, csv_source(path, dialect, len(plans)))}"
+    )
+    by_name = {p.name: p for p in plans}
+    columns = ", ".join(ident(n) if n in by_name else f"NULL AS {ident(n)}" for n in names)
+    con.execute(
+        f"CREATE OR REPLACE VIEW {ident(name)} AS SELECT rowid + 2 AS _row, {columns} FROM {table}"
+    )
 
     # --- frictionless reads those cells; their rows get its verdicts
-    found = odd_cell_errors(con, name, plans)
+    found = odd_cell_errors(con, table, plans)
     records = Records(path, dialect.quote)
-    rows_read = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
+    rows_read = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     empties = records.empty(rows_read + 1)
-    found += row_errors(con, name, plans) + extra_cell_errors(con, name, plans, records, dialect)
-    found += key_errors(con, ident(name), schema, plans, references)
-    for column in ("_errors", "_extra", "_odd"):
-        con.execute(f"ALTER TABLE {ident(name)} DROP COLUMN {column}")
+    found += row_errors(con, table, plans) + extra_cell_errors(con, table, plans, records, dialect)
+    types = {p.name: p.duckdb_type for p in plans if p.number <= len(names)}
+    itself = CheckedTable(name, [], rows_read, types)  # a foreign key may refer to its own table
+    found += key_errors(con, ident(name), schema, plans, {**references, name: itself, "": itself})
 
     # --- row numbers: DuckDB skipped the empty lines, which frictionless counts as rows
     errors += renumber(found, empties)
@@ -566,19 +573,18 @@ def check_utf8_table(
         ]
     rows = rows_read + len(empties)
     errors.sort(key=lambda e: (e.row or 0, e.field_number or 0, e.type))
-    types = {p.name: p.duckdb_type for p in plans if p.number <= len(names)}
     return CheckedTable(name, errors, rows, types)
 
 
-def load_raw(con, table: str, path: Path, dialect: Dialect, fields: int) -> None:
-    """Every record as text cells c1..cW, W being one more than the fields (NULL where a short
-    row has no cell); a row with more cells than W has the rest read by extra_cell_errors."""
+def csv_source(path: Path, dialect: Dialect, fields: int) -> str:
+    """The records after the header as text cells c1..cW, W being one more than the fields
+    (NULL where a short row has no cell); a row with more cells than W has the rest read by
+    extra_cell_errors. DuckDB skips empty lines; Records finds them."""
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         quoted_newlines = data.find(dialect.quote.encode()) >= 0
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, fields + 2))
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv("
-        f"{sql_string(str(path))}, header = false, auto_detect = false, "
+    return (
+        f"read_csv({sql_string(str(path))}, header = true, auto_detect = false, "
         f"columns = {{{columns}}}, delim = {sql_string(dialect.delimiter)}, "
         f"quote = {sql_string(dialect.quote)}, escape = {sql_string(dialect.quote)}, "
         f"nullstr = {sql_string(NEVER_NULL)}, null_padding = true, strict_mode = false, "
@@ -602,7 +608,7 @@ def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
     """Read every distinct cell no fast path read with frictionless's own reader, set the
     typed values of the valid ones, and return the errors of the others."""
     odd = con.execute(
-        f"SELECT _row, o.n, o.c FROM (SELECT _row, unnest(_odd) AS o FROM {ident(table)} "
+        f"SELECT _row, o.n, o.c FROM (SELECT rowid + 2 AS _row, unnest(_odd) AS o FROM {table} "
         "WHERE _odd IS NOT NULL)"
     ).fetchall()
     by_number = {p.number: p for p in plans}
@@ -624,8 +630,8 @@ def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
             )
             con.executemany("INSERT INTO odd_values VALUES (?, ?)", valid)
             con.execute(
-                f"UPDATE {ident(table)} SET {ident(plan.name)} = odd_values.v "
-                f"FROM odd_values WHERE {ident(table)}._row = odd_values._row"
+                f"UPDATE {table} SET {ident(plan.name)} = odd_values.v "
+                f"FROM odd_values WHERE {table}.rowid + 2 = odd_values._row"
             )
         for row, value in row_values:
             _, ok, _, notes = verdicts[value]
@@ -659,14 +665,13 @@ def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
     return errors
 
 
-def typed_select(plans: list[FieldPlan], names: list[str], raw: str) -> str:
-    """The typed table's query: _row, every schema field's typed value (NULL where the file has
-    no column for it, and for now where no fast path read the cell), _errors (the row's cell
-    errors, NULL when none), _odd (the cells no fast path read, NULL when none) and _extra
-    (whether the row has a cell beyond the fields). Three layers, so that each cell is
-    tested and cast once: the cells and their tests, the typed values, the errors."""
-    by_name = {p.name: p for p in plans}
-    cells = ["r.rowid + 1 AS _row", f"r.c{len(plans) + 1} IS NOT NULL AS _extra"]
+def typed_select(plans: list[FieldPlan], names: list[str], source: str) -> str:
+    """The checked table's query: each field's typed value (NULL for now where no fast path
+    read the cell), _errors (the row's cell errors, NULL when none), _odd (the cells no fast
+    path read, NULL when none) and _extra (whether the row has a cell beyond the fields).
+    Three layers, so that each cell is tested and cast once: the cells and their tests, the
+    typed values, the errors."""
+    cells = [f"r.c{len(plans) + 1} IS NOT NULL AS _extra"]
     for p in plans:
         cells += [
             f"r.c{p.number} AS c{p.number}",
@@ -680,10 +685,7 @@ def typed_select(plans: list[FieldPlan], names: list[str], raw: str) -> str:
             for p in plans
         ),
     ]
-    typed = [
-        f"v{by_name[n].number} AS {ident(n)}" if n in by_name else f"NULL AS {ident(n)}"
-        for n in names
-    ]
+    typed = [f"v{p.number} AS {ident(p.name)}" for p in plans]
     odd = [
         f"CASE WHEN NOT m{p.number} AND NOT f{p.number} THEN {{'n': {p.number}, "
         f"'c': c{p.number}}} END"
@@ -694,9 +696,9 @@ def typed_select(plans: list[FieldPlan], names: list[str], raw: str) -> str:
         f"CASE WHEN {any_odd} THEN list_filter([{', '.join(odd)}], lambda x: x IS NOT NULL) END"
     )
     return (
-        f"SELECT _row, {', '.join(typed)}, {errors_sql(plans)} AS _errors, {odd_sql} AS _odd, "
+        f"SELECT {', '.join(typed)}, {errors_sql(plans)} AS _errors, {odd_sql} AS _odd, "
         f"_extra FROM (SELECT {', '.join(values)} FROM (SELECT {', '.join(cells)} "
-        f"FROM {raw} AS r WHERE r.rowid > 0))"
+        f"FROM {source} AS r))"
     )
 
 
@@ -742,8 +744,8 @@ def errors_sql(plans: list[FieldPlan]) -> str:
 def row_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
     names = {p.number: p.name for p in plans}
     rows = con.execute(
-        f"SELECT _row, e.n, e.t, e.v, e.note FROM (SELECT _row, unnest(_errors) AS e "
-        f"FROM {ident(table)} WHERE _errors IS NOT NULL)"
+        f"SELECT _row, e.n, e.t, e.v, e.note FROM (SELECT rowid + 2 AS _row, unnest(_errors) AS e "
+        f"FROM {table} WHERE _errors IS NOT NULL)"
     ).fetchall()
     return [CellError(t, int(row), names.get(n), n or None, v, note) for row, n, t, v, note in rows]
 
@@ -754,8 +756,8 @@ def extra_cell_errors(
     """An error for every cell beyond the fields, in rows that are not blank. DuckDB read one
     cell more than the fields; the few rows that have one are read again in full."""
     rows = con.execute(
-        f"SELECT _row FROM {ident(table)} WHERE _extra AND (_errors IS NULL OR "
-        f"_errors[1].t <> 'blank-row') ORDER BY _row"
+        f"SELECT rowid + 2 FROM {table} WHERE _extra AND (_errors IS NULL OR "
+        f"_errors[1].t <> 'blank-row') ORDER BY rowid"
     ).fetchall()
     errors = []
     for (row,) in rows:

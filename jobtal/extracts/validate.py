@@ -12,6 +12,7 @@ import json
 import re
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -65,7 +66,7 @@ class ValidationReport:
             return f"{self.package}: valid ({counts} rows)"
         lines = [f"{self.package}: INVALID, {len(self.problems)} problem(s)"]
         groups = Counter((problem.resource, problem.type) for problem in self.problems)
-        for (resource, error_type), count in sorted(groups.items()):
+        for (resource, error_type), count in groups.items():  # as they first occur
             lines.append(f"  {resource}: {error_type} x {count}")
             examples = [p for p in self.problems if (p.resource, p.type) == (resource, error_type)]
             for problem in examples[:EXAMPLES_PER_GROUP]:
@@ -112,38 +113,68 @@ def validate_into(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> Va
         reasons = "; ".join(reason.message for reason in error.reasons) or error.error.message
         raise UnusableInput(f"{package.descriptor_path}: {reasons}") from error
     checked: dict[str, CheckedTable] = {}
-    for name in dependency_order(package):
+    outcomes: dict[str, CheckedTable | UnreadableFile] = {}
+
+    def check(name: str) -> None:
         resource = package.resources[name]
-        started = time.perf_counter()
         entry = next(r for r in package.descriptor["resources"] if r["name"] == name)
+        started = time.perf_counter()
         try:
-            table = check_table(con, name, resource.path, resource.schema, entry, checked)
+            cursor = con.cursor()  # a connection of its own to the same database, for threads
+            outcomes[name] = check_table(
+                cursor, name, resource.path, resource.schema, entry, dict(checked)
+            )
+            cursor.close()
         except UnreadableFile as unreadable:
-            report.problems.append(Problem(name, unreadable.type, unreadable.note))
+            outcomes[name] = unreadable
+            return
+        log(
+            f"  {name}: {outcomes[name].rows:,} rows checked in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+
+    # tables that refer to none still unchecked are checked side by side, two at a time
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for level in dependency_levels(package):
+            list(pool.map(check, level))
+            checked.update({n: o for n in level if isinstance(o := outcomes[n], CheckedTable)})
+    for name in package.resources:  # report in the package's order
+        outcome = outcomes[name]
+        if isinstance(outcome, UnreadableFile):
+            report.problems.append(Problem(name, outcome.type, outcome.note))
             continue
-        checked[name] = table
-        report.rows[name] = table.rows
-        report.problems.extend(problems_of(name, table, resource.schema))
-        log(f"  {name}: {table.rows:,} rows checked in {time.perf_counter() - started:.1f} s")
+        report.rows[name] = outcome.rows
+        report.problems.extend(problems_of(name, outcome, package.resources[name].schema))
     if report.valid:  # the contract checks need every table, well typed
         report.problems.extend(contract_problems(con, package, report.rows))
     return report
 
 
-def dependency_order(package: ExtractPackage) -> list[str]:
-    """Resources in an order where every table a foreign key refers to comes first."""
-    order: list[str] = []
+def dependency_levels(package: ExtractPackage) -> list[list[str]]:
+    """The resources in groups: each group's foreign keys refer only to earlier groups (or to
+    the resource itself)."""
+    remaining = list(package.resources)
+    levels: list[list[str]] = []
+    done: set[str] = set()
+    while remaining:
+        level = [
+            name
+            for name in remaining
+            if all(
+                ref in done or ref == name or ref not in package.resources
+                for ref in references_of(package.resources[name].schema, name)
+            )
+        ] or remaining[:1]  # a cycle: take the first and let its foreign keys wait
+        levels.append(level)
+        done.update(level)
+        remaining = [name for name in remaining if name not in done]
+    return levels
 
-    def visit(name: str, path: tuple[str, ...]) -> None:
-        if name in order or name in path or name not in package.resources:
-            return
-        for foreign_key in package.resources[name].schema.get("foreignKeys") or []:
-            visit(foreign_key.get("reference", {}).get("resource") or name, (*path, name))
-        order.append(name)
 
-    for name in package.resources:
-        visit(name, ())
-    return order
+def references_of(schema: dict, name: str) -> list[str]:
+    return [
+        fk.get("reference", {}).get("resource") or name for fk in schema.get("foreignKeys") or []
+    ]
 
 
 DECIMAL_COMMA = re.compile(r"^\s*-?[0-9]+,[0-9]+\s*$")
