@@ -335,3 +335,25 @@ def test_same_errors_as_frictionless_on_its_own_sample_files(tmp_path, name):
         ],
     }
     assert_same(descriptor, tmp_path)
+
+
+def test_row_numbers_stay_right_in_a_file_read_in_parallel_chunks(tmp_path):
+    """DuckDB reads a large file in parallel chunks; every error must still carry its row."""
+    rows = 900_000  # about 40 MB: several of DuckDB's read buffers
+    planted = {i + 2 for i in range(rows) if i % 97_001 == 1234}  # + 2: the header is row 1
+    path = tmp_path / "large.csv"
+    duckdb.sql(f"""
+        COPY (SELECT 'id' || i AS id, CASE WHEN i % 97001 = 1234 THEN '0' ELSE '0.5' END AS degree,
+                     'a somewhat longer text to make the rows wider ' || i AS note
+              FROM range({rows}) AS t(i) ORDER BY i)
+        TO '{path}' (HEADER, QUOTE '')""")
+    schema = {"fields": [{"name": "id", "type": "string"},
+                         {"name": "degree", "type": "number",
+                          "constraints": {"exclusiveMinimum": 0}},
+                         {"name": "note", "type": "string"}],
+              "primaryKey": ["id"]}
+    con = duckdb.connect()
+    table = check_table(con, "large", path, schema, {"name": "large"}, {})
+    assert table.rows == rows
+    assert {e.row for e in table.errors} == planted
+    assert {e.type for e in table.errors} == {"constraint-error"}

@@ -536,19 +536,21 @@ def check_utf8_table(
     errors = label_errors(labels, names)
     plans = plan_fields(schema, labels)
 
-    # --- one pass over the cells read as text: the typed values, with each row's cell errors
-    # and the cells no fast path read beside them. The table keeps the file's order, so a
-    # row's rowid + 2 is its row number (the header is row 1), empty lines aside.
-    table = "checked_" + re.sub(r"\W", "_", name)
+    # --- the cells as text, in the file's order, then one pass over them: the typed values,
+    # with each row's cell errors and the cells no fast path read beside them. The row number
+    # is kept as a column: DuckDB keeps a plain scan's order, not a query's (the header is
+    # row 1; empty lines are counted in later).
+    safe = re.sub(r"\W", "_", name)
+    raw, table = f"raw_{safe}", f"checked_{safe}"
     con.execute(
-        f"CREATE OR REPLACE TABLE {table} AS "
-        f"{typed_select(plans, names, csv_source(path, dialect, len(plans)))}"
+        f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM "
+        f"{csv_source(path, dialect, len(plans))}"
     )
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed_select(plans, raw)}")
+    con.execute(f"DROP TABLE {raw}")
     by_name = {p.name: p for p in plans}
     columns = ", ".join(ident(n) if n in by_name else f"NULL AS {ident(n)}" for n in names)
-    con.execute(
-        f"CREATE OR REPLACE VIEW {ident(name)} AS SELECT rowid + 2 AS _row, {columns} FROM {table}"
-    )
+    con.execute(f"CREATE OR REPLACE VIEW {ident(name)} AS SELECT _row, {columns} FROM {table}")
 
     # --- frictionless reads those cells; their rows get its verdicts
     found = odd_cell_errors(con, table, plans)
@@ -608,7 +610,7 @@ def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
     """Read every distinct cell no fast path read with frictionless's own reader, set the
     typed values of the valid ones, and return the errors of the others."""
     odd = con.execute(
-        f"SELECT _row, o.n, o.c FROM (SELECT rowid + 2 AS _row, unnest(_odd) AS o FROM {table} "
+        f"SELECT _row, o.n, o.c FROM (SELECT _row, unnest(_odd) AS o FROM {table} "
         "WHERE _odd IS NOT NULL)"
     ).fetchall()
     by_number = {p.number: p for p in plans}
@@ -631,7 +633,7 @@ def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
             con.executemany("INSERT INTO odd_values VALUES (?, ?)", valid)
             con.execute(
                 f"UPDATE {table} SET {ident(plan.name)} = odd_values.v "
-                f"FROM odd_values WHERE {table}.rowid + 2 = odd_values._row"
+                f"FROM odd_values WHERE {table}._row = odd_values._row"
             )
         for row, value in row_values:
             _, ok, _, notes = verdicts[value]
@@ -665,13 +667,13 @@ def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
     return errors
 
 
-def typed_select(plans: list[FieldPlan], names: list[str], source: str) -> str:
+def typed_select(plans: list[FieldPlan], raw: str) -> str:
     """The checked table's query: each field's typed value (NULL for now where no fast path
     read the cell), _errors (the row's cell errors, NULL when none), _odd (the cells no fast
     path read, NULL when none) and _extra (whether the row has a cell beyond the fields).
     Three layers, so that each cell is tested and cast once: the cells and their tests, the
     typed values, the errors."""
-    cells = [f"r.c{len(plans) + 1} IS NOT NULL AS _extra"]
+    cells = ["r.rowid + 2 AS _row", f"r.c{len(plans) + 1} IS NOT NULL AS _extra"]
     for p in plans:
         cells += [
             f"r.c{p.number} AS c{p.number}",
@@ -696,9 +698,9 @@ def typed_select(plans: list[FieldPlan], names: list[str], source: str) -> str:
         f"CASE WHEN {any_odd} THEN list_filter([{', '.join(odd)}], lambda x: x IS NOT NULL) END"
     )
     return (
-        f"SELECT {', '.join(typed)}, {errors_sql(plans)} AS _errors, {odd_sql} AS _odd, "
+        f"SELECT _row, {', '.join(typed)}, {errors_sql(plans)} AS _errors, {odd_sql} AS _odd, "
         f"_extra FROM (SELECT {', '.join(values)} FROM (SELECT {', '.join(cells)} "
-        f"FROM {source} AS r))"
+        f"FROM {raw} AS r))"
     )
 
 
@@ -744,7 +746,7 @@ def errors_sql(plans: list[FieldPlan]) -> str:
 def row_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
     names = {p.number: p.name for p in plans}
     rows = con.execute(
-        f"SELECT _row, e.n, e.t, e.v, e.note FROM (SELECT rowid + 2 AS _row, unnest(_errors) AS e "
+        f"SELECT _row, e.n, e.t, e.v, e.note FROM (SELECT _row, unnest(_errors) AS e "
         f"FROM {table} WHERE _errors IS NOT NULL)"
     ).fetchall()
     return [CellError(t, int(row), names.get(n), n or None, v, note) for row, n, t, v, note in rows]
@@ -756,8 +758,8 @@ def extra_cell_errors(
     """An error for every cell beyond the fields, in rows that are not blank. DuckDB read one
     cell more than the fields; the few rows that have one are read again in full."""
     rows = con.execute(
-        f"SELECT rowid + 2 FROM {table} WHERE _extra AND (_errors IS NULL OR "
-        f"_errors[1].t <> 'blank-row') ORDER BY rowid"
+        f"SELECT _row FROM {table} WHERE _extra AND (_errors IS NULL OR "
+        f"_errors[1].t <> 'blank-row') ORDER BY _row"
     ).fetchall()
     errors = []
     for (row,) in rows:
@@ -837,6 +839,21 @@ def primary_key(schema: dict) -> list[str]:
     return [key] if isinstance(key, str) else key
 
 
+def repeated_rows(con, table: str, columns: list[str]) -> list[tuple[int, str]]:
+    """(row, key) of every row whose key (not all NULL) an earlier row already had. A hash
+    aggregate finds the repeated keys first, so only their rows are ordered."""
+    key = ", ".join(ident(c) for c in columns)
+    not_all_null = " OR ".join(f"{ident(c)} IS NOT NULL" for c in columns)
+    text = "concat_ws(', ', " + ", ".join(f"CAST({ident(c)} AS VARCHAR)" for c in columns) + ")"
+    return con.execute(
+        f"WITH repeated AS (SELECT {key} FROM {table} WHERE {not_all_null} GROUP BY {key} "
+        f"HAVING count(*) > 1) "
+        f"SELECT _row, shown FROM (SELECT _row, {text} AS shown, row_number() OVER "
+        f"(PARTITION BY {key} ORDER BY _row) AS seen FROM {table} "
+        f"SEMI JOIN repeated USING ({key})) WHERE seen > 1 ORDER BY _row"
+    ).fetchall()
+
+
 def key_errors(
     con, table: str, schema: dict, plans: list[FieldPlan], references: dict[str, CheckedTable]
 ) -> list[CellError]:
@@ -846,45 +863,35 @@ def key_errors(
     errors = []
     for p in plans:
         if p.constraints.get("unique"):
-            column = ident(p.name)
-            rows = con.execute(
-                f"SELECT _row, CAST({column} AS VARCHAR) FROM (SELECT _row, {column}, "
-                f"row_number() OVER (PARTITION BY {column} ORDER BY _row) AS seen FROM {table} "
-                f"WHERE {column} IS NOT NULL) WHERE seen > 1"
-            ).fetchall()
             errors += [
                 CellError(
                     "unique-error",
-                    int(r),
+                    int(row),
                     p.name,
                     p.number,
-                    v,
+                    value,
                     "the same value is in an earlier row",
                 )
-                for r, v in rows
+                for row, value in repeated_rows(con, table, [p.name])
             ]
-
     key = primary_key(schema)
     if key and all(k in by_name for k in key):
-        values = ", ".join(ident(k) for k in key)
         all_none = " AND ".join(f"{ident(k)} IS NULL" for k in key)
-        rows = con.execute(
-            f"SELECT _row, 'all' FROM {table} WHERE {all_none} UNION ALL "
-            f"SELECT _row, 'again' FROM (SELECT _row, row_number() OVER (PARTITION BY {values} "
-            f"ORDER BY _row) AS seen FROM {table} WHERE NOT ({all_none})) WHERE seen > 1"
-        ).fetchall()
+        empty = con.execute(f"SELECT _row FROM {table} WHERE {all_none}").fetchall()
+        errors += [
+            CellError("primary-key", int(row), None, None, None, "the key is empty")
+            for (row,) in empty
+        ]
         errors += [
             CellError(
                 "primary-key",
                 int(row),
                 None,
                 None,
-                None,
-                "the key is empty"
-                if kind == "all"
-                else f"the key ({', '.join(key)}) is the same as in an earlier row",
+                value,
+                f"the key ({', '.join(key)}) = {value} is the same as in an earlier row",
             )
-            for row, kind in rows
+            for row, value in repeated_rows(con, table, key)
         ]
     for foreign_key in schema.get("foreignKeys") or []:
         errors += foreign_key_errors(con, table, foreign_key, by_name, references)
