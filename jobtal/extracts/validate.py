@@ -23,6 +23,7 @@ from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
 from jobtal.extracts.tablecheck import CheckedTable, UnreadableFile, check_table
 from jobtal.log import log
 from jobtal.months import month_range
+from jobtal.sql import ident
 from jobtal.vocabulary import MICRODATA_RESOURCES, READINESS_BENEFITS
 
 EXAMPLES_PER_GROUP = 5
@@ -212,44 +213,53 @@ def problems_of(name: str, table: CheckedTable, schema: dict) -> list[Problem]:
 
 
 # A CPR number: DDMMYY, optionally a hyphen, four digits, where DDMMYY is a real calendar date.
+# The cheap length test comes first: DuckDB's filters stop at the first false condition.
 CPR_SQL = (
-    "regexp_matches({col}, '^[0-9]{{6}}-?[0-9]{{4}}$') "
-    "AND try_strptime(substr({col}, 1, 6), '%d%m%y') IS NOT NULL"
+    "(length({col}) BETWEEN 10 AND 11 AND regexp_full_match({col}, '[0-9]{{6}}-?[0-9]{{4}}') "
+    "AND try_strptime(substr({col}, 1, 6), '%d%m%y') IS NOT NULL)"
 )
+MAX_EXAMPLES = 1000
 
 
-def contract_problems(
-    con: duckdb.DuckDBPyConnection, package: ExtractPackage, rows: dict[str, int]
-) -> list[Problem]:
+@dataclass(frozen=True)
+class ContractCheck:
+    resource: str
+    type: str
+    field: str
+    condition: str  # SQL, TRUE for an offending row
+    message: str
+
+
+def contract_checks(package: ExtractPackage) -> list[ContractCheck]:
     extract_date = package.created.date().isoformat()
-    checks: list[tuple[str, str, str, str, str]] = []  # resource, type, field, condition, message
+    checks = []
     for resource in MICRODATA_RESOURCES:
-        fields = package.resources[resource].schema["fields"]
-        for spec in fields:
-            name = spec["name"]
-            if spec.get("type") == "string":
+        for spec in package.resources[resource].schema["fields"]:
+            name, constraints = spec["name"], spec.get("constraints") or {}
+            # a field limited to an enum has passed it: it cannot hold a CPR number
+            if spec.get("type", "string") == "string" and "enum" not in constraints:
                 checks.append(
-                    (
+                    ContractCheck(
                         resource,
                         "cpr-number",
                         name,
-                        CPR_SQL.format(col=f'"{name}"'),
+                        CPR_SQL.format(col=ident(name)),
                         "looks like a CPR number; person-level ids must be pseudonymised",
                     )
                 )
             if spec.get("type") == "date":
                 checks.append(
-                    (
+                    ContractCheck(
                         resource,
                         "date-after-extract",
                         name,
-                        f"\"{name}\" > DATE '{extract_date}'",
-                        f"is after the extract date {extract_date}; a running spell or "
-                        "offer has an empty end_date",
+                        f"{ident(name)} > DATE '{extract_date}'",
+                        f"is after the extract date {extract_date}; a running spell or offer has "
+                        "an empty end_date",
                     )
                 )
         checks.append(
-            (
+            ContractCheck(
                 resource,
                 "end-before-start",
                 "end_date",
@@ -259,17 +269,17 @@ def contract_problems(
         )
     readiness_list = ", ".join(f"'{code}'" for code in READINESS_BENEFITS)
     checks.append(
-        (
+        ContractCheck(
             "benefit_spells",
             "readiness-not-applicable",
             "readiness",
             f"readiness IS NOT NULL AND benefit NOT IN ({readiness_list})",
-            "readiness applies only to kontanthjaelp, uddannelseshjaelp and "
-            "selvforsoergelse; leave it empty for other benefits",
+            "readiness applies only to kontanthjaelp, uddannelseshjaelp and selvforsoergelse; "
+            "leave it empty for other benefits",
         )
     )
     checks.append(
-        (
+        ContractCheck(
             "activities",
             "end-date-on-samtale",
             "end_date",
@@ -277,20 +287,38 @@ def contract_problems(
             "a samtale is a single day; leave end_date empty",
         )
     )
+    return checks
 
+
+def contract_problems(
+    con: duckdb.DuckDBPyConnection, package: ExtractPackage, rows: dict[str, int]
+) -> list[Problem]:
+    """The contract's checks, one pass over each table for all of its checks."""
     problems = [
         Problem(name, "no-rows", "the file has a header but no rows; an extract cannot be empty")
         for name, count in rows.items()
         if count == 0
     ]
-    for resource, error_type, column, condition, message in checks:
+    checks = contract_checks(package)
+    for resource in MICRODATA_RESOURCES:
+        mine = [check for check in checks if check.resource == resource]
+        hits = ", ".join(f"CASE WHEN {c.condition} THEN {i} END" for i, c in enumerate(mine))
+        fields = sorted({c.field for c in mine})
+        values = ", ".join(f"CAST({ident(f)} AS VARCHAR)" for f in fields)
         offending = con.execute(
-            f'SELECT _row, CAST("{column}" AS VARCHAR) FROM {resource} '
-            f"WHERE {condition} ORDER BY _row LIMIT 1000"
+            f"SELECT _row, list_filter([{hits}], lambda x: x IS NOT NULL), {values} "
+            f"FROM {resource} WHERE {' OR '.join(f'({c.condition})' for c in mine)} "
+            f"ORDER BY _row LIMIT {MAX_EXAMPLES * len(mine)}"
         ).fetchall()
-        problems.extend(
-            Problem(resource, error_type, message, row, column, value) for row, value in offending
-        )
+        for row, found, *cells in offending:
+            by_field = dict(zip(fields, cells, strict=True))
+            for index in found:
+                check = mine[index]
+                problems.append(
+                    Problem(
+                        resource, check.type, check.message, row, check.field, by_field[check.field]
+                    )
+                )
     problems.extend(neighbour_problems(con))
     problems.extend(population_problems(con, package.reference_month))
     return problems
