@@ -10,5 +10,5 @@ class DemoSettings:
 
     start: str = "2023-01"
     end: str = "2025-12"
-    scale: float = 0.1
+    scale: float = 0.25
     seed: int = 2025
