@@ -28,10 +28,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-import yaml
 
 from jobtal import paths
 from jobtal.defaults import DemoSettings
+from jobtal.extracts.package import contract_resources
 from jobtal.months import month_range, next_month
 
 DAY = np.timedelta64(1, "D")
@@ -468,17 +468,6 @@ def count_lines(path: Path) -> int:
 
 def demo_descriptor(settings: DemoSettings, extract_day: str) -> dict:
     """A self-contained data package descriptor: schemas inline, so the folder can be moved."""
-    resources = []
-    for name in (
-        "regions",
-        "municipalities",
-        "neighbours",
-        "population",
-        "benefit_spells",
-        "activities",
-    ):
-        schema = yaml.safe_load((paths.SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"))
-        resources.append({"name": name, "path": f"{name}.csv", "schema": schema})
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "jobtal-demo",
@@ -496,7 +485,7 @@ def demo_descriptor(settings: DemoSettings, extract_day: str) -> dict:
             {"title": "jobindsats.dk: Y30R21 (kalibrering af demodata)"},
         ],
         "synthetic": True,
-        "resources": resources,
+        "resources": contract_resources(),
     }
 
 

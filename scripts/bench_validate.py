@@ -25,8 +25,9 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-import yaml
 from frictionless import Package
+
+from jobtal.extracts.package import contract_resources
 
 REPO = Path(__file__).resolve().parents[1]
 JOBTAL = str(Path(sys.executable).with_name("jobtal"))
@@ -100,23 +101,7 @@ def write_package(folder: Path, rows: int, seed: int = 1) -> set[tuple]:
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "benchmark",
         "created": "2026-02-05T06:00:00Z",
-        "resources": [
-            {
-                "name": name,
-                "path": f"{name}.csv",
-                "schema": yaml.safe_load(
-                    (REPO / "datasets" / "schemas" / f"{name}.yaml").read_text(encoding="utf-8")
-                ),
-            }
-            for name in (
-                "regions",
-                "municipalities",
-                "neighbours",
-                "population",
-                "benefit_spells",
-                "activities",
-            )
-        ],
+        "resources": contract_resources(),
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=1), encoding="utf-8")
     return planted

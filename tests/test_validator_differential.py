@@ -347,11 +347,14 @@ def test_row_numbers_stay_right_in_a_file_read_in_parallel_chunks(tmp_path):
                      'a somewhat longer text to make the rows wider ' || i AS note
               FROM range({rows}) AS t(i) ORDER BY i)
         TO '{path}' (HEADER, QUOTE '')""")
-    schema = {"fields": [{"name": "id", "type": "string"},
-                         {"name": "degree", "type": "number",
-                          "constraints": {"exclusiveMinimum": 0}},
-                         {"name": "note", "type": "string"}],
-              "primaryKey": ["id"]}
+    schema = {
+        "fields": [
+            {"name": "id", "type": "string"},
+            {"name": "degree", "type": "number", "constraints": {"exclusiveMinimum": 0}},
+            {"name": "note", "type": "string"},
+        ],
+        "primaryKey": ["id"],
+    }
     con = duckdb.connect()
     table = check_table(con, "large", path, schema, {"name": "large"}, {})
     assert table.rows == rows

@@ -22,9 +22,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-
-from jobtal import paths
+from jobtal.extracts.package import contract_resources
 
 REGIONS = """region_code,region_name
 1081,Region Nordjylland
@@ -89,16 +87,13 @@ def write_tiny_package(
         "activities": ACTIVITIES,
     }
     texts.update(replace or {})
-    resources = []
     for name, text in texts.items():
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-        schema = yaml.safe_load((paths.SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"))
-        resources.append({"name": name, "path": f"{name}.csv", "schema": schema})
     descriptor = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "tiny",
         "created": CREATED,
-        "resources": resources,
+        "resources": contract_resources(),
         **(descriptor_changes or {}),
     }
     path = folder / "datapackage.json"

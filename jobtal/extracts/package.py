@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from jobtal import paths
 from jobtal.months import reference_month
 from jobtal.vocabulary import ALL_RESOURCES
 
@@ -44,6 +45,19 @@ class ExtractPackage:
     @property
     def synthetic(self) -> bool:
         return bool(self.descriptor.get("synthetic", False))
+
+
+def contract_resources() -> list[dict]:
+    """Descriptor entries for every resource of the contract, `<name>.csv` beside the
+    descriptor, with the schemas of datasets/schemas inline so the package folder can move."""
+    return [
+        {
+            "name": name,
+            "path": f"{name}.csv",
+            "schema": yaml.safe_load((paths.SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8")),
+        }
+        for name in ALL_RESOURCES
+    ]
 
 
 def find_descriptor(location: Path) -> Path:
