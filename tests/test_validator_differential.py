@@ -277,7 +277,7 @@ def test_every_odd_value_once(tmp_path):
 
 # ----------------------------------------------------------------------------- peer files
 
-PEER = Path(__file__).resolve().parents[2] / "shared" / "peer" / "frictionless-py-data"
+PEER = Path(__file__).resolve().parent / "fixtures" / "frictionless-py"
 # frictionless-py's own sample tables whose types jobtal supports, with the schema each is
 # validated against (None: every column a string, as frictionless infers nothing it is not told).
 PEER_TABLES = {
@@ -314,11 +314,8 @@ def peer_schema(name: str, spec, folder: Path) -> dict:
     return {"fields": [{"name": label, "type": "string"} for label in names]}
 
 
-@pytest.mark.skipif(not PEER.is_dir(), reason="frictionless-py's sample files are not here")
 @pytest.mark.parametrize("name", sorted(PEER_TABLES))
 def test_same_errors_as_frictionless_on_its_own_sample_files(tmp_path, name):
-    if not (PEER / name).is_file():
-        pytest.skip(f"{name} is not among the sample files")
     (tmp_path / name).write_bytes((PEER / name).read_bytes())
     schema = peer_schema(name, PEER_TABLES[name], tmp_path)
     descriptor = {
