@@ -214,14 +214,15 @@ class Records:
         self._bounds: tuple[np.ndarray, np.ndarray] | None = None
         self._empty: np.ndarray | None = None
 
-    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+    def bounds(self, data: bytes | None = None) -> tuple[np.ndarray, np.ndarray]:
         if self._bounds is None:
-            with self.path.open("rb") as handle:
-                buffer = np.frombuffer(handle.read(), dtype=np.uint8)
-            newlines = np.flatnonzero(buffer == 10)
-            quotes = np.flatnonzero(buffer == self.quote[0])
-            # a newline ends a record when an even number of quote characters precede it
-            ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
+            data = self.path.read_bytes() if data is None else data
+            buffer = np.frombuffer(data, dtype=np.uint8)
+            ends = np.flatnonzero(buffer == 10)
+            if data.find(self.quote) >= 0:
+                # a newline ends a record when an even number of quote characters precede it
+                quotes = np.flatnonzero(buffer == self.quote[0])
+                ends = ends[np.searchsorted(quotes, ends) % 2 == 0]
             if len(buffer) and (len(ends) == 0 or ends[-1] != len(buffer) - 1):
                 ends = np.append(ends, len(buffer))  # the last record has no newline
             starts = np.concatenate(([0], ends[:-1] + 1))
@@ -241,7 +242,7 @@ class Records:
         if not quoted and lines == records_read:
             self._empty = np.zeros(0, dtype=np.int64)  # every line is a record DuckDB read
         else:
-            starts, ends = self.bounds()
+            starts, ends = self.bounds(data)
             self._empty = np.flatnonzero(ends == starts).astype(np.int64)
         return self._empty
 
