@@ -11,7 +11,6 @@ CALIBRATION = DATASETS / "calibration" / "y30r21_benchmark.csv"
 
 SITE_TEMPLATES = REPO / "site_templates"
 PAGE_TEMPLATES = SITE_TEMPLATES / "pages"
-THEME_OVERRIDES = SITE_TEMPLATES / "overrides"
 HANDWRITTEN_DOCS = REPO / "docs" / "site"
 MKDOCS_CONFIG = REPO / "mkdocs.yml"
 

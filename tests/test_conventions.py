@@ -75,3 +75,12 @@ def test_danish_number_and_month_formats():
     assert number_da(1234567, 0) == "1.234.567"
     assert number_da(None) == "–"
     assert month_da("2025-10") == "oktober 2025"
+
+
+def test_the_reference_tables_in_datasets_are_a_valid_package():
+    from frictionless import Package
+
+    report = Package(str(paths.REFERENCE_PACKAGE)).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type"])
+    rows = {task.name: task.stats["rows"] for task in report.tasks}
+    assert rows["regions"] == 5 and rows["municipalities"] == 98
