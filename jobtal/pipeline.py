@@ -68,7 +68,7 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
             f"{len(definitions)} indicators, {values:,} values up to {package.reference_month}"
         )
     with stage("protect") as current:
-        flags = protect(con, package.reference_month)
+        flags = protect(con, package.reference_month, definitions)
         current.summary = ", ".join(f"{count:,} {flag}" for flag, count in flags.items())
 
     # --- publish: data files, pages, site; all into a temporary folder beside `out`

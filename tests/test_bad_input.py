@@ -98,7 +98,7 @@ def test_declared_semicolons_and_windows_1252_are_read(tmp_path):
     package = write_tiny_package(tmp_path)
     text = MUNICIPALITIES_SEMICOLON = (
         "municipality_code;municipality_name;region_code;municipality_group\n"
-        "101;København;1084;1\n147;Frederiksberg;1084;1\n825;Læsø;1081;5\n"
+        "101;København;1084;1\n147;Frederiksberg;1084;1\n825;Læsø;1081;5\n860;Hjørring;1081;5\n"
     )
     (tmp_path / "municipalities.csv").write_bytes(MUNICIPALITIES_SEMICOLON.encode("cp1252"))
     descriptor = json.loads(package.read_text(encoding="utf-8"))
@@ -125,13 +125,14 @@ def test_latin_1_text_with_aeoeaa(tmp_path):
 def test_quoted_newlines_inside_a_cell_keep_the_row_numbers(tmp_path):
     # the activity a2 is written over two lines; an error planted after it keeps its row number
     activities = (
-        ACTIVITIES.replace("xqa-2,", '"xqa-\n2",') + "xqa-3,xqp-D3,101,samtale,2024-02-30,\n"
+        ACTIVITIES.replace("xqa-2,", '"xqa-\n2",') + "xqa-9,xqp-D3,101,samtale,2024-02-30,\n"
     )
     package = write_tiny_package(tmp_path, replace={"activities": activities})
     result, report = validate(package)
     assert result.exit_code == 1
     (problem,) = report["problems"]
-    assert (problem["type"], problem["row"], problem["field"]) == ("type-error", 4, "start_date")
+    rows = 1 + len(ACTIVITIES.splitlines())  # the header and seven activities come first
+    assert (problem["type"], problem["row"], problem["field"]) == ("type-error", rows, "start_date")
 
 
 def test_decimal_commas_are_one_problem(tmp_path):

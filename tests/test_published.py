@@ -10,7 +10,7 @@ from frictionless import Package
 from jobtal.pipeline import build
 from jobtal.publish.tables import CSV_COLUMNS
 
-MUNICIPALITIES = {101: "koebenhavn", 147: "frederiksberg", 825: "laesoe"}
+MUNICIPALITIES = {101: "koebenhavn", 147: "frederiksberg", 825: "laesoe", 860: "hjoerring"}
 
 
 def read_lines(path):
@@ -27,9 +27,11 @@ def test_a_page_and_a_csv_for_every_municipality_of_the_input(tiny_site):
         "101.csv",
         "147.csv",
         "825.csv",
+        "860.csv",
     ]
     assert sorted(p.name for p in (tiny_site / "jobcenter").iterdir()) == [
         "frederiksberg",
+        "hjoerring",
         "index.html",
         "koebenhavn",
         "laesoe",
@@ -56,18 +58,27 @@ def test_published_rows_are_the_hand_worked_values(tiny_site):
         "andel_befolkning,alle,kommune,101,København,2024-01,alle,alle,0.9,pct.,",
         # 100 * (5 + 1/29) / 600 = 0.839 -> 0.8
         "andel_befolkning,alle,kommune,147,Frederiksberg,2024-02,alle,alle,0.8,pct.,",
-        # the reference month is provisional: 10 + 5 + 1/31 + 2 = 17.03 -> 17
-        "fuldtidspersoner,alle,land,DK,Hele landet,2024-03,alle,alle,17,fuldtidspersoner,"
+        # the reference month is provisional: 10 + 5 + 1/31 + 2 + 1 + 3 = 21.03 -> 21
+        "fuldtidspersoner,alle,land,DK,Hele landet,2024-03,alle,alle,21,fuldtidspersoner,"
         "provisional",
-        # Læsø's two recipients are suppressed in every area that only holds Læsø
+        # Læsø's three recipients are suppressed; Hjørring's five then too, or the region's
+        # seven would give Læsø away (secondary suppression); the region itself is published
         "personer,alle,kommune,825,Læsø,2024-01,alle,alle,,personer,suppressed",
-        "personer,alle,region,1081,Region Nordjylland,2024-01,alle,alle,,personer,suppressed",
-        "personer,alle,kommunegruppe,5,Landkommuner,2024-02,alle,alle,,personer,suppressed",
+        "personer,alle,kommune,860,Hjørring,2024-01,alle,alle,,personer,suppressed",
+        "personer,alle,region,1081,Region Nordjylland,2024-01,alle,alle,7,personer,",
         # a true zero is published as 0
-        "personer,dagpenge,kommune,825,Læsø,2024-01,alle,alle,0,personer,",
+        "personer,foertidspension,kommune,825,Læsø,2024-01,alle,alle,0,personer,",
+        # nobody in København left benefits after January: 0 of 11; in February S1 did, but a
+        # share whose numerator is one person is suppressed
+        "afgang,alle,kommune,101,København,2024-01,alle,alle,0.0,pct.,",
+        "afgang,alle,kommune,101,København,2024-02,alle,alle,,pct.,suppressed",
+        # ten dagpenge spells from 2023-12-01: 61 days on 2024-01-31 = 8.71 weeks
+        "varighed,dagpenge,kommune,101,København,2024-01,alle,alle,8.7,uger,",
     ]
     for line in expected:
         assert line in lines, line
+    # afgang waits for the month after: nothing for the reference month
+    assert not [line for line in lines if line.startswith("afgang,") and ",2024-03," in line]
 
 
 def test_jobcentre_csv_holds_the_jobcentre_its_group_region_and_country(tiny_site):
@@ -104,8 +115,8 @@ def test_published_datapackage_passes_frictionless(tiny_site):
     report = Package(str(descriptor)).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
-    # jobtal.csv, 3 jobcentres, 3 indicators
-    assert len(resources) == 1 + 3 + 3
+    # jobtal.csv, 4 jobcentres, 12 indicators
+    assert len(resources) == 1 + 4 + 12
 
 
 def test_profile_page_shows_figures_chart_and_download(tiny_site):

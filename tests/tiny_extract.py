@@ -1,5 +1,5 @@
 """A tiny hand-made package of extracts whose indicator values are worked out by hand in
-test_indicators.py. Three municipalities in two regions, January to March 2024 (a leap year).
+test_indicators.py. Four municipalities in two regions, January to March 2024 (a leap year).
 
 København (101), 1200 persons aged 16-66 (100 in each of the 12 sex x age cells):
   D1-D10  dagpenge from 2023-12-01, still running, full-time; D1-D5 women, D6-D10 men, born 1990
@@ -12,6 +12,20 @@ Frederiksberg (147), 600 persons (50 a cell):
   U1      uddannelseshjaelp 2024-02-29..2024-03-01 (leap day to the 1st), woman born 2000
 Læsø (825), 120 persons (10 a cell):
   L1, L2  sygedagpenge 2024-01-01..2024-03-31, a woman and a man born 1970
+  M1      dagpenge from 2024-01-21, still running, man born 1980 (moved from Hjørring)
+Hjørring (860), 180 persons (10 a cell, but 70 women aged 40-49), in Læsø's region and group:
+  M1      dagpenge 2024-01-01..2024-01-20, then in Læsø: one person in the region in January
+  H1      sygedagpenge from 2023-10-01, still running: 182 days on 2024-03-31 (not over 26 weeks)
+  H2      sygedagpenge from 2023-09-30, still running: 183 days on 2024-03-31 (over 26 weeks)
+          H1 and H2 are women born 1975
+  H3      kontanthjaelp 2024-01-01..2024-01-31 (ends on the month's last day), jobparat, woman
+          born 1994: 30 in 2024, so not young; no benefit in February, so she leaves in January
+  H4      uddannelseshjaelp 2024-01-01..2024-01-31, aktivitetsparat, then kontanthjaelp from
+          2024-02-01, still running, aktivitetsparat; man born 1995 (29 in 2024): he moves to
+          another benefit, so he does not leave in January. His opkvalificering 2024-01-15..
+          2024-02-01 overlaps February by one day.
+Activities: D2 virksomhedspraktik 2024-02-01..2024-03-15; samtaler: D1 on 2024-01-10 and
+2024-02-29, D3 on 2024-02-05 (København), M1 on 2024-01-05 in Hjørring and 2024-01-25 in Læsø.
 Identifiers start with xqp-, xqs- and xqa- (found nowhere else), so a test can look for them in
 everything published.
 The extract date is 2024-04-10, so the reference month is 2024-03.
@@ -32,6 +46,7 @@ MUNICIPALITIES = """municipality_code,municipality_name,region_code,municipality
 101,København,1084,1
 147,Frederiksberg,1084,1
 825,Læsø,1081,5
+860,Hjørring,1081,5
 """
 NEIGHBOURS = """municipality_code,neighbour_code
 101,147
@@ -53,12 +68,25 @@ SPELLS = [
     "xqs-u1,xqp-U1,147,uddannelseshjaelp,2024-02-29,2024-03-01,1,K,2000,aktivitetsparat",
     "xqs-l1,xqp-L1,825,sygedagpenge,2024-01-01,2024-03-31,1,K,1970,",
     "xqs-l2,xqp-L2,825,sygedagpenge,2024-01-01,2024-03-31,1,M,1970,",
+    "xqs-m1a,xqp-M1,860,dagpenge,2024-01-01,2024-01-20,1,M,1980,",
+    "xqs-m1b,xqp-M1,825,dagpenge,2024-01-21,,1,M,1980,",
+    "xqs-h1,xqp-H1,860,sygedagpenge,2023-10-01,,1,K,1975,",
+    "xqs-h2,xqp-H2,860,sygedagpenge,2023-09-30,,1,K,1975,",
+    "xqs-h3,xqp-H3,860,kontanthjaelp,2024-01-01,2024-01-31,1,K,1994,jobparat",
+    "xqs-h4a,xqp-H4,860,uddannelseshjaelp,2024-01-01,2024-01-31,1,M,1995,aktivitetsparat",
+    "xqs-h4b,xqp-H4,860,kontanthjaelp,2024-02-01,,1,M,1995,aktivitetsparat",
 ]
 ACTIVITIES = """activity_id,person_id,municipality_code,activity,start_date,end_date
 xqa-1,xqp-D1,101,samtale,2024-01-10,
 xqa-2,xqp-D2,101,virksomhedspraktik,2024-02-01,2024-03-15
+xqa-3,xqp-D1,101,samtale,2024-02-29,
+xqa-4,xqp-D3,101,samtale,2024-02-05,
+xqa-5,xqp-H4,860,opkvalificering,2024-01-15,2024-02-01
+xqa-6,xqp-M1,860,samtale,2024-01-05,
+xqa-7,xqp-M1,825,samtale,2024-01-25,
 """
-POPULATION_PER_CELL = {101: 100, 147: 50, 825: 10}
+POPULATION_PER_CELL = {101: 100, 147: 50, 825: 10, 860: 10}
+POPULATION_EXCEPTIONS = {(860, "K", "40-49"): 70}
 MONTHS = ["2024-01", "2024-02", "2024-03"]
 CREATED = "2024-04-10T08:00:00Z"
 AGE_GROUPS = ["16-24", "25-29", "30-39", "40-49", "50-59", "60-66"]
@@ -69,7 +97,11 @@ def population_csv() -> str:
     for code, persons in POPULATION_PER_CELL.items():
         for month in MONTHS:
             for sex in ("K", "M"):
-                lines += [f"{code},{month},{sex},{group},{persons}" for group in AGE_GROUPS]
+                lines += [
+                    f"{code},{month},{sex},{group},"
+                    f"{POPULATION_EXCEPTIONS.get((code, sex, group), persons)}"
+                    for group in AGE_GROUPS
+                ]
     return "\n".join(lines) + "\n"
 
 

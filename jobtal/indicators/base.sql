@@ -1,16 +1,31 @@
 -- The shared building blocks every indicator definition reads, in plain SQL.
 -- Inputs: the extract tables, and the tables the engine makes from the contract's vocabulary
--- (extract_info, benefits, age_groups, municipality_group_names).
+-- (extract_info, benefits, age_groups, ages, municipality_group_names).
+--
+-- The result is `cells`: per area, month, benefit (and 'alle'), sex and age group, the number of
+-- recipients and the sums every indicator needs. A person counts once in an area however many
+-- spells, benefits or municipalities they have there. Counting distinct people is what costs at
+-- national scale, so it is done only where it is needed: most people have one spell at a time, so
+-- most spell-months are already one person-month each, and their cells add up from municipality
+-- to region and country. Only the months a person shares between two or more spells (a follow-on
+-- spell starting the month the last one ended, two benefits at once, a move) are counted person by
+-- person in every area.
+--
+-- Full-time days are kept as whole numbers of millionths (days x fte x 1,000,000), so every sum
+-- is exact and the published figures do not depend on the order in which they were added.
 
 -- The months that are published: those of the population table up to the reference month.
+-- month_index counts months (year x 12 + month - 1), so "the next month" is month_index + 1.
 CREATE TEMP TABLE months AS
-SELECT month,
-       CAST(substr(month, 1, 4) AS INTEGER) AS year,
-       first_day,
+SELECT month, year, year * 12 + month_of_year - 1 AS month_index, first_day,
        CAST(first_day + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS last_day,
-       CAST(first_day + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) - first_day + 1 AS days_in_month
+       CAST(first_day + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) - first_day + 1 AS days_in_month,
+       month < (SELECT reference_month FROM extract_info) AS next_month_complete
 FROM (
-    SELECT DISTINCT month, CAST(month || '-01' AS DATE) AS first_day
+    SELECT DISTINCT month,
+           CAST(substr(month, 1, 4) AS INTEGER) AS year,
+           CAST(substr(month, 6, 2) AS INTEGER) AS month_of_year,
+           CAST(month || '-01' AS DATE) AS first_day
     FROM population
     WHERE month <= (SELECT reference_month FROM extract_info)
 ) AS population_months;
@@ -30,51 +45,255 @@ UNION ALL
 SELECT municipality_code, 'land', 'DK', 'Hele landet'
 FROM municipalities;
 
--- One row per spell and month it touches, with its days in the month and its full-time days
--- (days x fte). A running spell (empty end_date) lasts to the end of every published month.
-CREATE TEMP TABLE spell_months AS
-SELECT s.person_id, s.municipality_code, s.benefit, s.sex, s.readiness,
-       m.month, m.days_in_month,
-       m.year - s.birth_year AS age,
-       s.start_date, s.end_date, m.last_day,
-       CAST(LEAST(COALESCE(s.end_date, m.last_day), m.last_day)
-            - GREATEST(s.start_date, m.first_day) + 1 AS INTEGER) AS days,
-       CAST(s.fte AS DECIMAL(9, 6)) AS fte
-FROM benefit_spells AS s
-JOIN months AS m
-  ON s.start_date <= m.last_day AND (s.end_date IS NULL OR s.end_date >= m.first_day);
-
--- One row per area, month, benefit and recipient, 'alle' included, so that a person counts once
--- in an area however many spells or benefits they have. A person's full-time days are capped at
--- the days of the month: nobody is more than one full-time person. Decimals keep the sums exact,
--- so the published figures do not depend on the order DuckDB adds them in.
-CREATE TEMP TABLE recipients AS
-WITH per_benefit AS (
-    SELECT person_id, municipality_code, month, benefit, days_in_month,
-           MIN(sex) AS sex, MIN(age) AS age, SUM(days * fte) AS fte_days
-    FROM spell_months
-    GROUP BY person_id, municipality_code, month, benefit, days_in_month
-), with_all AS (
-    SELECT * FROM per_benefit
-    UNION ALL
-    SELECT person_id, municipality_code, month, 'alle', days_in_month,
-           MIN(sex), MIN(age), SUM(fte_days)
-    FROM per_benefit
-    GROUP BY person_id, municipality_code, month, days_in_month
+-- Each spell with its first and last month as month indices (a running spell's last month is
+-- far in the future), and its middle: the months it does not share with another spell of the
+-- same person, which are those after the last month of the person's earlier spells and before
+-- the first month of their next one (spells in order of start). Before and after its middle a
+-- spell may have shared months. A spell whose last month is not shared leaves its person
+-- without benefit, unless the next spell starts the month after.
+CREATE TEMP TABLE spells AS
+WITH indexed AS (
+    SELECT spell_id, person_id, municipality_code, benefit, sex, birth_year, readiness,
+           start_date, end_date,
+           CAST(ROUND(fte * 1000000) AS BIGINT) AS fte_millionths,
+           CAST(EXTRACT(YEAR FROM start_date) * 12 + EXTRACT(MONTH FROM start_date) - 1
+                AS INTEGER) AS first_month_index,
+           COALESCE(CAST(EXTRACT(YEAR FROM end_date) * 12 + EXTRACT(MONTH FROM end_date) - 1
+                         AS INTEGER), 1000000) AS last_month_index
+    FROM benefit_spells
+), ordered AS (
+    SELECT *,
+           LEAD(first_month_index) OVER by_person AS next_first_month_index,
+           MAX(last_month_index) OVER (
+               by_person ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+           ) AS earlier_last_month_index
+    FROM indexed
+    WINDOW by_person AS (PARTITION BY person_id ORDER BY first_month_index, start_date, spell_id)
+), middles AS (
+    SELECT *,
+           GREATEST(first_month_index, COALESCE(earlier_last_month_index + 1, 0))
+               AS middle_first,
+           LEAST(last_month_index, COALESCE(next_first_month_index - 1, 1000000))
+               AS middle_last
+    FROM ordered
 )
-SELECT a.area_type, a.area_code, w.month, w.benefit, w.person_id,
-       MIN(w.sex) AS sex, MIN(w.age) AS age, MIN(g.age_group) AS age_group,
-       LEAST(SUM(w.fte_days), MIN(w.days_in_month)) AS fte_days,
-       MIN(w.days_in_month) AS days_in_month
-FROM with_all AS w
-JOIN areas AS a USING (municipality_code)
-LEFT JOIN age_groups AS g ON w.age BETWEEN g.min_age AND g.max_age
-GROUP BY a.area_type, a.area_code, w.month, w.benefit, w.person_id;
+SELECT person_id, municipality_code, benefit, sex, birth_year, start_date, end_date,
+       fte_millionths, first_month_index, last_month_index,
+       -- the labour reserve: dagpenge, and the jobparat on the three readiness benefits
+       benefit = 'dagpenge'
+           OR (benefit IN ('kontanthjaelp', 'uddannelseshjaelp', 'selvforsoergelse')
+               AND readiness = 'jobparat') AS in_labour_reserve,
+       -- a sickness spell has lasted over 26 weeks (182 days) on the days from this one
+       CASE WHEN benefit = 'sygedagpenge' THEN start_date + 183 END AS long_sick_from,
+       -- a spell with no unshared month gets an empty middle after its last month
+       CASE WHEN middle_first <= middle_last THEN middle_first ELSE last_month_index + 1 END
+           AS middle_first,
+       CASE WHEN middle_first <= middle_last THEN middle_last ELSE last_month_index END
+           AS middle_last,
+       CASE WHEN end_date IS NOT NULL
+             AND COALESCE(next_first_month_index, 1000000) > last_month_index + 1
+            THEN last_month_index END AS leaving_month_index
+FROM middles;
 
--- The population aged 16-66 on the 1st of each published month, per area.
-CREATE TEMP TABLE population_16_66 AS
-SELECT a.area_type, a.area_code, p.month, SUM(p.persons) AS persons
+-- The month ranges to expand each spell into: its middle, and its shared months before and
+-- after it (most spells have a middle only).
+CREATE TEMP TABLE spell_ranges AS
+SELECT * FROM (
+    SELECT spells.*, FALSE AS shared, middle_first AS range_first, middle_last AS range_last
+    FROM spells
+    UNION ALL
+    SELECT spells.*, TRUE, first_month_index, middle_first - 1 FROM spells
+    UNION ALL
+    SELECT spells.*, TRUE, middle_last + 1, last_month_index FROM spells
+) AS ranges
+WHERE range_first <= range_last;
+
+-- The months in which a person has an activation offer (any activity but a samtale) on at least
+-- one day. An offer with no end date is still running.
+CREATE TEMP TABLE offer_months AS
+SELECT DISTINCT a.person_id, m.month_index
+FROM activities AS a
+JOIN months AS m
+  ON a.start_date <= m.last_day AND (a.end_date IS NULL OR a.end_date >= m.first_day)
+WHERE a.activity <> 'samtale';
+
+-- One row per spell and published month it touches, with what each indicator needs of it:
+-- full-time days (days in the month x fte, in millionths), the part of them in the labour
+-- reserve, whether the spell still runs on the month's last day and for how long it has run then
+-- (a spell starting on the last day has run 0 days), whether it is then a sickness spell over 26
+-- weeks, and whether the person leaves benefits after this month (known for an unshared month).
+CREATE TEMP VIEW spell_months AS
+WITH touched AS (
+    SELECT s.person_id, s.municipality_code, s.benefit, s.sex, s.start_date,
+           s.in_labour_reserve, s.long_sick_from, s.shared,
+           m.month_index, m.days_in_month, m.last_day,
+           m.year - s.birth_year AS age,
+           (LEAST(COALESCE(s.end_date, m.last_day), m.last_day)
+            - GREATEST(s.start_date, m.first_day) + 1) * s.fte_millionths AS fte_days,
+           CASE WHEN s.end_date IS NULL OR s.end_date >= m.last_day THEN 1 ELSE 0 END AS running,
+           CASE WHEN m.next_month_complete AND m.month_index = s.leaving_month_index
+                THEN 1 ELSE 0 END AS leaving
+    FROM spell_ranges AS s
+    JOIN months AS m ON m.month_index BETWEEN s.range_first AND s.range_last
+)
+SELECT person_id, shared, municipality_code, benefit, sex, age, month_index,
+       days_in_month, fte_days, running, leaving,
+       CASE WHEN in_labour_reserve THEN fte_days ELSE 0 END AS reserve_fte_days,
+       running * (last_day - start_date) AS running_days,
+       CASE WHEN running = 1 AND last_day >= long_sick_from THEN 1 ELSE 0 END AS long_sick
+FROM touched;
+
+-- An unshared spell-month is one person-month, both for its benefit and for 'alle', in its
+-- municipality and so in every area above it: these cells simply add up. Whether the person
+-- has an offer that month is looked up from the (fewer) offer months.
+CREATE TEMP TABLE municipality_benefit_cells AS
+WITH spell_parts AS (
+    SELECT sm.municipality_code, sm.month_index, sm.benefit, sm.sex, ages.age_group,
+           COUNT(*) AS persons,
+           SUM(sm.fte_days) AS fte_days,
+           SUM(sm.reserve_fte_days) AS reserve_fte_days,
+           SUM(CASE WHEN sm.reserve_fte_days > 0 THEN 1 ELSE 0 END) AS reserve_persons,
+           SUM(sm.running) AS running_spells,
+           SUM(sm.running_days) AS running_days,
+           SUM(sm.running) AS running_persons,
+           SUM(sm.long_sick) AS long_sick,
+           SUM(sm.leaving) AS leaving
+    FROM spell_months AS sm
+    LEFT JOIN ages USING (age)
+    WHERE NOT sm.shared
+    GROUP BY sm.municipality_code, sm.month_index, sm.benefit, sm.sex, ages.age_group
+), offer_parts AS (
+    SELECT s.municipality_code, o.month_index, s.benefit, s.sex, ages.age_group,
+           COUNT(*) AS activated
+    FROM offer_months AS o
+    JOIN spells AS s
+      ON s.person_id = o.person_id
+     AND o.month_index BETWEEN s.middle_first AND s.middle_last
+    JOIN months AS m ON m.month_index = o.month_index
+    LEFT JOIN ages ON ages.age = m.year - s.birth_year
+    GROUP BY s.municipality_code, o.month_index, s.benefit, s.sex, ages.age_group
+)
+SELECT c.*, COALESCE(o.activated, 0) AS activated
+FROM spell_parts AS c
+LEFT JOIN offer_parts AS o
+  ON o.municipality_code = c.municipality_code AND o.month_index = c.month_index
+ AND o.benefit = c.benefit AND o.sex = c.sex
+ AND o.age_group IS NOT DISTINCT FROM c.age_group;
+
+CREATE TEMP TABLE municipality_cells AS
+SELECT * FROM municipality_benefit_cells
+UNION ALL
+SELECT municipality_code, month_index, 'alle', sex, age_group,
+       SUM(persons), SUM(fte_days), SUM(reserve_fte_days), SUM(reserve_persons),
+       SUM(running_spells), SUM(running_days), SUM(running_persons), SUM(long_sick),
+       SUM(leaving), SUM(activated)
+FROM municipality_benefit_cells
+GROUP BY municipality_code, month_index, sex, age_group;
+
+-- The shared months, one row per area, person, month and benefit (and 'alle'). Nobody is more
+-- than one full-time person, and a person leaves benefits when no spell of theirs touches the
+-- month after.
+CREATE TEMP TABLE shared_person_months AS
+WITH per_area AS (
+    SELECT a.area_type, a.area_code, sm.person_id, sm.month_index, sm.days_in_month,
+           CASE WHEN GROUPING(sm.benefit) = 1 THEN 'alle' ELSE sm.benefit END AS benefit,
+           MIN(sm.sex) AS sex, MIN(sm.age) AS age,
+           LEAST(SUM(sm.fte_days), sm.days_in_month * 1000000) AS fte_days,
+           LEAST(SUM(sm.reserve_fte_days), sm.days_in_month * 1000000) AS reserve_fte_days,
+           SUM(sm.running) AS running_spells,
+           SUM(sm.running_days) AS running_days,
+           MAX(sm.running) AS running_persons,
+           MAX(sm.long_sick) AS long_sick
+    FROM spell_months AS sm
+    JOIN areas AS a USING (municipality_code)
+    WHERE sm.shared
+    GROUP BY GROUPING SETS (
+        (a.area_type, a.area_code, sm.person_id, sm.month_index, sm.days_in_month, sm.benefit),
+        (a.area_type, a.area_code, sm.person_id, sm.month_index, sm.days_in_month))
+)
+SELECT p.*,
+       CASE WHEN m.next_month_complete AND NOT EXISTS (
+                SELECT 1 FROM spells AS s
+                WHERE s.person_id = p.person_id
+                  AND p.month_index + 1 BETWEEN s.first_month_index AND s.last_month_index)
+            THEN 1 ELSE 0 END AS leaving,
+       CASE WHEN o.person_id IS NULL THEN 0 ELSE 1 END AS activated
+FROM per_area AS p
+JOIN months AS m USING (month_index)
+LEFT JOIN offer_months AS o ON o.person_id = p.person_id AND o.month_index = p.month_index;
+
+-- Every area's cells: the municipality cells added up to each area the municipality belongs to,
+-- plus the shared person-months counted in each area.
+CREATE TEMP TABLE cells AS
+WITH parts AS (
+    SELECT a.area_type, a.area_code, c.month_index, c.benefit, c.sex, c.age_group,
+           c.persons, c.fte_days, c.reserve_fte_days, c.reserve_persons, c.running_spells,
+           c.running_days, c.running_persons, c.long_sick, c.leaving, c.activated
+    FROM municipality_cells AS c
+    JOIN areas AS a USING (municipality_code)
+    UNION ALL
+    SELECT p.area_type, p.area_code, p.month_index, p.benefit, p.sex, ages.age_group,
+           1, p.fte_days, p.reserve_fte_days,
+           CASE WHEN p.reserve_fte_days > 0 THEN 1 ELSE 0 END,
+           p.running_spells, p.running_days, p.running_persons, p.long_sick, p.leaving,
+           p.activated
+    FROM shared_person_months AS p
+    LEFT JOIN ages USING (age)
+)
+SELECT area_type, area_code, m.month, m.days_in_month, benefit, sex, age_group,
+       SUM(persons) AS persons,
+       SUM(fte_days) AS fte_days,
+       SUM(reserve_fte_days) AS reserve_fte_days,
+       SUM(reserve_persons) AS reserve_persons,
+       SUM(running_spells) AS running_spells,
+       SUM(running_days) AS running_days,
+       SUM(running_persons) AS running_persons,
+       SUM(long_sick) AS long_sick,
+       SUM(leaving) AS leaving,
+       SUM(activated) AS activated
+FROM parts
+JOIN months AS m USING (month_index)
+GROUP BY area_type, area_code, m.month, m.days_in_month, benefit, sex, age_group;
+
+-- Samtaler per person and month, and in how many municipalities they took place.
+CREATE TEMP TABLE samtale_person_months AS
+SELECT a.person_id, m.month, m.month_index, MIN(a.municipality_code) AS municipality_code,
+       MAX(a.municipality_code) AS last_municipality_code, COUNT(*) AS samtaler
+FROM activities AS a
+JOIN months AS m
+  ON m.month_index = EXTRACT(YEAR FROM a.start_date) * 12 + EXTRACT(MONTH FROM a.start_date) - 1
+WHERE a.activity = 'samtale'
+GROUP BY a.person_id, m.month, m.month_index;
+
+-- Samtaler per area and month, and how many people had them. A person with samtaler in two
+-- municipalities in one month (rare) counts once in the areas above them.
+CREATE TEMP TABLE samtale_cells AS
+WITH parts AS (
+    SELECT a.area_type, a.area_code, p.month, SUM(p.samtaler) AS samtaler, COUNT(*) AS persons
+    FROM samtale_person_months AS p
+    JOIN areas AS a USING (municipality_code)
+    WHERE p.municipality_code = p.last_municipality_code
+    GROUP BY a.area_type, a.area_code, p.month
+    UNION ALL
+    SELECT a.area_type, a.area_code, m.month, COUNT(*), COUNT(DISTINCT s.person_id)
+    FROM activities AS s
+    JOIN samtale_person_months AS p
+      ON p.person_id = s.person_id
+     AND p.month_index = EXTRACT(YEAR FROM s.start_date) * 12 + EXTRACT(MONTH FROM s.start_date) - 1
+     AND p.municipality_code <> p.last_municipality_code
+    JOIN months AS m ON m.month_index = p.month_index
+    JOIN areas AS a ON a.municipality_code = s.municipality_code
+    WHERE s.activity = 'samtale'
+    GROUP BY a.area_type, a.area_code, m.month
+)
+SELECT area_type, area_code, month, SUM(samtaler) AS samtaler, SUM(persons) AS persons
+FROM parts
+GROUP BY area_type, area_code, month;
+
+-- The population on the 1st of each published month, per area, sex and age group (16-66).
+CREATE TEMP TABLE population_cells AS
+SELECT a.area_type, a.area_code, p.month, p.sex, p.age_group, SUM(p.persons) AS persons
 FROM population AS p
 JOIN areas AS a USING (municipality_code)
 WHERE p.month IN (SELECT month FROM months)
-GROUP BY a.area_type, a.area_code, p.month;
+GROUP BY a.area_type, a.area_code, p.month, p.sex, p.age_group;

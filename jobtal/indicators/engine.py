@@ -1,10 +1,11 @@
 """Load the indicator definitions and run them on DuckDB.
 
 A definition (definitions/<id>.yaml) holds an indicator's words and its SQL. The SQL reads the
-extract tables and the shared views of base.sql, and returns one row per published cell with the
-columns of RESULT_COLUMNS; `persons` is the number of people the value is computed from, which
-the small-number protection needs. The engine fills in the cells with no recipients, so every
-area has every month, benefit and breakdown."""
+tables of base.sql (mostly `cells`) and returns one row per published cell with the columns of
+RESULT_COLUMNS. `persons` is the number of people the value describes (for a share: its
+denominator) and `subset_persons`, for a share, the people in its numerator; the small-number
+protection needs both. The engine fills in the cells with no recipients, so every area has every
+month, benefit and breakdown."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ RESULT_COLUMNS = [
     "age_group",
     "value",
     "persons",
+    "subset_persons",
 ]
 BASE_SQL = Path(__file__).with_name("base.sql")
 DEFINITION_SCHEMA = Path(__file__).with_name("definition.schema.json")
@@ -57,6 +59,9 @@ class Definition:
     decimals: int
     breakdowns: tuple[str, ...]
     benefits: tuple[str, ...]
+    additive: bool
+    rank: bool
+    needs_next_month: bool
     fill: float | None
     sql: str
 
@@ -92,6 +97,9 @@ def load_definitions(folder: Path = paths.INDICATOR_DEFINITIONS) -> list[Definit
             decimals=raw["decimals"],
             breakdowns=tuple(raw["breakdowns"]),
             benefits=benefits if "benefit" in raw["breakdowns"] else ("alle",),
+            additive=raw.get("additive", False),
+            rank=raw.get("rank", False),
+            needs_next_month=raw.get("needs_next_month", False),
             fill=raw.get("fill"),
             sql=raw["sql"],
         )
@@ -112,6 +120,13 @@ def prepare(con: duckdb.DuckDBPyConnection, reference_month: str) -> None:
         "INSERT INTO age_groups VALUES (?, ?, ?)",
         [[group, *AGE_BOUNDS[group]] for group in AGE_GROUPS],
     )
+    # every age in whole years that has an age group, so that spell-months find theirs by an
+    # equality join (the cheap kind at national scale)
+    con.execute("CREATE TEMP TABLE ages (age INTEGER, age_group VARCHAR)")
+    con.executemany(
+        "INSERT INTO ages VALUES (?, ?)",
+        [[age, group] for group, (low, high) in AGE_BOUNDS.items() for age in range(low, high + 1)],
+    )
     con.execute(
         "CREATE TEMP TABLE municipality_group_names (municipality_group BIGINT, group_name VARCHAR)"
     )
@@ -129,9 +144,10 @@ def prepare(con: duckdb.DuckDBPyConnection, reference_month: str) -> None:
             continue
         started = time.perf_counter()
         con.execute(statement)
-        table = code[0].split()[3]  # CREATE TEMP TABLE <name> AS
-        rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        log(f"  {table}: {rows:,} rows in {time.perf_counter() - started:.1f} s")
+        kind, name = code[0].split()[2:4]  # CREATE TEMP TABLE|VIEW <name> AS
+        if kind == "TABLE":
+            rows = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            log(f"  {name}: {rows:,} rows in {time.perf_counter() - started:.1f} s")
 
 
 def breakdown_cells(definition: Definition) -> list[tuple[str, str]]:
@@ -149,25 +165,27 @@ def compute(con: duckdb.DuckDBPyConnection, definitions: list[Definition]) -> in
     con.execute(
         "CREATE OR REPLACE TABLE indicator_values (indicator VARCHAR, area_type VARCHAR, "
         "area_code VARCHAR, period VARCHAR, benefit VARCHAR, sex VARCHAR, age_group VARCHAR, "
-        "value DOUBLE, persons BIGINT)"
+        "value DOUBLE, persons BIGINT, subset_persons BIGINT)"
     )
     for definition in definitions:
         started = time.perf_counter()
-        con.execute("CREATE OR REPLACE TEMP TABLE cells (sex VARCHAR, age_group VARCHAR)")
-        con.executemany("INSERT INTO cells VALUES (?, ?)", breakdown_cells(definition))
+        con.execute("CREATE OR REPLACE TEMP TABLE breakdowns (sex VARCHAR, age_group VARCHAR)")
+        con.executemany("INSERT INTO breakdowns VALUES (?, ?)", breakdown_cells(definition))
         benefit_list = ", ".join(f"'{code}'" for code in definition.benefits)
         fill = "NULL" if definition.fill is None else repr(float(definition.fill))
+        months = "WHERE next_month_complete" if definition.needs_next_month else ""
         con.execute(f"""
             INSERT INTO indicator_values
             SELECT '{definition.id}', grid.area_type, grid.area_code, grid.period, grid.benefit,
                    grid.sex, grid.age_group,
-                   COALESCE(result.value, {fill}), COALESCE(result.persons, 0)
+                   COALESCE(result.value, {fill}), COALESCE(result.persons, 0),
+                   result.subset_persons
             FROM (
                 SELECT a.area_type, a.area_code, m.month AS period, b.benefit, c.sex, c.age_group
                 FROM (SELECT DISTINCT area_type, area_code FROM areas) AS a
-                CROSS JOIN months AS m
+                CROSS JOIN (SELECT month FROM months {months}) AS m
                 CROSS JOIN (SELECT benefit FROM benefits WHERE benefit IN ({benefit_list})) AS b
-                CROSS JOIN cells AS c
+                CROSS JOIN breakdowns AS c
             ) AS grid
             LEFT JOIN ({definition.sql}) AS result
             USING (area_type, area_code, period, benefit, sex, age_group)
