@@ -1,0 +1,271 @@
+"""Small-number protection (SPEC section 6): primary and secondary suppression, worked by hand
+on tiny tables, and as properties over random ones."""
+
+from __future__ import annotations
+
+import itertools
+
+import duckdb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jobtal.disclosure import protect
+from jobtal.indicators.engine import load_definitions
+from jobtal.vocabulary import AGE_BOUNDS, AGE_GROUPS
+
+DEFINITIONS = load_definitions()
+REFERENCE_MONTH = "2024-03"
+
+
+def database(municipalities: dict[int, tuple[int, int]]) -> duckdb.DuckDBPyConnection:
+    """A connection with the tables protect() reads besides the values: `areas` for
+    municipalities {code: (region, group)}, and `age_groups`."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE areas (municipality_code INTEGER, area_type VARCHAR, area_code VARCHAR)"
+    )
+    for code, (region, group) in municipalities.items():
+        con.executemany(
+            "INSERT INTO areas VALUES (?, ?, ?)",
+            [
+                [code, "kommune", str(code)],
+                [code, "region", str(region)],
+                [code, "kommunegruppe", str(group)],
+                [code, "land", "DK"],
+            ],
+        )
+    con.execute("CREATE TABLE age_groups (age_group VARCHAR, min_age INTEGER, max_age INTEGER)")
+    con.executemany(
+        "INSERT INTO age_groups VALUES (?, ?, ?)", [[g, *AGE_BOUNDS[g]] for g in AGE_GROUPS]
+    )
+    con.execute(
+        "CREATE TABLE indicator_values (indicator VARCHAR, area_type VARCHAR, area_code VARCHAR, "
+        "period VARCHAR, benefit VARCHAR, sex VARCHAR, age_group VARCHAR, value DOUBLE, "
+        "persons BIGINT, subset_persons BIGINT)"
+    )
+    return con
+
+
+def add_counts(con, indicator: str, counts: dict[tuple[str, str, str, str], int]) -> None:
+    """Counts of persons {(area_type, area_code, sex, age_group): n}, for January."""
+    con.executemany(
+        "INSERT INTO indicator_values VALUES (?, ?, ?, '2024-01', 'alle', ?, ?, ?, ?, NULL)",
+        [[indicator, *key, n, n] for key, n in counts.items()],
+    )
+
+
+def published(con) -> dict[tuple[str, str, str, str], float | None]:
+    rows = con.execute(
+        "SELECT area_type, area_code, sex, age_group, value FROM protected_values"
+    ).fetchall()
+    return {tuple(row[:4]): row[4] for row in rows}
+
+
+def test_one_small_municipality_takes_its_smallest_neighbour_in_the_region_along():
+    # Region 1 holds municipalities 11 (3 persons), 12 (9) and 13 (20): 32 in all. Region 2
+    # holds 21 (40) alone. Group 1 holds 11 and 21, group 2 holds 12 and 13.
+    con = database({11: (1, 1), 12: (1, 2), 13: (1, 2), 21: (2, 1)})
+    add_counts(
+        con,
+        "samtaler",
+        {
+            ("kommune", "11", "alle", "alle"): 3,
+            ("kommune", "12", "alle", "alle"): 9,
+            ("kommune", "13", "alle", "alle"): 20,
+            ("kommune", "21", "alle", "alle"): 40,
+            ("region", "1", "alle", "alle"): 32,
+            ("region", "2", "alle", "alle"): 40,
+            ("kommunegruppe", "1", "alle", "alle"): 43,
+            ("kommunegruppe", "2", "alle", "alle"): 29,
+            ("land", "DK", "alle", "alle"): 72,
+        },
+    )
+    protect(con, REFERENCE_MONTH, DEFINITIONS)
+    values = published(con)
+    # 11 is primary: 3 persons. Round 1: in region 1, 32 - 9 - 20 would give it away, so the
+    # next smallest, 12, goes too; in group 1, 43 - 40 would give 11 away, so 21 goes.
+    # Round 2: group 2 (12* + 13 = 29) would give 12 away, so 13 goes; region 2 is 21* alone,
+    # so with no other member left its total, 40, goes. Round 3: the country's regions
+    # (32 + 40* = 72) would give region 2 away, so region 1 goes. Then every set has two or
+    # more unknowns, or none: the groups (43, 29) and the country stay.
+    suppressed = {key[:2] for key, value in values.items() if value is None}
+    assert suppressed == {
+        ("kommune", "11"),
+        ("kommune", "12"),
+        ("kommune", "13"),
+        ("kommune", "21"),
+        ("region", "1"),
+        ("region", "2"),
+    }
+    assert values[("kommunegruppe", "1", "alle", "alle")] == 43
+    assert values[("kommunegruppe", "2", "alle", "alle")] == 29
+    assert values[("land", "DK", "alle", "alle")] == 72
+
+
+def test_a_suppressed_sex_takes_the_other_along_and_zero_is_chosen_last():
+    con = database({11: (1, 1)})
+    add_counts(
+        con,
+        "personer",
+        {
+            ("kommune", "11", "alle", "alle"): 30,
+            ("kommune", "11", "K", "alle"): 2,
+            ("kommune", "11", "M", "alle"): 28,
+            # the age groups: 16-24 has 4 (primary); the zero in 25-29 protects nothing, so
+            # the smallest non-zero group (30-39, 6) is suppressed with it
+            **{
+                ("kommune", "11", "alle", group): n
+                for group, n in zip(AGE_GROUPS, [4, 0, 6, 7, 8, 9], strict=True)
+            },
+        },
+    )
+    # the municipality is all of its region, group and country
+    for area_type, code in (("region", "1"), ("kommunegruppe", "1"), ("land", "DK")):
+        add_counts(
+            con,
+            "personer",
+            {
+                (area_type, code, "alle", "alle"): 30,
+                (area_type, code, "K", "alle"): 2,
+                (area_type, code, "M", "alle"): 28,
+                **{
+                    (area_type, code, "alle", group): n
+                    for group, n in zip(AGE_GROUPS, [4, 0, 6, 7, 8, 9], strict=True)
+                },
+            },
+        )
+    protect(con, REFERENCE_MONTH, DEFINITIONS)
+    values = published(con)
+    for area_type, code in (("kommune", "11"), ("region", "1"), ("land", "DK")):
+        assert values[(area_type, code, "K", "alle")] is None
+        assert values[(area_type, code, "M", "alle")] is None
+        assert values[(area_type, code, "alle", "16-24")] is None
+        assert values[(area_type, code, "alle", "30-39")] is None
+        assert values[(area_type, code, "alle", "25-29")] == 0
+        assert values[(area_type, code, "alle", "60-66")] == 9
+        assert values[(area_type, code, "alle", "alle")] == 30
+
+
+def test_shares_are_suppressed_by_their_numerator_too():
+    con = database({11: (1, 1)})
+    con.executemany(
+        "INSERT INTO indicator_values VALUES "
+        "('afgang', 'kommune', '11', ?, 'alle', 'alle', 'alle', ?, ?, ?)",
+        [
+            ["2024-01", 2.0, 100, 2],  # 2 of 100 left: the two are few enough to be known
+            ["2024-02", 0.0, 100, 0],  # nobody left: a true zero
+            ["2024-03", 50.0, 4, 2],  # 4 recipients
+        ],
+    )
+    protect(con, REFERENCE_MONTH, DEFINITIONS)
+    rows = con.execute("SELECT period, value, flag FROM protected_values ORDER BY 1").fetchall()
+    assert rows == [
+        ("2024-01", None, "suppressed"),
+        ("2024-02", 0.0, None),
+        ("2024-03", None, "suppressed"),
+    ]
+
+
+# --- properties over random tables ------------------------------------------------------------
+
+geographies = st.lists(st.tuples(st.integers(1, 3), st.integers(1, 3)), min_size=1, max_size=7).map(
+    lambda places: {100 + i: place for i, place in enumerate(places)}
+)
+
+
+@st.composite
+def random_tables(draw):
+    """Joint counts per municipality, sex and age group (small, so that suppression bites),
+    published as the additive marginals every area has."""
+    municipalities = draw(geographies)
+    small = st.integers(0, 9) | st.integers(0, 60)
+    joint = {
+        (code, sex, group): draw(small)
+        for code in municipalities
+        for sex in ("K", "M")
+        for group in AGE_GROUPS
+    }
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for (code, sex, group), n in joint.items():
+        region, group_number = municipalities[code]
+        for area in (
+            ("kommune", str(code)),
+            ("region", str(region)),
+            ("kommunegruppe", str(group_number)),
+            ("land", "DK"),
+        ):
+            for key in ((*area, "alle", "alle"), (*area, sex, "alle"), (*area, "alle", group)):
+                counts[key] = counts.get(key, 0) + n
+    return municipalities, counts
+
+
+def additive_sets(municipalities, counts):
+    """Every (total, members) equation among the published cells, worked out here from the
+    geography, independently of the SQL in jobtal.disclosure."""
+    areas = {key[:2] for key in counts}
+    breakdowns = (
+        [("alle", "alle")] + [(s, "alle") for s in "KM"] + [("alle", g) for g in AGE_GROUPS]
+    )
+    sets = []
+    for area in areas:
+        sets.append(((*area, "alle", "alle"), [(*area, s, "alle") for s in "KM"]))
+        sets.append(((*area, "alle", "alle"), [(*area, "alle", g) for g in AGE_GROUPS]))
+    regions = {region for region, _ in municipalities.values()}
+    groups = {group for _, group in municipalities.values()}
+    for sex, age in breakdowns:
+        for region in regions:
+            members = [c for c, (r, _) in municipalities.items() if r == region]
+            sets.append(
+                (
+                    ("region", str(region), sex, age),
+                    [("kommune", str(c), sex, age) for c in members],
+                )
+            )
+        for group in groups:
+            members = [c for c, (_, g) in municipalities.items() if g == group]
+            sets.append(
+                (
+                    ("kommunegruppe", str(group), sex, age),
+                    [("kommune", str(c), sex, age) for c in members],
+                )
+            )
+        sets.append((("land", "DK", sex, age), [("region", str(r), sex, age) for r in regions]))
+        sets.append(
+            (("land", "DK", sex, age), [("kommunegruppe", str(g), sex, age) for g in groups])
+        )
+    return sets
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_tables())
+def test_no_small_count_is_published_and_no_suppressed_cell_can_be_recovered(table):
+    municipalities, counts = table
+    con = database(municipalities)
+    add_counts(con, "personer", counts)
+    protect(con, REFERENCE_MONTH, DEFINITIONS)
+    values = published(con)
+    assert set(values) == set(counts)
+    for key, n in counts.items():
+        if 1 <= n <= 4:
+            assert values[key] is None, key
+        elif values[key] is not None:
+            assert values[key] == n
+    for total, members in additive_sets(municipalities, counts):
+        unknown = [cell for cell in [total, *members] if values[cell] is None]
+        assert len(unknown) != 1, (total, members, unknown)
+    con.close()
+
+
+def test_every_cell_of_a_set_is_counted_once_in_the_property_test():
+    # a sanity check of the helper: the sets of a one-municipality country
+    sets = additive_sets({101: (1, 1)}, {("kommune", "101", "alle", "alle"): 0})
+    kinds = {(total[0], members[0][0]) for total, members in sets}
+    assert kinds == {
+        ("kommune", "kommune"),
+        ("region", "kommune"),
+        ("kommunegruppe", "kommune"),
+        ("land", "region"),
+        ("land", "kommunegruppe"),
+    }
+    assert all(len(set(members)) == len(members) for _, members in sets)
+    assert len(list(itertools.chain.from_iterable(m for _, m in sets))) > 0
