@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from jobtal import paths
+from jobtal.comparisons import compare
 from jobtal.defaults import DemoSettings
 from jobtal.demo import describe, write_demo
 from jobtal.disclosure import protect
@@ -69,7 +70,11 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
         )
     with stage("protect") as current:
         flags = protect(con, package.reference_month, definitions)
-        current.summary = ", ".join(f"{count:,} {flag}" for flag, count in flags.items())
+        compared = compare(con, definitions)
+        current.summary = (
+            ", ".join(f"{count:,} {flag}" for flag, count in flags.items())
+            + f"; {compared:,} jobcentre comparisons"
+        )
 
     # --- publish: data files, pages, site; all into a temporary folder beside `out`
     out = out.resolve()

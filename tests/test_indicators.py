@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from jobtal.comparisons import compare
 from jobtal.disclosure import protect
 from jobtal.extracts.package import load_package
 from jobtal.extracts.validate import validate_into
@@ -18,8 +19,10 @@ def database(tiny_package):
     con = duckdb.connect()
     assert validate_into(con, package).valid
     prepare(con, package.reference_month)
-    compute(con, load_definitions())
-    protect(con, package.reference_month, load_definitions())
+    definitions = load_definitions()
+    compute(con, definitions)
+    protect(con, package.reference_month, definitions)
+    compare(con, definitions)
     yield con
     con.close()
 
@@ -341,3 +344,29 @@ def test_the_country_is_as_expected_of_itself(database):
         actual, _ = cell(database, "andel_befolkning", "land:DK", "2024-02", benefit)
         expected, _ = cell(database, "forventet_andel", "land:DK", "2024-02", benefit)
         assert expected == pytest.approx(actual, rel=1e-9)
+
+
+def test_jobcentres_compared_on_their_published_values(database):
+    # andel_befolkning, all benefits, January, as published (one decimal): København
+    # 100 * (10 + 17/62) / 1200 = 0.86 -> 0.9; Frederiksberg 100 * 5 / 600 = 0.8; Hjørring
+    # 100 * (4 + 20/31) / 180 = 2.6; Læsø's 3 recipients are suppressed, so it has no place
+    rows = database.execute(
+        "SELECT municipality_code, value, rank, ranked_of, neighbour_mean, neighbours_published, "
+        "group_value, region_value, country_value, change_from_last_year FROM comparisons "
+        "WHERE indicator = 'andel_befolkning' AND benefit = 'alle' AND period = '2024-01' "
+        "ORDER BY municipality_code"
+    ).fetchall()
+    as_floats = [tuple(None if v is None else float(v) for v in row) for row in rows]
+    # groups: 1 = (10 + 17/62 + 5) / 1800 -> 0.8; 5 = Læsø and Hjørring (2 + 1 + 4) / 300 -> 2.3
+    # country: (22 + 17/62) / 2100 -> 1.1; København and Frederiksberg are neighbours
+    assert as_floats == [
+        (101, 0.9, 2, 3, 0.8, 1, 0.8, 0.8, 1.1, None),
+        (147, 0.8, 3, 3, 0.9, 1, 0.8, 0.8, 1.1, None),
+        (825, None, None, 3, None, 0, 2.3, 2.3, 1.1, None),
+        (860, 2.6, 1, 3, None, 0, 2.3, 2.3, 1.1, None),
+    ]
+    # counts are not ranked: a big jobcentre has more of everything
+    ranks = database.execute(
+        "SELECT count(rank) FROM comparisons WHERE indicator = 'personer'"
+    ).fetchone()[0]
+    assert ranks == 0

@@ -126,6 +126,10 @@ def test_profile_page_shows_figures_chart_and_download(tiny_site):
     assert "hovedstadskommunerne" in html
     assert 'href="../../data/jobcentre/101.csv"' in html
     assert 'data-vega-spec="chart-andel"' in html
+    # compared in March: København and Frederiksberg both 0.8 pct. (10 / 1200 and
+    # (5 + 1/31) / 600), sharing first place; Læsø and Hjørring (3 recipients) are suppressed
+    assert "Placering (højeste først)" in html
+    assert '<td class="number">1 af 2</td>' in html
     assert "<caption>" in html
     # the chart reads the CSV it offers for download
     spec = html.split('<script type="application/json" id="chart-andel">')[1].split("</script>")[0]

@@ -80,6 +80,20 @@ class Pages:
         self.series: dict[tuple[str, str, str], dict[str, float | None]] = {}
         for indicator, area, benefit, period, value in totals:
             self.series.setdefault((indicator, area, benefit), {})[period] = value
+        # each jobcentre's comparisons in the latest month of every indicator with an 'alle'
+        # total: {municipality_code: [(indicator, period, value, change, rank, ranked_of,
+        # neighbour_mean, group, region, country), ...]} in the published order of indicators
+        compared = con.execute(
+            "SELECT c.municipality_code, c.indicator, c.period, c.value, c.change_from_last_year, "
+            "c.rank, c.ranked_of, c.neighbour_mean, c.group_value, c.region_value, "
+            "c.country_value FROM comparisons AS c "
+            "WHERE c.benefit = 'alle' AND c.period = (SELECT max(period) FROM comparisons AS l "
+            "WHERE l.indicator = c.indicator) ORDER BY c.municipality_code"
+        ).fetchall()
+        order = {d.id: i for i, d in enumerate(definitions)}
+        self.comparisons: dict[int, list[tuple]] = {}
+        for code, *rest in sorted(compared, key=lambda row: (row[0], order[row[1]])):
+            self.comparisons.setdefault(code, []).append(tuple(rest))
 
     # ------------------------------------------------------------------ helpers
 
@@ -125,6 +139,45 @@ class Pages:
             for benefit, (label_da, _) in BENEFITS.items()
         ]
         return self.table(caption, headings, rows)
+
+    def comparison_table(self, municipality: Municipality) -> str:
+        """The latest value of each indicator beside the year before, its place among the
+        jobcentres, its neighbours, its group, its region and the country."""
+        headings = [
+            "Indikator",
+            "Måned",
+            municipality.name,
+            "Ændring på et år",
+            "Placering (højeste først)",
+            "Nabokommuner (gns.)",
+            "Kommunegruppen",
+            "Regionen",
+            "Hele landet",
+        ]
+        rows = []
+        for indicator, period, value, change, rank, ranked_of, *others in self.comparisons.get(
+            municipality.code, []
+        ):
+            definition = self.definitions[indicator]
+
+            def shown(number, decimals=definition.decimals):
+                return number_da(None if number is None else float(number), decimals)
+
+            rows.append(
+                [
+                    f"{definition.title.da}",
+                    month_da(period),
+                    shown(value),
+                    shown(change),
+                    f"{rank} af {ranked_of}" if rank is not None else "",
+                    *[shown(number) for number in others],
+                ]
+            )
+        return self.table(
+            f"{municipality.name} sammenlignet, alle ydelser, seneste måned for hver indikator",
+            headings,
+            rows,
+        )
 
     def share_sentence(self, municipality: Municipality | None) -> str:
         share = self.definitions["andel_befolkning"]
@@ -276,6 +329,7 @@ class Pages:
                     f"kommune:{municipality.code}", f"{municipality.name}, {self.latest_label}"
                 ),
                 chart=self.comparison_chart(municipality, csv_url),
+                comparison_table=self.comparison_table(municipality),
                 csv_url=csv_url,
                 root="../../",
             )
