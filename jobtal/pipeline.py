@@ -8,8 +8,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from jobtal import paths
 from jobtal.comparisons import compare
 from jobtal.defaults import DemoSettings
@@ -22,6 +20,7 @@ from jobtal.log import log, stage
 from jobtal.publish.pages import Pages
 from jobtal.publish.site import assemble_docs, build_site
 from jobtal.publish.tables import build_published, write_data_files
+from jobtal.sql import connect
 
 
 class InvalidExtracts(Exception):
@@ -53,7 +52,7 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
         package, problems = load_package(data)
         if package is None:
             raise InvalidExtracts(package_problems_report(data, problems))
-        con = duckdb.connect()
+        con = connect()
         report = validate_into(con, package)
         if not report.valid:
             con.close()

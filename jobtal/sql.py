@@ -1,4 +1,6 @@
-"""Small helpers for writing SQL text safely."""
+"""Small helpers for writing SQL text safely, and the database connection every stage uses."""
+
+import duckdb
 
 
 def sql_string(text: str) -> str:
@@ -9,3 +11,13 @@ def sql_string(text: str) -> str:
 def ident(name: str) -> str:
     """A quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+# DuckDB may use this much memory before it spills to disk; the rest of the process (Python,
+# the site generator) stays well under the 6 GB a national build is allowed on a 24 GB machine.
+MEMORY_LIMIT = "4GB"
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB database with jobtal's memory limit."""
+    return duckdb.connect(config={"memory_limit": MEMORY_LIMIT})

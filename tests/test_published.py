@@ -9,6 +9,7 @@ from frictionless import Package
 
 from jobtal.pipeline import build
 from jobtal.publish.tables import CSV_COLUMNS
+from jobtal.vocabulary import INDICATOR_IDS
 
 MUNICIPALITIES = {101: "koebenhavn", 147: "frederiksberg", 825: "laesoe", 860: "hjoerring"}
 
@@ -158,3 +159,16 @@ def test_same_input_gives_a_byte_identical_site(tiny_site, tiny_package, tmp_pat
     assert sorted(first) == sorted(second)
     different = [path for path in first if first[path] != second[path]]
     assert different == []
+
+
+def test_every_indicator_is_published_for_every_area(tiny_site):
+    with (tiny_site / "data" / "jobtal.csv").open(encoding="utf-8") as handle:
+        present = {
+            (row["indicator"], row["area_type"], row["area_code"]) for row in csv.DictReader(handle)
+        }
+    areas = {(area_type, code) for _, area_type, code in present}
+    # 4 municipalities, groups 1 and 5, regions 1081 and 1084, the country
+    assert len(areas) == 9
+    for indicator in INDICATOR_IDS:
+        for area_type, code in areas:
+            assert (indicator, area_type, code) in present, (indicator, area_type, code)

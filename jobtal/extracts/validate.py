@@ -23,7 +23,7 @@ from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
 from jobtal.extracts.tablecheck import CheckedTable, UnreadableFile, check_table
 from jobtal.log import log
 from jobtal.months import month_range
-from jobtal.sql import ident
+from jobtal.sql import connect, ident
 from jobtal.vocabulary import MICRODATA_RESOURCES, READINESS_BENEFITS
 
 EXAMPLES_PER_GROUP = 5
@@ -91,7 +91,7 @@ def check_extracts(location: Path) -> tuple[ExtractPackage | None, ValidationRep
     package, problems = load_package(location)
     if package is None:
         return None, package_problems_report(location, problems)
-    con = duckdb.connect()
+    con = connect()
     report = validate_into(con, package)
     con.close()
     return package, report
