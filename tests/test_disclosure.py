@@ -104,23 +104,13 @@ def test_one_small_municipality_takes_its_smallest_neighbour_in_the_region_along
 
 def test_a_suppressed_sex_takes_the_other_along_and_zero_is_chosen_last():
     con = database({11: (1, 1)})
-    add_counts(
-        con,
-        "personer",
-        {
-            ("kommune", "11", "alle", "alle"): 30,
-            ("kommune", "11", "K", "alle"): 2,
-            ("kommune", "11", "M", "alle"): 28,
-            # the age groups: 16-24 has 4 (primary); the zero in 25-29 protects nothing, so
-            # the smallest non-zero group (30-39, 6) is suppressed with it
-            **{
-                ("kommune", "11", "alle", group): n
-                for group, n in zip(AGE_GROUPS, [4, 0, 6, 7, 8, 9], strict=True)
-            },
-        },
-    )
-    # the municipality is all of its region, group and country
-    for area_type, code in (("region", "1"), ("kommunegruppe", "1"), ("land", "DK")):
+    # the municipality is all of its region, group and country: the same counts for each
+    for area_type, code in (
+        ("kommune", "11"),
+        ("region", "1"),
+        ("kommunegruppe", "1"),
+        ("land", "DK"),
+    ):
         add_counts(
             con,
             "personer",
@@ -128,6 +118,8 @@ def test_a_suppressed_sex_takes_the_other_along_and_zero_is_chosen_last():
                 (area_type, code, "alle", "alle"): 30,
                 (area_type, code, "K", "alle"): 2,
                 (area_type, code, "M", "alle"): 28,
+                # the age groups: 16-24 has 4 (primary); the zero in 25-29 protects nothing,
+                # so the smallest non-zero group (30-39, 6) is suppressed with it
                 **{
                     (area_type, code, "alle", group): n
                     for group, n in zip(AGE_GROUPS, [4, 0, 6, 7, 8, 9], strict=True)
