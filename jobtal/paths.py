@@ -8,11 +8,14 @@ DATASETS = REPO / "datasets"
 REFERENCE_PACKAGE = DATASETS / "datapackage.yaml"
 SCHEMAS = DATASETS / "schemas"
 CALIBRATION = DATASETS / "calibration" / "y30r21_benchmark.csv"
+MUNICIPALITY_BOUNDARIES = DATASETS / "geo" / "kommuner_98.topojson"
 
 SITE_TEMPLATES = REPO / "site_templates"
 PAGE_TEMPLATES = SITE_TEMPLATES / "pages"
+SITE_TEXTS = SITE_TEMPLATES / "texts"  # the interface texts of each language
 HANDWRITTEN_DOCS = REPO / "docs" / "site"
-MKDOCS_CONFIG = REPO / "mkdocs.yml"
+MKDOCS_CONFIG = REPO / "mkdocs.yml"  # Danish, at the site's root
+MKDOCS_CONFIG_EN = REPO / "mkdocs.en.yml"  # English, under /en/
 
 BUILD = REPO / "build"
 DEFAULT_EXTRACTS = BUILD / "extracts"  # the embedded default package, written by `jobtal demo`

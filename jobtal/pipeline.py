@@ -17,8 +17,10 @@ from jobtal.extracts.package import ExtractPackage, load_package
 from jobtal.extracts.validate import ValidationReport, package_problems_report, validate_into
 from jobtal.indicators.engine import compute, load_definitions, prepare
 from jobtal.log import log, stage
-from jobtal.publish.pages import Pages
-from jobtal.publish.site import assemble_docs, build_site
+from jobtal.publish.figures import write_figure_files
+from jobtal.publish.language import Language
+from jobtal.publish.pages import PageWriter, SiteContent
+from jobtal.publish.site import LANGUAGES, assemble_docs, build_site, site_url
 from jobtal.publish.tables import build_published, write_data_files
 from jobtal.sql import connect
 
@@ -84,18 +86,24 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
     try:
         with stage("pages") as current:
             build_published(con, definitions)
-            pages = Pages(con, definitions, package.reference_month, package.synthetic)
-            count = pages.write_all(docs)
-            assemble_docs(docs, work / "cache")
+            content = SiteContent(con, definitions, package.reference_month, package.synthetic)
+            count = 0
+            for language in LANGUAGES:
+                writer = PageWriter(content, Language.load(language), site_url())
+                count += writer.write_all(docs / language)
+                assemble_docs(docs / language, language, work / "cache")
             current.summary = f"{count} pages generated in {docs}"
         with stage("site") as current:
             build_site(docs, staging, package.created)
-            current.summary = f"mkdocs-material built {staging.name}"
+            current.summary = f"mkdocs-material built {staging.name} in {len(LANGUAGES)} languages"
         with stage("data files") as current:
             files = write_data_files(
                 con, staging / "data", definitions, published_metadata(package)
             )
-            current.summary = f"{len(files)} CSV files and datapackage.json"
+            figures = write_figure_files(con, staging)
+            current.summary = (
+                f"{len(files)} CSV files and datapackage.json; {len(figures)} figure CSVs"
+            )
         replace_atomically(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ def tiny_package(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_site(tiny_package, tmp_path_factory) -> Path:
+    if os.environ.get("JOBTAL_TINY_SITE"):  # a site built beforehand, while developing
+        return Path(os.environ["JOBTAL_TINY_SITE"])
     """The whole pipeline run once on the tiny package."""
     root = tmp_path_factory.mktemp("tiny-build")
     result = build(tiny_package, root / "site", work=root / "work")

@@ -1,9 +1,12 @@
 """Chart specifications (Vega-Lite, made with altair).
 
-A chart carries no data of its own: it reads the published CSV it is drawn from (the same file
-the page offers as a download), so pages stay light and a chart can never show numbers the CSV
-does not have. The page inlines the spec; site_templates' charts.js draws it with Vega served
-from the site, in Danish number and date format."""
+A chart carries no data of its own: it reads its figure's CSV (jobtal/publish/figures.py, the same
+file the page offers as a download), so pages stay light and a chart can never show numbers the
+CSV does not have. The page inlines the spec; site_templates' charts.js draws it with Vega served
+from the site, in the page language's number and date format.
+
+Colours are the Okabe-Ito palette, chosen to stay distinct under the common forms of colour
+blindness; lines also differ by dash, so no chart depends on colour alone."""
 
 from __future__ import annotations
 
@@ -11,105 +14,226 @@ import json
 
 import altair as alt
 
-CSV_FORMAT = alt.CsvDataFormat(type="csv", parse={"value": "number", "period": "date:'%Y-%m'"})
+from jobtal.publish.language import Language
 
-
-MONTH_AXIS = alt.X(
-    "period:T", title="Måned", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)
+OKABE_ITO = [
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#999933",  # olive (in place of Okabe-Ito's yellow, too pale on white)
+]
+NEIGHBOUR_GREY = "#9e9e9e"
+CSV_FORMAT = alt.CsvDataFormat(
+    type="csv",
+    parse={"value": "number", "period": "date:'%Y-%m'", "area_code": "string"},
 )
-
-
-def totals_of(indicator: str):
-    """Rows of one indicator without sex or age breakdown."""
-    return (
-        (alt.datum.indicator == indicator)
-        & (alt.datum.sex == "alle")
-        & (alt.datum.age_group == "alle")
-    )
 
 
 def _published(url: str) -> alt.UrlData:
     return alt.UrlData(url=url, format=CSV_FORMAT)
 
 
+def _labels(field: str, labels: dict[str, str]) -> str:
+    """A Vega expression giving each code of `field` its label (the code itself otherwise)."""
+    return (
+        " : ".join(
+            f"datum.{field} === {json.dumps(code)} ? {json.dumps(label)}"
+            for code, label in labels.items()
+        )
+        + f" : datum.{field}"
+    )
+
+
+def _month_axis(lang: Language) -> alt.X:
+    return alt.X(
+        "period:T", title=lang.t("month"), axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)
+    )
+
+
+def _tooltip(series_title: str, y_title: str, decimals: int, lang: Language) -> list:
+    return [
+        alt.Tooltip("series:N", title=series_title),
+        alt.Tooltip("period:T", title=lang.t("month"), format="%B %Y"),
+        alt.Tooltip("value:Q", title=y_title, format=f",.{decimals}f"),
+    ]
+
+
+def lines(
+    csv_url: str,
+    *,
+    title: str,
+    y_title: str,
+    series_field: str,
+    series_labels: dict[str, str],
+    series_title: str,
+    decimals: int,
+    lang: Language,
+    only: dict[str, str] | None = None,
+    height: int = 260,
+) -> dict:
+    """One line per value of `series_field` (benefit, indicator, area_code), labelled and ordered
+    as `series_labels`; `only` keeps the rows whose fields have these values."""
+    chart = alt.Chart(_published(csv_url), title=title, width="container", height=height)
+    for field, value in (only or {}).items():
+        chart = chart.transform_filter(alt.datum[field] == value)
+    order = list(series_labels.values())
+    encoding = {
+        "x": _month_axis(lang),
+        "y": alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
+        "tooltip": _tooltip(series_title, y_title, decimals, lang),
+    }
+    if len(order) > 1:
+        encoding["color"] = alt.Color(
+            "series:N",
+            title=series_title,
+            sort=order,
+            scale=alt.Scale(domain=order, range=OKABE_ITO[: len(order)]),
+            legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
+        )
+        encoding["strokeDash"] = alt.StrokeDash("series:N", sort=order, legend=None)
+    else:
+        encoding["color"] = alt.value(OKABE_ITO[0])
+    chart = (
+        chart.transform_calculate(series=_labels(series_field, series_labels))
+        .mark_line(point=alt.OverlayMarkDef(size=14))
+        .encode(**encoding)
+    )
+    return chart.to_dict()
+
+
 def area_comparison(
     csv_url: str,
-    indicator: str,
-    benefit: str,
+    *,
+    own_code: str,
+    areas: dict[tuple[str, str], str],
     title: str,
     y_title: str,
-    area_names: list[str],
     decimals: int,
+    lang: Language,
 ) -> dict:
-    """One line per area (the jobcentre, its group, its region, the country) over time."""
-    chart = (
-        alt.Chart(_published(csv_url), title=title, width="container", height=260)
-        .transform_filter(totals_of(indicator) & (alt.datum.benefit == benefit))
-        .mark_line(point=alt.OverlayMarkDef(size=18))
+    """The jobcentre, its group, region and country as coloured lines over its neighbours as
+    thin grey ones. `areas` maps (area_type, area_code) of the coloured lines to their labels."""
+    data = _published(csv_url)
+    is_neighbour = (alt.datum.area_type == "kommune") & (alt.datum.area_code != own_code)
+    label = (
+        " : ".join(
+            f"datum.area_type === {json.dumps(t)} && datum.area_code === {json.dumps(c)} "
+            f"? {json.dumps(name)}"
+            for (t, c), name in areas.items()
+        )
+        + " : datum.area_name"
+    )
+    base = alt.Chart(data, width="container", height=280).transform_calculate(series=label)
+    neighbours = (
+        base.transform_filter(is_neighbour)
+        .mark_line(strokeWidth=1, color=NEIGHBOUR_GREY)
         .encode(
-            x=MONTH_AXIS,
+            x=_month_axis(lang),
+            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
+            detail="area_code:N",
+            tooltip=_tooltip(lang.t("neighbour"), y_title, decimals, lang),
+        )
+    )
+    order = list(areas.values())
+    main = (
+        base.transform_filter(~is_neighbour)
+        .mark_line(point=alt.OverlayMarkDef(size=14), strokeWidth=2.5)
+        .encode(
+            x=_month_axis(lang),
             y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
             color=alt.Color(
-                "area_name:N",
-                title="Område",
-                sort=area_names,
-                legend=alt.Legend(orient="bottom", columns=2),
+                "series:N",
+                title=lang.t("area"),
+                sort=order,
+                scale=alt.Scale(domain=order, range=OKABE_ITO[: len(order)]),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
             ),
-            strokeDash=alt.StrokeDash("area_name:N", sort=area_names, legend=None),
-            tooltip=[
-                alt.Tooltip("area_name:N", title="Område"),
-                alt.Tooltip("period:T", title="Måned", format="%B %Y"),
-                alt.Tooltip("value:Q", title=y_title, format=f",.{decimals}f"),
-            ],
+            strokeDash=alt.StrokeDash("series:N", sort=order, legend=None),
+            tooltip=_tooltip(lang.t("area"), y_title, decimals, lang),
         )
     )
-    return chart.to_dict()
+    return alt.layer(neighbours, main, title=title).to_dict()
 
 
-def benefit_trend(
+def ranking_bars(
     csv_url: str,
-    indicator: str,
-    area_code: str,
-    benefits: list[str],
-    labels: dict[str, str],
+    *,
+    own_code: str,
     title: str,
-    y_title: str,
+    x_title: str,
     decimals: int,
+    lang: Language,
 ) -> dict:
-    """One line per benefit group for one area."""
-    label_expr = (
-        " : ".join(
-            f"datum.benefit === {json.dumps(code)} ? {json.dumps(labels[code])}"
-            for code in benefits
-        )
-        + " : datum.benefit"
-    )
+    """The jobcentres of one group in one month, highest first, the jobcentre itself marked."""
     chart = (
-        alt.Chart(_published(csv_url), title=title, width="container", height=300)
-        .transform_filter(
-            totals_of(indicator)
-            & (alt.datum.area_code == area_code)
-            & (alt.expr.indexof(benefits, alt.datum.benefit) >= 0)
-        )
-        .transform_calculate(ydelse=label_expr)
-        .mark_line()
+        alt.Chart(_published(csv_url), title=title, width="container")
+        .transform_calculate(own=alt.datum.area_code == own_code)
+        .mark_bar()
         .encode(
-            x=MONTH_AXIS,
-            y=alt.Y("value:Q", title=y_title),
-            color=alt.Color(
-                "ydelse:N",
-                title="Ydelse",
-                sort=[labels[b] for b in benefits],
-                legend=alt.Legend(orient="bottom", columns=2),
-            ),
+            y=alt.Y("area_name:N", title=None, sort="-x"),
+            x=alt.X("value:Q", title=x_title),
+            color=alt.condition(alt.datum.own, alt.value(OKABE_ITO[1]), alt.value(OKABE_ITO[0])),
             tooltip=[
-                alt.Tooltip("ydelse:N", title="Ydelse"),
-                alt.Tooltip("period:T", title="Måned", format="%B %Y"),
-                alt.Tooltip("value:Q", title=y_title, format=f",.{decimals}f"),
+                alt.Tooltip("area_name:N", title=lang.t("jobcentre")),
+                alt.Tooltip("value:Q", title=x_title, format=f",.{decimals}f"),
             ],
         )
+        .properties(height=alt.Step(16))
     )
     return chart.to_dict()
+
+
+def choropleth(
+    csv_url: str,
+    topology_url: str,
+    *,
+    title: str,
+    legend_title: str,
+    decimals: int,
+    pages_url: str,
+    lang: Language,
+) -> dict:
+    """Denmark's municipalities coloured by the figure's value; each links to its profile
+    (`pages_url` + slug + '/'). Municipalities without a published value are grey."""
+    slug = "lower(datum.area_name)"
+    for letter, spelled in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), (" ", "-")):
+        slug = f"replace({slug}, regexp({json.dumps(letter)}, 'g'), {json.dumps(spelled)})"
+    values = alt.LookupData(
+        data=_published(csv_url), key="area_code", fields=["value", "area_name"]
+    )
+    shapes = alt.TopoDataFormat(type="topojson", feature="kommuner")
+    chart = (
+        alt.Chart(alt.UrlData(url=topology_url, format=shapes), title=title)
+        .transform_calculate(area_code="datum.properties.kode")
+        .transform_lookup(lookup="area_code", from_=values)
+        .transform_calculate(
+            name="datum.properties.navn",
+            link=f"datum.area_name ? {json.dumps(pages_url)} + {slug} + '/' : null",
+        )
+        .mark_geoshape(stroke="white", strokeWidth=0.4)
+        .encode(
+            color=alt.Color(
+                "value:Q",
+                title=legend_title,
+                scale=alt.Scale(scheme="viridis", reverse=True),
+                legend=alt.Legend(orient="bottom", format=f",.{decimals}f", gradientLength=220),
+            ),
+            href="link:N",
+            tooltip=[
+                alt.Tooltip("name:N", title=lang.t("jobcentre")),
+                alt.Tooltip("value:Q", title=legend_title, format=f",.{decimals}f"),
+            ],
+        )
+        .project(type="mercator")
+        .properties(width="container", height=440)
+    )
+    spec = chart.to_dict()
+    spec["encoding"]["color"]["condition"] = {"test": "!isValid(datum.value)", "value": "#d0d0d0"}
+    return spec
 
 
 def spec_json(spec: dict) -> str:

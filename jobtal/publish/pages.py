@@ -1,10 +1,14 @@
-"""The site's pages as Markdown for mkdocs, rendered from site_templates/pages with jinja2.
+"""The site's pages as Markdown for mkdocs, rendered from site_templates/pages with jinja2, once
+per language.
 
-Everything a template shows is prepared here as a ready-made string (Danish number and month
-formats); templates only lay it out."""
+`SiteContent` reads what the pages show from DuckDB once (it is the same in both languages);
+`PageWriter` turns it into one language's pages. Everything a template shows arrives as a
+ready-made string in the page's language (numbers, months, sentences); templates only lay it out."""
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +19,16 @@ from jobtal import paths
 from jobtal.indicators.engine import Definition
 from jobtal.log import progress
 from jobtal.publish import charts
-from jobtal.publish.formatting import group_plural_da, month_da, number_da, slug
+from jobtal.publish.figures import TARGETS, TREND_BENEFITS, FigureRow, Figures
+from jobtal.publish.formatting import slug
+from jobtal.publish.language import Language
+from jobtal.publish.tables import CSV_FIELDS
 from jobtal.vocabulary import BENEFITS
 
 FIGURE_INDICATORS = ["personer", "fuldtidspersoner", "andel_befolkning"]
+TOPOLOGY = "assets/kommuner.topojson"  # under each language's root, copied from datasets/geo
+MOVERS = 5  # jobcentres listed as rising most and falling most on the home page
+NUMERIC = re.compile(r"[−+]?[0-9.,]+|–|")  # cells aligned right, as numbers
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,23 @@ class Municipality:
     group_name: str
     region_code: int
     region_name: str
+    neighbours: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One jobcentre's latest value of one indicator, compared (jobtal/comparisons.py)."""
+
+    indicator: str
+    period: str
+    value: float | None
+    change: float | None
+    rank: int | None
+    ranked_of: int | None
+    neighbour_mean: float | None
+    group_value: float | None
+    region_value: float | None
+    country_value: float | None
 
 
 @dataclass(frozen=True)
@@ -41,8 +68,12 @@ class Chart:
     table: str
 
 
-class Pages:
-    """Renders every generated page into a docs folder."""
+def number_or_none(value) -> float | None:
+    return None if value is None else float(value)
+
+
+class SiteContent:
+    """Everything the pages show, read from the build's DuckDB tables once."""
 
     def __init__(
         self,
@@ -53,16 +84,23 @@ class Pages:
     ):
         self.definitions = {d.id: d for d in definitions}
         self.reference_month = reference_month
-        self.latest_label = month_da(reference_month)
         self.synthetic = synthetic
-        self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(paths.PAGE_TEMPLATES),
-            autoescape=False,  # pages are Markdown; values are escaped where they enter HTML
-            keep_trailing_newline=True,
-            undefined=jinja2.StrictUndefined,
-        )
+        neighbours = defaultdict(list)
+        for code, neighbour in con.execute(
+            "SELECT municipality_code, neighbour_code FROM neighbours ORDER BY 1, 2"
+        ).fetchall():
+            neighbours[code].append(neighbour)
         self.municipalities = [
-            Municipality(code, name, slug(name), group, group_name, region, region_name)
+            Municipality(
+                code,
+                name,
+                slug(name),
+                group,
+                group_name,
+                region,
+                region_name,
+                tuple(neighbours[code]),
+            )  # fmt: skip
             for code, name, group, group_name, region, region_name in con.execute(
                 "SELECT m.municipality_code, m.municipality_name, m.municipality_group, "
                 "g.group_name, m.region_code, r.region_name FROM municipalities AS m "
@@ -70,267 +108,687 @@ class Pages:
                 "JOIN regions AS r USING (region_code) ORDER BY m.municipality_name"
             ).fetchall()
         ]
-        # the totals (no sex or age breakdown) of the headline indicators, for every area, as
-        # {(indicator, "area_type:area_code", benefit): {period: value or None}}
-        totals = con.execute(
-            "SELECT indicator, area_type || ':' || area_code, benefit, period, numeric_value "
-            "FROM published WHERE sex = 'alle' AND age_group = 'alle' AND indicator IN "
-            f"({', '.join(repr(i) for i in FIGURE_INDICATORS)}) ORDER BY period"
-        ).fetchall()
-        self.series: dict[tuple[str, str, str], dict[str, float | None]] = {}
-        for indicator, area, benefit, period, value in totals:
-            self.series.setdefault((indicator, area, benefit), {})[period] = value
-        # each jobcentre's comparisons in the latest month of every indicator with an 'alle'
-        # total: {municipality_code: [(indicator, period, value, change, rank, ranked_of,
-        # neighbour_mean, group, region, country), ...]} in the published order of indicators
+        self.by_code = {m.code: m for m in self.municipalities}
+        # the latest month's totals (no sex or age breakdown) of every indicator, for every area
+        # and benefit: {(indicator, "area_type:area_code", benefit): value or None}
+        self.latest: dict[tuple[str, str, str], float | None] = {
+            (indicator, area, benefit): number_or_none(value)
+            for indicator, area, benefit, value in con.execute(
+                "SELECT indicator, area_type || ':' || area_code, benefit, numeric_value "
+                "FROM published WHERE sex = 'alle' AND age_group = 'alle' "
+                "AND period = ?",
+                [reference_month],
+            ).fetchall()
+        }
+        self.figures = Figures(con, definitions)
+        # each jobcentre's comparisons in the latest month of every indicator, for its
+        # headline benefit (all benefits where the indicator has them)
         compared = con.execute(
             "SELECT c.municipality_code, c.indicator, c.period, c.value, c.change_from_last_year, "
             "c.rank, c.ranked_of, c.neighbour_mean, c.group_value, c.region_value, "
             "c.country_value FROM comparisons AS c "
-            "WHERE c.benefit = 'alle' AND c.period = (SELECT max(period) FROM comparisons AS l "
-            "WHERE l.indicator = c.indicator) ORDER BY c.municipality_code"
+            "JOIN headline_benefits USING (indicator, benefit) "
+            "JOIN latest_periods USING (indicator, period) ORDER BY c.municipality_code"
         ).fetchall()
-        order = {d.id: i for i, d in enumerate(definitions)}
-        self.comparisons: dict[int, list[tuple]] = {}
-        for code, *rest in sorted(compared, key=lambda row: (row[0], order[row[1]])):
-            self.comparisons.setdefault(code, []).append(tuple(rest))
-
-    # ------------------------------------------------------------------ helpers
+        self.comparisons: dict[int, dict[str, Comparison]] = defaultdict(dict)
+        for code, indicator, period, *numbers in compared:
+            value, change, rank, ranked_of, *others = numbers
+            self.comparisons[code][indicator] = Comparison(
+                indicator,
+                period,
+                number_or_none(value),
+                number_or_none(change),
+                rank,
+                ranked_of,
+                *(number_or_none(n) for n in others),
+            )
 
     def value(self, indicator: str, area: str, benefit: str = "alle") -> float | None:
-        """The latest month's value, None where suppressed or missing."""
-        return self.series.get((indicator, area, benefit), {}).get(self.reference_month)
+        """The reference month's value; None where suppressed or missing."""
+        return self.latest.get((indicator, area, benefit))
 
-    def monthly_rows(
-        self, keys: list[tuple[str, str, str]], decimals: int
-    ) -> tuple[list[str], list[list[str]]]:
-        """The months of the series and one table row per month: the month, then each series."""
-        columns = [self.series.get(key, {}) for key in keys]
-        periods = sorted(set().union(*columns))
-        rows = [
-            [month_da(period)] + [number_da(column.get(period), decimals) for column in columns]
-            for period in periods
+
+class PageWriter:
+    """Writes one language's pages into a docs folder."""
+
+    def __init__(self, content: SiteContent, lang: Language, site_url: str | None = None):
+        self.content = content
+        self.lang = lang
+        self.site_url = site_url
+        self.definitions = content.definitions
+        self.latest_label = lang.month(content.reference_month)
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(paths.PAGE_TEMPLATES),
+            autoescape=False,  # pages are Markdown; values are escaped where they enter HTML
+            keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,
+        )
+
+    # ------------------------------------------------------------------ formatting
+
+    def title(self, indicator: str) -> str:
+        return getattr(self.definitions[indicator].title, self.lang.code)
+
+    def unit(self, indicator: str) -> str:
+        return getattr(self.definitions[indicator].unit, self.lang.code)
+
+    def description(self, indicator: str) -> str:
+        return getattr(self.definitions[indicator].description, self.lang.code)
+
+    def latest_shown(self, indicator: str, area: str, benefit: str = "alle") -> str:
+        """The reference month's value of an area, formatted."""
+        return self.shown(indicator, self.content.value(indicator, area, benefit))
+
+    def shown(self, indicator: str, value: float | None) -> str:
+        return self.lang.number(value, self.definitions[indicator].decimals)
+
+    def table(self, caption: str, headings: list[str], rows: list[list[str]], css: str = "") -> str:
+        """An HTML table; the first cell of each row is its heading. Cells may hold links as
+        (text, href) pairs."""
+        cells = [
+            [
+                {"text": c, "href": None} if isinstance(c, str) else {"text": c[0], "href": c[1]}
+                for c in row
+            ]
+            for row in rows
         ]
-        return periods, rows
+        for row in cells:
+            for cell in row:
+                cell["numeric"] = NUMERIC.fullmatch(cell["text"]) is not None
+        return (
+            self.environment.get_template("_table.html.j2")
+            .render(table={"caption": caption, "headings": headings, "rows": cells, "css": css})
+            .strip()
+        )
 
-    def formatted(self, indicator: str, area: str, benefit: str = "alle") -> str:
-        decimals = self.definitions[indicator].decimals
-        return number_da(self.value(indicator, area, benefit), decimals)
-
-    def render(self, template: str, target: Path, **context) -> None:
+    def render(self, template: str, page: str, docs: Path, **context) -> None:
+        """Render `template` as the page at `page` (its path under the language's root, '' for
+        the home page)."""
+        root = self.root_of(page)  # from the page to the site's root
+        lang_root = "../" * page.count("/")  # from the page to this language's root
+        other = self.lang.other
+        other_url = root + other.prefix + page
+        target = docs / page / "index.md" if page else docs / "index.md"
         target.parent.mkdir(parents=True, exist_ok=True)
         text = self.environment.get_template(template).render(
-            synthetic=self.synthetic, latest_label=self.latest_label, **context
+            t=self.lang.t,
+            lang=self.lang.code,
+            synthetic=self.content.synthetic,
+            latest_label=self.latest_label,
+            root=root,
+            lang_root=lang_root,
+            other_url=other_url or "./",
+            other_lang=other.code,
+            **context,
         )
         target.write_text(text, encoding="utf-8")
 
-    def table(self, caption: str, headings: list[str], rows: list[list[str]]) -> str:
-        return (
-            self.environment.get_template("_table.html.j2")
-            .render(table={"caption": caption, "headings": headings, "rows": rows})
-            .strip()
+    # ------------------------------------------------------------------ tables and charts
+
+    def series_table(
+        self,
+        rows: list[FigureRow],
+        series_of,
+        series_order: list,
+        labels: dict,
+        decimals: int,
+        caption: str,
+    ) -> str:
+        """Periods down, series across: the numbers a line chart draws."""
+        values: dict[str, dict] = defaultdict(dict)
+        for row in rows:
+            values[row.period][series_of(row)] = row.value
+        headings = [self.lang.t("month")] + [labels[s] for s in series_order]
+        body = [
+            [self.lang.month(period)]
+            + [self.lang.number(values[period].get(s), decimals) for s in series_order]
+            for period in sorted(values)
+        ]
+        return self.table(caption, headings, body)
+
+    def line_chart(
+        self,
+        chart_id: str,
+        key: str,
+        root: str,
+        *,
+        title: str,
+        y_title: str,
+        field: str,
+        labels: dict[str, str],
+        series_title: str,
+        decimals: int,
+        only: dict[str, str] | None = None,
+        height: int = 260,
+    ) -> Chart:
+        rows = [
+            r
+            for r in self.content.figures[key]
+            if all(getattr(r, f) == v for f, v in (only or {}).items())
+        ]
+        url = root + Figures.url(key)
+        spec = charts.lines(
+            url,
+            title=title,
+            y_title=y_title,
+            series_field=field,
+            series_labels=labels,
+            series_title=series_title,
+            decimals=decimals,
+            lang=self.lang,
+            only=only,
+            height=height,
+        )
+        periods = sorted({r.period for r in rows})
+        latest = {getattr(r, field): r.value for r in rows if r.period == periods[-1]}
+        alt = self.lang.t(
+            "alt_lines",
+            title=title,
+            first=self.lang.month(periods[0]),
+            last=self.lang.month(periods[-1]),
+            latest=", ".join(
+                f"{label} {self.lang.number(latest.get(code), decimals)}"
+                for code, label in labels.items()
+            ),
+        )
+        table = self.series_table(
+            rows, lambda r: getattr(r, field), list(labels), labels, decimals, title
+        )
+        return Chart(chart_id, alt, charts.spec_json(spec), url, table)
+
+    def benefit_chart(self, key: str, root: str, place: str) -> Chart:
+        title = self.lang.t("chart_benefits", place=place)
+        return self.line_chart(
+            "chart-ydelser",
+            key,
+            root,
+            title=title,
+            y_title=self.unit("fuldtidspersoner"),
+            field="benefit",
+            labels={b: self.lang.benefit(b) for b in TREND_BENEFITS},
+            series_title=self.lang.t("benefit"),
+            decimals=0,
+            height=300,
+        )
+
+    def target_charts(self, key: str, root: str) -> list[Chart]:
+        return [
+            self.line_chart(
+                f"chart-maal-{number}",
+                key,
+                root,
+                title=self.title(target),
+                y_title=self.unit(target),
+                field="indicator",
+                labels={target: self.title(target)},
+                series_title=self.lang.t("indicator"),
+                decimals=self.definitions[target].decimals,
+                only={"indicator": target},
+                height=160,
+            )
+            for number, target in enumerate(TARGETS, start=1)
+        ]
+
+    def comparison_chart(self, m: Municipality, root: str) -> Chart:
+        key = f"jobcenter-{m.code}-sammenligning"
+        rows = self.content.figures[key]
+        areas = {
+            ("kommune", str(m.code)): m.name,
+            ("kommunegruppe", str(m.group_code)): self.lang.group(m.group_name),
+            ("region", str(m.region_code)): m.region_name,
+            ("land", "DK"): self.lang.t("country"),
+        }
+        neighbour_names = sorted(
+            {(r.area_name, r.area_code) for r in rows if (r.area_type, r.area_code) not in areas}
+        )
+        share = self.definitions["andel_befolkning"]
+        title = self.lang.t("chart_comparison", name=m.name)
+        y_title = self.lang.t("share_axis")
+        spec = charts.area_comparison(
+            root + Figures.url(key),
+            own_code=str(m.code),
+            areas=areas,
+            title=title,
+            y_title=y_title,
+            decimals=share.decimals,
+            lang=self.lang,
+        )
+        labels = dict(areas) | {("kommune", code): name for name, code in neighbour_names}
+        table = self.series_table(
+            rows,
+            lambda r: (r.area_type, r.area_code),
+            list(labels),
+            labels,
+            share.decimals,
+            title,
+        )
+        periods = sorted({r.period for r in rows})
+        alt = self.lang.t(
+            "alt_comparison",
+            name=m.name,
+            neighbours=", ".join(name for name, _ in neighbour_names) or "–",
+            first=self.lang.month(periods[0]),
+            last=self.lang.month(periods[-1]),
+        )
+        return Chart(
+            "chart-sammenligning", alt, charts.spec_json(spec), root + Figures.url(key), table
+        )
+
+    def expected_chart(self, m: Municipality, root: str) -> Chart:
+        return self.line_chart(
+            "chart-forventet",
+            f"jobcenter-{m.code}-forventet",
+            root,
+            title=self.lang.t("chart_expected", name=m.name),
+            y_title=self.lang.t("share_axis"),
+            field="indicator",
+            labels={
+                "andel_befolkning": self.lang.t("actual_share"),
+                "forventet_andel": self.lang.t("expected_share"),
+            },
+            series_title=self.lang.t("indicator"),
+            decimals=self.definitions["andel_befolkning"].decimals,
+        )
+
+    def group_chart(self, m: Municipality, root: str) -> Chart:
+        key = f"jobcenter-{m.code}-gruppe"
+        rows = sorted(
+            self.content.figures[key],
+            key=lambda r: (r.value is None, -(r.value or 0), r.area_name),
+        )
+        decimals = self.definitions["andel_befolkning"].decimals
+        period = self.lang.month(rows[0].period) if rows else self.latest_label
+        title = self.lang.t("chart_group", group=self.lang.group(m.group_name), month=period)
+        spec = charts.ranking_bars(
+            root + Figures.url(key),
+            own_code=str(m.code),
+            title=title,
+            x_title=self.lang.t("share_axis"),
+            decimals=decimals,
+            lang=self.lang,
+        )
+        place = next((i for i, r in enumerate(rows, start=1) if r.area_code == str(m.code)), None)
+        alt = self.lang.t(
+            "alt_group",
+            name=m.name,
+            place=place or "–",
+            count=len(rows),
+            group=self.lang.group_in_text(m.group_name),
+            month=period,
+        )
+        table = self.table(
+            title,
+            [self.lang.t("jobcentre"), self.lang.t("share_axis")],
+            [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
+        )
+        return Chart("chart-gruppe", alt, charts.spec_json(spec), root + Figures.url(key), table)
+
+    def map_chart(self, indicator: str, root: str, lang_root: str) -> Chart:
+        key = f"indikator-{indicator}-kort"
+        rows = sorted(self.content.figures[key], key=lambda r: r.area_name)
+        decimals = self.definitions[indicator].decimals
+        month = self.lang.month(self.content.figures.latest.get(indicator, "2000-01"))
+        title = self.lang.t("chart_map", title=self.title(indicator), month=month)
+        spec = charts.choropleth(
+            root + Figures.url(key),
+            lang_root + TOPOLOGY,
+            title=title,
+            legend_title=self.unit(indicator),
+            decimals=decimals,
+            pages_url=lang_root + "jobcenter/",
+            lang=self.lang,
+        )
+        shown = [r for r in rows if r.value is not None]
+        highest = max(shown, key=lambda r: r.value, default=None)
+        lowest = min(shown, key=lambda r: r.value, default=None)
+        alt = self.lang.t(
+            "alt_map",
+            title=self.title(indicator),
+            month=month,
+            highest=f"{highest.area_name} ({self.lang.number(highest.value, decimals)})"
+            if highest
+            else "–",
+            lowest=f"{lowest.area_name} ({self.lang.number(lowest.value, decimals)})"
+            if lowest
+            else "–",
+        )
+        table = self.table(
+            title,
+            [self.lang.t("jobcentre"), self.unit(indicator)],
+            [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
+        )
+        return Chart(
+            f"chart-kort-{indicator}", alt, charts.spec_json(spec), root + Figures.url(key), table
+        )
+
+    # ------------------------------------------------------------------ sentences and figures
+
+    def share_sentence(self, m: Municipality | None) -> str:
+        value = self.content.value
+        share = self.definitions["andel_befolkning"].decimals
+        country = self.lang.number(value("andel_befolkning", "land:DK"), share)
+        if m is None:
+            return self.lang.t("summary_country", month=self.latest_label, country=country)
+        return self.lang.t(
+            "summary_jobcentre",
+            month=self.latest_label,
+            own=self.lang.number(value("andel_befolkning", f"kommune:{m.code}"), share),
+            name=m.name,
+            group_share=self.lang.number(
+                value("andel_befolkning", f"kommunegruppe:{m.group_code}"), share
+            ),
+            group=self.lang.group_in_text(m.group_name),
+            country=country,
         )
 
     def figures_table(self, area: str, caption: str) -> str:
         """Persons, full-time persons and share of the population, per benefit, latest month."""
-        headings = ["Ydelse"] + [self.definitions[i].title.da for i in FIGURE_INDICATORS]
+        headings = [self.lang.t("benefit")] + [self.title(i) for i in FIGURE_INDICATORS]
         rows = [
-            [label_da] + [self.formatted(i, area, benefit) for i in FIGURE_INDICATORS]
-            for benefit, (label_da, _) in BENEFITS.items()
+            [self.lang.benefit(benefit)]
+            + [self.shown(i, self.content.value(i, area, benefit)) for i in FIGURE_INDICATORS]
+            for benefit in BENEFITS
         ]
         return self.table(caption, headings, rows)
 
-    def comparison_table(self, municipality: Municipality) -> str:
-        """The latest value of each indicator beside the year before, its place among the
-        jobcentres, its neighbours, its group, its region and the country."""
+    def key_figures_table(self, m: Municipality) -> str:
+        """Each indicator's latest value beside the year before, its rank, its neighbours, group,
+        region and country."""
+        t = self.lang.t
         headings = [
-            "Indikator",
-            "Måned",
-            municipality.name,
-            "Ændring på et år",
-            "Placering (højeste først)",
-            "Nabokommuner (gns.)",
-            "Kommunegruppen",
-            "Regionen",
-            "Hele landet",
+            t("indicator"),
+            t("month"),
+            m.name,
+            t("change_year"),
+            t("rank_heading"),
+            t("neighbours_mean"),
+            self.lang.group(m.group_name),
+            m.region_name,
+            t("country"),
         ]
         rows = []
-        for indicator, period, value, change, rank, ranked_of, *others in self.comparisons.get(
-            municipality.code, []
-        ):
-            definition = self.definitions[indicator]
-
-            def shown(number, decimals=definition.decimals):
-                return number_da(None if number is None else float(number), decimals)
-
+        for indicator in self.definitions:
+            c = self.content.comparisons.get(m.code, {}).get(indicator)
+            if c is None:
+                continue
+            decimals = self.definitions[indicator].decimals
             rows.append(
                 [
-                    f"{definition.title.da}",
-                    month_da(period),
-                    shown(value),
-                    shown(change),
-                    f"{rank} af {ranked_of}" if rank is not None else "",
-                    *[shown(number) for number in others],
+                    (self.title(indicator), f"../../indikator/{indicator}/"),
+                    self.lang.month(c.period),
+                    self.lang.number(c.value, decimals),
+                    self.lang.signed(c.change, decimals),
+                    t("rank_of", rank=c.rank, of=c.ranked_of) if c.rank is not None else "",
+                    self.lang.number(c.neighbour_mean, decimals),
+                    self.lang.number(c.group_value, decimals),
+                    self.lang.number(c.region_value, decimals),
+                    self.lang.number(c.country_value, decimals),
                 ]
             )
+        return self.table(t("key_figures_caption", name=m.name), headings, rows)
+
+    def targets_table(self) -> str:
+        """The minister's three targets for the country: latest value and change on a year."""
+        rows = []
+        for target in TARGETS:
+            series = {r.period: r.value for r in self.content.figures["land-maal"]
+                      if r.indicator == target}  # fmt: skip
+            latest = max(series, default=None)
+            if latest is None:
+                continue
+            year, month = latest.split("-")
+            before = series.get(f"{int(year) - 1}-{month}")
+            now = series[latest]
+            change = None if now is None or before is None else now - before
+            decimals = self.definitions[target].decimals
+            rows.append(
+                [
+                    (self.title(target), f"indikator/{target}/"),
+                    self.lang.month(latest),
+                    self.lang.number(now, decimals),
+                    self.lang.signed(change, decimals),
+                ]
+            )
+        t = self.lang.t
         return self.table(
-            f"{municipality.name} sammenlignet, alle ydelser, seneste måned for hver indikator",
-            headings,
+            t("targets_caption"), [t("target"), t("month"), t("value"), t("change_year")], rows
+        )
+
+    def movers_table(self) -> str:
+        """The jobcentres whose share of the population on benefits rose and fell most."""
+        moves = [
+            (c.change, m)
+            for m in self.content.municipalities
+            if (c := self.content.comparisons.get(m.code, {}).get("andel_befolkning"))
+            and c.change is not None
+        ]
+        moves.sort(key=lambda move: (move[0], move[1].name))
+        chosen = moves[-MOVERS:][::-1] + moves[:MOVERS]
+        decimals = self.definitions["andel_befolkning"].decimals
+        rows = [
+            [
+                (m.name, f"jobcenter/{m.slug}/"),
+                self.lang.number(
+                    self.content.comparisons[m.code]["andel_befolkning"].value, decimals
+                ),
+                self.lang.signed(change, decimals),
+            ]
+            for change, m in chosen
+        ]
+        t = self.lang.t
+        return self.table(
+            t("movers_caption", month=self.latest_label),
+            [t("jobcentre"), t("share_axis"), t("change_points")],
             rows,
         )
 
-    def share_sentence(self, municipality: Municipality | None) -> str:
-        share = self.definitions["andel_befolkning"]
-        country = number_da(self.value("andel_befolkning", "land:DK"), share.decimals)
-        if municipality is None:
-            return (
-                f"I {self.latest_label} var {country} pct. af de 16-66-årige i hele landet på "
-                "offentlig forsørgelse (fuldtidspersoner, alle ydelser)."
-            )
-        own = number_da(
-            self.value("andel_befolkning", f"kommune:{municipality.code}"), share.decimals
-        )
-        group = number_da(
-            self.value("andel_befolkning", f"kommunegruppe:{municipality.group_code}"),
-            share.decimals,
-        )
-        return (
-            f"I {self.latest_label} var {own} pct. af de 16-66-årige i {municipality.name} på "
-            f"offentlig forsørgelse (fuldtid), mod {group} pct. i "
-            f"{group_plural_da(municipality.group_name)} og {country} pct. i hele landet."
-        )
-
-    def comparison_chart(self, municipality: Municipality, csv_url: str) -> Chart:
-        areas = [
-            f"kommune:{municipality.code}",
-            f"kommunegruppe:{municipality.group_code}",
-            f"region:{municipality.region_code}",
-            "land:DK",
-        ]
-        names = [
-            municipality.name,
-            municipality.group_name,
-            municipality.region_name,
-            "Hele landet",
-        ]
-        share = self.definitions["andel_befolkning"]
-        periods, rows = self.monthly_rows(
-            [("andel_befolkning", area, "alle") for area in areas], share.decimals
-        )
-        first, last = month_da(periods[0]), month_da(periods[-1])
-        alt_text = (
-            f"Linjediagram: andelen af de 16-66-årige på offentlig forsørgelse (fuldtid) i "
-            f"{municipality.name}, {municipality.group_name.lower()}, "
-            f"{municipality.region_name} og hele landet, måned for måned fra {first} til {last}."
-        )
-        spec = charts.area_comparison(
-            csv_url,
-            "andel_befolkning",
-            "alle",
-            "Andel af 16-66-årige på offentlig forsørgelse",
-            "pct. af 16-66-årige",
-            names,
-            share.decimals,
-        )
-        return Chart(
-            "chart-andel",
-            alt_text,
-            charts.spec_json(spec),
-            csv_url,
-            self.table(f"Andel af 16-66-årige (pct.), {first} til {last}", ["Måned", *names], rows),
-        )
-
-    def national_chart(self) -> Chart:
-        benefits = [
-            "dagpenge",
-            "kontanthjaelp",
-            "uddannelseshjaelp",
-            "sygedagpenge",
-            "jobafklaring",
-            "ressourceforloeb",
-            "fleksjob",
-            "foertidspension",
-        ]
-        labels = {code: BENEFITS[code][0] for code in benefits}
-        share = self.definitions["andel_befolkning"]
-        csv_url = "data/indicator/andel_befolkning.csv"
-        periods, rows = self.monthly_rows(
-            [("andel_befolkning", "land:DK", b) for b in benefits], share.decimals
-        )
-        first, last = month_da(periods[0]), month_da(periods[-1])
-        spec = charts.benefit_trend(
-            csv_url,
-            "andel_befolkning",
-            "DK",
-            benefits,
-            labels,
-            "Andel af 16-66-årige på hver ydelse, hele landet",
-            "pct. af 16-66-årige",
-            share.decimals,
-        )
-        alt_text = (
-            f"Linjediagram: andelen af de 16-66-årige i hele landet på hver af de "
-            f"største ydelser, måned for måned fra {first} til {last}."
-        )
-        return Chart(
-            "chart-ydelser",
-            alt_text,
-            charts.spec_json(spec),
-            csv_url,
-            self.table(
-                f"Andel af 16-66-årige (pct.), hele landet, {first} til {last}",
-                ["Måned", *labels.values()],
-                rows,
+    def ranking_table(self, indicator: str) -> str:
+        """Every jobcentre's latest value of one indicator, sortable in the browser."""
+        definition = self.definitions[indicator]
+        t = self.lang.t
+        ordered = sorted(
+            self.content.municipalities,
+            key=lambda m: (
+                (c := self.content.comparisons.get(m.code, {}).get(indicator)) is None
+                or c.rank is None,
+                c.rank if c and c.rank else 0,
+                m.name,
             ),
+        )
+        rows = []
+        for m in ordered:
+            c = self.content.comparisons.get(m.code, {}).get(indicator)
+            row = [
+                (m.name, f"../../jobcenter/{m.slug}/"),
+                m.region_name,
+                self.lang.group(m.group_name),
+                self.lang.number(c.value if c else None, definition.decimals),
+                self.lang.signed(c.change if c else None, definition.decimals),
+            ]
+            if definition.rank:
+                row.append(str(c.rank) if c and c.rank else "–")
+            rows.append(row)
+        headings = [t("jobcentre"), t("region"), t("group"), self.unit(indicator), t("change_year")]
+        if definition.rank:
+            headings.append(t("rank"))
+        month = self.lang.month(self.content.figures.latest.get(indicator, "2000-01"))
+        return self.table(
+            t("ranking_caption", title=self.title(indicator), month=month),
+            headings,
+            rows,
+            css="jobtal-sortable",
         )
 
     # ------------------------------------------------------------------ pages
 
     def write_all(self, docs: Path) -> int:
+        t = self.lang.t
+        municipalities = self.content.municipalities
         self.render(
             "home.md.j2",
-            docs / "index.md",
-            subject="hele landet",
-            jobcentre_count=len(self.municipalities),
+            "",
+            docs,
+            subject=t("subject_country"),
+            jobcentre_count=len(municipalities),
             summary=self.share_sentence(None),
-            figures_table=self.figures_table("land:DK", f"Hele landet, {self.latest_label}"),
-            chart=self.national_chart(),
+            figures_table=self.figures_table(
+                "land:DK", t("country_caption", month=self.latest_label)
+            ),
+            targets_table=self.targets_table(),
+            target_charts=self.target_charts("land-maal", self.root_of("")),
+            movers_table=self.movers_table(),
+            chart=self.benefit_chart("land-ydelser", self.root_of(""), t("country_in_text")),
         )
         self.render(
             "jobcenter_index.md.j2",
-            docs / "jobcenter" / "index.md",
-            subject="jobcentrene",
-            jobcentre_count=len(self.municipalities),
+            "jobcenter/",
+            docs,
+            subject=t("subject_jobcentres"),
+            jobcentre_count=len(municipalities),
             rows=[
                 {
                     "slug": m.slug,
                     "name": m.name,
                     "region": m.region_name,
-                    "group": m.group_name,
-                    "share": self.formatted("andel_befolkning", f"kommune:{m.code}"),
-                    "persons": self.formatted("personer", f"kommune:{m.code}"),
+                    "group": self.lang.group(m.group_name),
+                    "share": self.shown(
+                        "andel_befolkning",
+                        self.content.value("andel_befolkning", f"kommune:{m.code}"),
+                    ),
+                    "persons": self.shown(
+                        "personer", self.content.value("personer", f"kommune:{m.code}")
+                    ),
                 }
-                for m in self.municipalities
+                for m in municipalities
             ],
+            map=self.map_chart("andel_befolkning", self.root_of("jobcenter/"), "../"),
         )
-        for municipality in progress(
-            self.municipalities, "jobcentre pages", len(self.municipalities)
+        for m in progress(
+            municipalities, f"jobcentre pages ({self.lang.code})", len(municipalities)
         ):
-            csv_url = f"../../data/jobcentre/{municipality.code}.csv"
+            page = f"jobcenter/{m.slug}/"
+            root = self.root_of(page)
             self.render(
                 "jobcenter.md.j2",
-                docs / "jobcenter" / municipality.slug / "index.md",
-                subject=municipality.name,
-                name=municipality.name,
-                region=municipality.region_name,
-                group=municipality.group_name,
-                summary=self.share_sentence(municipality),
+                page,
+                docs,
+                subject=m.name,
+                name=m.name,
+                code=m.code,
+                region=m.region_name,
+                group=self.lang.group(m.group_name),
+                summary=self.share_sentence(m),
                 figures_table=self.figures_table(
-                    f"kommune:{municipality.code}", f"{municipality.name}, {self.latest_label}"
+                    f"kommune:{m.code}", f"{m.name}, {self.latest_label}"
                 ),
-                chart=self.comparison_chart(municipality, csv_url),
-                comparison_table=self.comparison_table(municipality),
-                csv_url=csv_url,
-                root="../../",
+                key_figures=self.key_figures_table(m),
+                benefit_chart=self.benefit_chart(f"jobcenter-{m.code}-ydelser", root, m.name),
+                target_charts=self.target_charts(f"jobcenter-{m.code}-maal", root),
+                comparison_chart=self.comparison_chart(m, root),
+                expected_chart=self.expected_chart(m, root),
+                group_chart=self.group_chart(m, root),
+                csv_url=f"{root}data/jobcentre/{m.code}.csv",
+                citation_url=self.address(page),
             )
-        return 2 + len(self.municipalities)
+        definitions = list(self.definitions.values())
+        self.render(
+            "indicator_index.md.j2",
+            "indikator/",
+            docs,
+            subject=t("subject_indicators"),
+            indicators=[
+                {
+                    "id": d.id,
+                    "title": self.title(d.id),
+                    "description": self.description(d.id),
+                }
+                for d in definitions
+            ],
+        )
+        for d in definitions:
+            page = f"indikator/{d.id}/"
+            root = self.root_of(page)
+            self.render(
+                "indicator.md.j2",
+                page,
+                docs,
+                subject=self.title(d.id),
+                id=d.id,
+                title=self.title(d.id),
+                description=self.description(d.id),
+                unit=self.unit(d.id),
+                breakdowns=self.breakdowns_text(d),
+                rank=d.rank,
+                trend=self.line_chart(
+                    "chart-land",
+                    f"indikator-{d.id}-land",
+                    root,
+                    title=t("chart_country_trend", title=self.title(d.id)),
+                    y_title=self.unit(d.id),
+                    field="indicator",
+                    labels={d.id: self.title(d.id)},
+                    series_title=t("indicator"),
+                    decimals=d.decimals,
+                ),
+                map=self.map_chart(d.id, root, "../../") if d.rank else None,
+                ranking=self.ranking_table(d.id),
+                csv_url=f"{root}data/indicator/{d.id}.csv",
+            )
+        self.render(
+            "data.md.j2",
+            "data/",
+            docs,
+            subject=t("subject_data"),
+            columns=[
+                (name, kind, note)
+                for (name, kind, _), note in zip(CSV_FIELDS, self.column_notes(), strict=True)
+            ],
+            jobcentres=[(m.name, m.code) for m in municipalities],
+            indicators=[(d.id, self.title(d.id)) for d in definitions],
+        )
+        self.render(
+            "method.md.j2",
+            "metode/",
+            docs,
+            subject=t("subject_method"),
+            definitions=[
+                {
+                    "id": d.id,
+                    "title": self.title(d.id),
+                    "description": self.description(d.id),
+                    "unit": self.unit(d.id),
+                    "decimals": d.decimals,
+                    "breakdowns": self.breakdowns_text(d),
+                    "rank": d.rank,
+                    "additive": d.additive,
+                    "sql": d.sql.strip(),
+                }
+                for d in definitions
+            ],
+        )
+        return 6 + len(municipalities) + len(definitions)
+
+    def address(self, page: str) -> str:
+        """A page's address for citing: absolute when the site's address is known."""
+        path = self.lang.prefix + page
+        return f"{self.site_url.rstrip('/')}/{path}" if self.site_url else f"/{path}"
+
+    def root_of(self, page: str) -> str:
+        """The relative path from a page (its path under the language's root) to the site's
+        root, where the data files are."""
+        return "../" * (page.count("/") + self.lang.prefix.count("/"))
+
+    def column_notes(self) -> list[str]:
+        """What each published column means: the data package's own (Danish) descriptions, or
+        their translations."""
+        if self.lang.code == "da":
+            return [description for _, _, description in CSV_FIELDS]
+        return self.lang.t("column_notes")
+
+    def breakdowns_text(self, d: Definition) -> str:
+        t = self.lang.t
+        parts = [t(f"breakdown_{b}") for b in d.breakdowns] or [t("breakdown_none")]
+        text = ", ".join(parts)
+        if "alle" not in d.benefits:  # only some benefits
+            text += " (" + ", ".join(self.lang.benefit(b) for b in d.benefits) + ")"
+        return text

@@ -1,5 +1,6 @@
-"""The static site: assemble mkdocs' docs folder (generated pages, hand-written pages, assets,
-Vega's JavaScript) and build it with mkdocs-material."""
+"""The static site: assemble each language's mkdocs docs folder (generated pages, hand-written
+pages, assets, Vega's JavaScript, the map's boundaries) and build it with mkdocs-material: Danish
+at the site's root, English under /en/."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from jobtal import paths
 
+LANGUAGES = ("da", "en")
 VEGA_BUNDLE_NAME = "vega.min.js"
+TOPOLOGY_NAME = "kommuner.topojson"
 
 
 def vega_bundle(cache_dir: Path) -> str:
@@ -30,28 +34,43 @@ def vega_bundle(cache_dir: Path) -> str:
     return cached.read_text(encoding="utf-8")
 
 
-def assemble_docs(docs: Path, cache_dir: Path) -> None:
-    """Add the hand-written pages and the assets beside the generated pages."""
-    shutil.copytree(paths.HANDWRITTEN_DOCS, docs, dirs_exist_ok=True)
+def assemble_docs(docs: Path, language: str, cache_dir: Path) -> None:
+    """Add the hand-written pages and the assets beside one language's generated pages."""
+    shutil.copytree(paths.HANDWRITTEN_DOCS / language, docs, dirs_exist_ok=True)
     assets = docs / "assets"
     shutil.copytree(paths.SITE_TEMPLATES / "assets", assets, dirs_exist_ok=True)
     (assets / VEGA_BUNDLE_NAME).write_text(vega_bundle(cache_dir), encoding="utf-8")
+    shutil.copyfile(paths.MUNICIPALITY_BOUNDARIES, assets / TOPOLOGY_NAME)
 
 
-def build_site(docs: Path, site_dir: Path, release: datetime) -> None:
-    """mkdocs build of `docs` into `site_dir` (which it empties first).
+def site_url() -> str | None:
+    """The address the site is published at (mkdocs.yml's site_url), for citations."""
+    config = yaml.safe_load(paths.MKDOCS_CONFIG.read_text(encoding="utf-8"))
+    return config.get("site_url") or None
+
+
+def config_file(language: str) -> Path:
+    return paths.MKDOCS_CONFIG if language == "da" else paths.MKDOCS_CONFIG_EN
+
+
+def build_site(docs_root: Path, site_dir: Path, release: datetime) -> None:
+    """mkdocs build of each language's docs (`docs_root`/<language>) into `site_dir` (Danish,
+    which mkdocs empties first) and `site_dir`/en.
 
     mkdocs dates the sitemap with the build's clock unless SOURCE_DATE_EPOCH is set; setting it
     to the extract date makes the same input give the same bytes."""
     # mkdocs logs every page it does not find in nav at INFO; only its warnings matter here.
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    config = load_config(
-        config_file=str(paths.MKDOCS_CONFIG), docs_dir=str(docs), site_dir=str(site_dir)
-    )
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(release.timestamp()))
     try:
-        mkdocs_build(config)
+        for language in LANGUAGES:
+            config = load_config(
+                config_file=str(config_file(language)),
+                docs_dir=str(docs_root / language),
+                site_dir=str(site_dir if language == "da" else site_dir / language),
+            )
+            mkdocs_build(config)
     finally:
         if previous is None:
             del os.environ["SOURCE_DATE_EPOCH"]

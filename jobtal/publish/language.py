@@ -1,0 +1,89 @@
+"""The site's two languages: Danish at the root, English under /en/. A Language formats numbers
+and months its own way and holds the interface texts of site_templates/texts/<code>.yaml, so
+templates and chart builders never spell out a language themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from jobtal import paths
+from jobtal.months import parse_month
+from jobtal.vocabulary import BENEFITS, MUNICIPALITY_GROUPS
+
+MONTHS = {
+    "da": "januar februar marts april maj juni juli august september oktober november december",
+    "en": "January February March April May June July August September October November December",
+}
+# English names of DST's municipality groups (Danish names are the reference data's own)
+GROUPS_EN = {
+    "Hovedstadskommuner": "Capital municipalities",
+    "Storbykommuner": "Metropolitan municipalities",
+    "Provinsbykommuner": "Provincial municipalities",
+    "Oplandskommuner": "Commuter municipalities",
+    "Landkommuner": "Rural municipalities",
+}
+assert set(GROUPS_EN) == set(MUNICIPALITY_GROUPS.values()), "every group needs an English name"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # "da" or "en"
+    prefix: str  # the language's folder under the site root: "" or "en/"
+    texts: dict = field(repr=False, hash=False, compare=False)
+
+    @classmethod
+    def load(cls, code: str) -> Language:
+        texts = yaml.safe_load((paths.SITE_TEXTS / f"{code}.yaml").read_text(encoding="utf-8"))
+        return cls(code, "" if code == "da" else f"{code}/", texts)
+
+    @property
+    def other(self) -> Language:
+        return Language.load("en" if self.code == "da" else "da")
+
+    def t(self, key: str, **values) -> str:
+        """The interface text `key`, with {placeholders} filled in."""
+        text = self.texts[key]
+        return text.format(**values) if values else text
+
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        """Danish 1.234,5 or English 1,234.5; an en dash for a suppressed or missing value."""
+        if value is None:
+            return "–"
+        text = f"{float(value):,.{decimals}f}"
+        if self.code == "da":
+            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return text.replace("-", "−", 1) if text.startswith("-") else text
+
+    def signed(self, value: float | None, decimals: int = 0) -> str:
+        """A change: '+1,2', '−0,4' or '0,0'."""
+        if value is None:
+            return "–"
+        text = self.number(value, decimals)
+        return f"+{text}" if float(value) > 0 and text.strip("0,.") else text
+
+    def month(self, period: str) -> str:
+        """'2025-10' -> 'oktober 2025' / 'October 2025'."""
+        year, month = parse_month(period)
+        return f"{MONTHS[self.code].split()[month - 1]} {year}"
+
+    def benefit(self, code: str) -> str:
+        return BENEFITS[code][0 if self.code == "da" else 1]
+
+    def group(self, danish_name: str) -> str:
+        return danish_name if self.code == "da" else GROUPS_EN.get(danish_name, danish_name)
+
+    def group_in_text(self, danish_name: str) -> str:
+        """A group in running text: 'provinsbykommunerne' / 'provincial municipalities'."""
+        if self.code == "da":
+            return danish_name.lower() + "ne"
+        return "the " + self.group(danish_name).lower()
+
+    def area_name(self, area_type: str, name: str) -> str:
+        """An area's name as published (Danish) in this language."""
+        if area_type == "land":
+            return self.t("country")
+        if area_type == "kommunegruppe":
+            return self.group(name)
+        return name

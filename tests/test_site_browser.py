@@ -1,0 +1,226 @@
+"""The built site in a real browser: headless Chromium (the system's, from Debian's packages)
+driven by Playwright, on the tiny fixture's site served over localhost. Each page type in both
+languages loads without console errors, draws every chart as SVG, asks nothing of another host,
+links only to files that exist, and passes axe-core's accessibility checks."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PAGES = [
+    "",
+    "jobcenter/",
+    "jobcenter/koebenhavn/",
+    "indikator/andel_befolkning/",
+    "indikator/personer/",
+    "data/",
+    "metode/",
+    "om/",
+]
+LANGUAGE_PREFIXES = {"da": "", "en": "en/"}
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(tiny_site):
+    handler = functools.partial(QuietHandler, directory=str(tiny_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@functools.cache
+def axe() -> Axe:
+    return Axe()
+
+
+class Visit:
+    """One page loaded in a fresh browser context, with what happened on the way."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(url, wait_until="networkidle")
+        # every chart container drawn, or given up on
+        self.page.wait_for_function(
+            "Array.from(document.querySelectorAll('[data-vega-spec]'))"
+            ".every(e => e.querySelector('svg') || e.textContent.trim())",
+            timeout=20_000,
+        )
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def visits(browser, server):
+    loaded = {}
+    for language, prefix in LANGUAGE_PREFIXES.items():
+        for page in PAGES:
+            loaded[(language, page)] = Visit(browser, server + prefix + page)
+    yield loaded
+    for visit in loaded.values():
+        visit.close()
+
+
+CASES = [(language, page) for language in LANGUAGE_PREFIXES for page in PAGES]
+
+
+@pytest.mark.parametrize(("language", "page"), CASES)
+def test_page_loads_without_console_errors(visits, language, page):
+    visit = visits[(language, page)]
+    assert visit.errors == []
+    assert visit.page.evaluate("document.documentElement.lang") == language
+
+
+@pytest.mark.parametrize(("language", "page"), CASES)
+def test_every_chart_is_drawn_as_svg(visits, language, page):
+    visit = visits[(language, page)]
+    containers = visit.page.query_selector_all("[data-vega-spec]")
+    for container in containers:
+        assert container.query_selector("svg") is not None, container.get_attribute(
+            "data-vega-spec"
+        )
+    if page in ("", "jobcenter/", "jobcenter/koebenhavn/", "indikator/andel_befolkning/"):
+        assert containers, "this page has charts"
+
+
+@pytest.mark.parametrize(("language", "page"), CASES)
+def test_no_request_leaves_localhost(visits, server, language, page):
+    visit = visits[(language, page)]
+    assert visit.requests
+    others = [url for url in visit.requests if not url.startswith(server)]
+    assert others == []
+
+
+@pytest.mark.parametrize(("language", "page"), CASES)
+def test_every_link_and_download_exists_in_the_build(visits, tiny_site, server, language, page):
+    visit = visits[(language, page)]
+    hrefs = visit.page.eval_on_selector_all(
+        "a[href], link[href], script[src], img[src]",
+        "els => els.map(e => e.getAttribute('href') || e.getAttribute('src'))",
+    )
+    page_url = visit.page.url
+    checked = 0
+    for href in hrefs:
+        url = urljoin(page_url, href)
+        if not url.startswith(server):
+            # the only links off the site are to the licence's own page
+            assert urlparse(url).netloc == "creativecommons.org", href
+            continue
+        path = tiny_site / unquote(urlparse(url).path.removeprefix("/"))
+        if url.split("#")[0].endswith("/"):
+            path = path / "index.html"
+        assert path.is_file(), f"{href} on {page_url}"
+        checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize(("language", "page"), CASES)
+def test_axe_finds_no_accessibility_violations(visits, language, page):
+    results = axe().run(visits[(language, page)].page)
+    violations = [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+    assert not violations, "\n".join(violations)
+
+
+def test_tables_and_text_are_there_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "jobcenter/koebenhavn/")
+    assert "offentlig forsørgelse" in page.inner_text(".jobtal-summary")
+    assert len(page.query_selector_all("table")) >= 6
+    page.goto(server + "jobcenter/")
+    assert len(page.query_selector_all("#jobtal-index tbody tr")) == 4
+    context.close()
+
+
+def test_filter_keeps_the_matching_jobcentres(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "jobcenter/", wait_until="networkidle")
+    page.get_by_label("Find jobcenter").fill("hjør")
+    visible = page.eval_on_selector_all(
+        "#jobtal-index tbody tr",
+        "rows => rows.filter(r => !r.hidden).map(r => r.cells[0].innerText)",
+    )
+    assert visible == ["Hjørring"]
+    assert page.inner_text("[role=status]") == "1 af 4 jobcentre vises"
+    context.close()
+
+
+def test_sorting_a_column_orders_its_numbers(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "indikator/andel_befolkning/", wait_until="networkidle")
+    heading = page.locator("table.jobtal-sortable th button").nth(3)
+    heading.press("Enter")  # keyboard-usable
+    values = page.eval_on_selector_all(
+        "table.jobtal-sortable tbody tr", "rows => rows.map(r => r.cells[3].innerText)"
+    )
+    numbers = [float(v.replace(".", "").replace(",", ".")) for v in values if v != "–"]
+    assert numbers == sorted(numbers)
+    assert values[len(numbers) :] == ["–"] * (len(values) - len(numbers))
+    context.close()
+
+
+def test_summary_sentence_matches_the_jobcentre_csv(visits, tiny_site):
+    sentence = visits[("da", "jobcenter/koebenhavn/")].page.inner_text(".jobtal-summary")
+    numbers = re.findall(r"(\d+,\d) pct\.", sentence)
+    with (tiny_site / "data" / "jobcentre" / "101.csv").open(encoding="utf-8") as handle:
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if r["indicator"] == "andel_befolkning"
+            and r["benefit"] == "alle"
+            and r["sex"] == "alle"
+            and r["age_group"] == "alle"
+            and r["period"] == "2024-03"
+        ]
+    by_area = {r["area_type"]: r["value"].replace(".", ",") for r in rows}
+    assert numbers == [by_area["kommune"], by_area["kommunegruppe"], by_area["land"]]
+    assert "marts 2024" in sentence and "hovedstadskommunerne" in sentence
