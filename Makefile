@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test lint serve demo clean
+.PHONY: site test lint chromium serve demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check jobtal tests scripts
 	$(BIN)/ruff format --check jobtal tests scripts
 
-test: lint
+test: lint chromium
 	$(BIN)/pytest
+
+# The browser tests drive headless Chromium from Debian's packages (Playwright never downloads
+# one). Installed here when missing, as root or through sudo.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 serve: $(STAMP)
 	$(BIN)/jobtal serve

@@ -98,6 +98,9 @@ def protect(
     additive = [d.id for d in definitions if d.additive]
     if additive:
         suppress_secondary(con, additive)
+    for definition in definitions:  # in published order: a share before its difference
+        for other in definition.suppressed_with:
+            suppress_with(con, definition.id, other)
     con.execute(
         """
         CREATE OR REPLACE TABLE protected_values AS
@@ -113,6 +116,22 @@ def protect(
         "SELECT COALESCE(flag, 'published'), count(*) FROM protected_values GROUP BY 1 ORDER BY 1"
     ).fetchall()
     return dict(counts)
+
+
+def suppress_with(con: duckdb.DuckDBPyConnection, indicator: str, other: str) -> None:
+    """Suppress `indicator` wherever `other` is suppressed in the same cell (area, month,
+    benefit, sex, age group): a share of the public population would otherwise give back the
+    count that primary or secondary suppression hid."""
+    con.execute(
+        """
+        UPDATE disclosure_cells AS d SET suppressed = TRUE
+        FROM disclosure_cells AS o
+        WHERE d.indicator = ? AND o.indicator = ? AND o.suppressed AND NOT d.suppressed
+          AND o.area_type = d.area_type AND o.area_code = d.area_code AND o.period = d.period
+          AND o.benefit = d.benefit AND o.sex = d.sex AND o.age_group = d.age_group
+        """,
+        [indicator, other],
+    )
 
 
 def build_additive_sets(con: duckdb.DuckDBPyConnection, additive: list[str]) -> int:

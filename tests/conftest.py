@@ -16,9 +16,11 @@ def tiny_package(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_site(tiny_package, tmp_path_factory) -> Path:
-    if os.environ.get("JOBTAL_TINY_SITE"):  # a site built beforehand, while developing
+    """The whole pipeline run once on the tiny package: the site, with the generated pages'
+    sources beside it in work/docs. JOBTAL_TINY_SITE names one built beforehand (while
+    developing)."""
+    if os.environ.get("JOBTAL_TINY_SITE"):
         return Path(os.environ["JOBTAL_TINY_SITE"])
-    """The whole pipeline run once on the tiny package."""
     root = tmp_path_factory.mktemp("tiny-build")
     result = build(tiny_package, root / "site", work=root / "work")
     return result.site

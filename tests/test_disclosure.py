@@ -3,9 +3,11 @@ on tiny tables, and as properties over random ones."""
 
 from __future__ import annotations
 
+import csv
 import itertools
 
 import duckdb
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -261,3 +263,21 @@ def test_every_cell_of_a_set_is_counted_once_in_the_property_test():
     }
     assert all(len(set(members)) == len(members) for _, members in sets)
     assert len(list(itertools.chain.from_iterable(m for _, m in sets))) > 0
+
+
+@pytest.mark.parametrize(
+    ("share", "count"),
+    [("andel_befolkning", "fuldtidspersoner"), ("forskel_forventet", "andel_befolkning")],
+)
+def test_a_share_of_the_public_population_never_reveals_a_hidden_count(tiny_site, share, count):
+    """andel_befolkning x the (public) population gives back fuldtidspersoner, and
+    forskel_forventet + forventet_andel gives back andel_befolkning: wherever the count is
+    suppressed, so is the share."""
+    with (tiny_site / "data" / "jobtal.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    key = ("area_type", "area_code", "period", "benefit", "sex", "age_group")
+    hidden = {tuple(r[k] for k in key) for r in rows if r["indicator"] == count and not r["value"]}
+    shares = [r for r in rows if r["indicator"] == share]
+    assert hidden and shares
+    revealing = [r for r in shares if r["value"] and tuple(r[k] for k in key) in hidden]
+    assert revealing == []

@@ -11,7 +11,6 @@ import http.server
 import re
 import shutil
 import threading
-from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest

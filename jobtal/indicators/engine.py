@@ -62,6 +62,7 @@ class Definition:
     additive: bool
     rank: bool
     needs_next_month: bool
+    suppressed_with: tuple[str, ...]
     fill: float | None
     sql: str
 
@@ -100,6 +101,7 @@ def load_definitions(folder: Path = paths.INDICATOR_DEFINITIONS) -> list[Definit
             additive=raw.get("additive", False),
             rank=raw.get("rank", False),
             needs_next_month=raw.get("needs_next_month", False),
+            suppressed_with=tuple(raw.get("suppressed_with", ())),
             fill=raw.get("fill"),
             sql=raw["sql"],
         )

@@ -197,8 +197,10 @@ def choropleth(
     pages_url: str,
     lang: Language,
 ) -> dict:
-    """Denmark's municipalities coloured by the figure's value; each links to its profile
-    (`pages_url` + slug + '/'). Municipalities without a published value are grey."""
+    """Denmark's municipalities coloured by the figure's value. Each carries the address of its
+    profile (`pages_url` + slug + '/') as `link`, which charts.js opens on a click; not as Vega's
+    `href`, which would put 98 unlabelled links in the keyboard's way (the table beside the map
+    has the same links). Municipalities without a published value are grey."""
     slug = "lower(datum.area_name)"
     for letter, spelled in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), (" ", "-")):
         slug = f"replace({slug}, regexp({json.dumps(letter)}, 'g'), {json.dumps(spelled)})"
@@ -214,7 +216,8 @@ def choropleth(
             name="datum.properties.navn",
             link=f"datum.area_name ? {json.dumps(pages_url)} + {slug} + '/' : null",
         )
-        .mark_geoshape(stroke="white", strokeWidth=0.4)
+        # invalid=None: a municipality without a value stays on the map (grey) instead of vanishing
+        .mark_geoshape(stroke="white", strokeWidth=0.4, cursor="pointer", invalid=None)
         .encode(
             color=alt.Color(
                 "value:Q",
@@ -222,7 +225,6 @@ def choropleth(
                 scale=alt.Scale(scheme="viridis", reverse=True),
                 legend=alt.Legend(orient="bottom", format=f",.{decimals}f", gradientLength=220),
             ),
-            href="link:N",
             tooltip=[
                 alt.Tooltip("name:N", title=lang.t("jobcentre")),
                 alt.Tooltip("value:Q", title=legend_title, format=f",.{decimals}f"),
