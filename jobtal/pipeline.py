@@ -20,7 +20,13 @@ from jobtal.log import log, stage
 from jobtal.publish.figures import write_figure_files
 from jobtal.publish.language import Language
 from jobtal.publish.pages import PageWriter, SiteContent
-from jobtal.publish.site import LANGUAGES, assemble_docs, build_site, site_url
+from jobtal.publish.site import (
+    LANGUAGES,
+    assemble_docs,
+    build_site,
+    site_url,
+    splice_tables,
+)
 from jobtal.publish.tables import build_published, write_data_files
 from jobtal.sql import connect
 
@@ -88,13 +94,16 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
             build_published(con, definitions)
             content = SiteContent(con, definitions, package.reference_month, package.synthetic)
             count = 0
+            tables: dict[str, dict[str, str]] = {}
             for language in LANGUAGES:
                 writer = PageWriter(content, Language.load(language), site_url())
                 count += writer.write_all(docs / language)
+                tables |= writer.tables
                 assemble_docs(docs / language, language, work / "cache")
             current.summary = f"{count} pages generated in {docs}"
         with stage("site") as current:
             build_site(docs, staging, package.created)
+            splice_tables(staging, tables)
             current.summary = f"mkdocs-material built {staging.name} in {len(LANGUAGES)} languages"
         with stage("data files") as current:
             files = write_data_files(

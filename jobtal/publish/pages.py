@@ -155,6 +155,9 @@ class PageWriter:
         self.content = content
         self.lang = lang
         self.site_url = site_url
+        # the tables of each built page ('en/jobcenter/x/index.html'), by their marker
+        self.tables: dict[str, dict[str, str]] = {}
+        self.pending_tables: dict[str, str] = {}  # those of the page being rendered
         self.definitions = content.definitions
         self.latest_label = lang.month(content.reference_month)
         self.environment = jinja2.Environment(
@@ -195,11 +198,17 @@ class PageWriter:
         for row in cells:
             for cell in row:
                 cell["numeric"] = NUMERIC.fullmatch(cell["text"]) is not None
-        return (
+        html = (
             self.environment.get_template("_table.html.j2")
             .render(table={"caption": caption, "headings": headings, "rows": cells, "css": css})
             .strip()
         )
+        # The page gets a marker; the table goes into the built HTML after mkdocs (see
+        # splice_tables): parsing thousands of table cells per page was most of mkdocs' time,
+        # and search has no use for them.
+        marker = f"<!-- jobtal-table {len(self.pending_tables)} -->"
+        self.pending_tables[marker] = html
+        return marker
 
     def render(self, template: str, page: str, docs: Path, **context) -> None:
         """Render `template` as the page at `page` (its path under the language's root, '' for
@@ -222,6 +231,9 @@ class PageWriter:
             **context,
         )
         target.write_text(text, encoding="utf-8")
+        if self.pending_tables:
+            self.tables[f"{self.lang.prefix}{page}index.html"] = self.pending_tables
+            self.pending_tables = {}
 
     # ------------------------------------------------------------------ tables and charts
 

@@ -76,3 +76,15 @@ def build_site(docs_root: Path, site_dir: Path, release: datetime) -> None:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def splice_tables(site_dir: Path, tables: dict[str, dict[str, str]]) -> None:
+    """Put each page's tables in place of their markers in the built HTML."""
+    for page, by_marker in tables.items():
+        path = site_dir / page
+        html = path.read_text(encoding="utf-8")
+        for marker, table in by_marker.items():
+            if marker not in html:
+                raise RuntimeError(f"{page}: mkdocs dropped the table marker {marker!r}")
+            html = html.replace(marker, table, 1)
+        path.write_text(html, encoding="utf-8")
