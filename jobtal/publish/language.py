@@ -4,6 +4,7 @@ templates and chart builders never spell out a language themselves."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import yaml
@@ -27,6 +28,12 @@ GROUPS_EN = {
 assert set(GROUPS_EN) == set(MUNICIPALITY_GROUPS.values()), "every group needs an English name"
 
 
+@functools.cache
+def interface_texts(code: str) -> dict:
+    """site_templates/texts/<code>.yaml, read once."""
+    return yaml.safe_load((paths.SITE_TEXTS / f"{code}.yaml").read_text(encoding="utf-8"))
+
+
 @dataclass(frozen=True)
 class Language:
     code: str  # "da" or "en"
@@ -35,8 +42,7 @@ class Language:
 
     @classmethod
     def load(cls, code: str) -> Language:
-        texts = yaml.safe_load((paths.SITE_TEXTS / f"{code}.yaml").read_text(encoding="utf-8"))
-        return cls(code, "" if code == "da" else f"{code}/", texts)
+        return cls(code, "" if code == "da" else f"{code}/", interface_texts(code))
 
     @property
     def other(self) -> Language:
