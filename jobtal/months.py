@@ -6,20 +6,6 @@ import re
 from datetime import date, datetime
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-MONTH_NAMES_DA = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -52,9 +38,3 @@ def month_range(first: str, last: str) -> list[str]:
 def reference_month(created: datetime | date) -> str:
     """The last complete month before the extract date: the month before the one it falls in."""
     return previous_month(f"{created.year}-{created.month:02d}")
-
-
-def month_label_da(month: str) -> str:
-    """'2025-10' -> 'oktober 2025'."""
-    year, mon = parse_month(month)
-    return f"{MONTH_NAMES_DA[mon - 1]} {year}"

@@ -11,7 +11,8 @@ import yaml
 from jobtal import paths
 from jobtal.cli import main
 from jobtal.indicators.engine import DEFINITION_SCHEMA, DefinitionError, load_definitions
-from jobtal.publish.formatting import month_da, number_da, slug
+from jobtal.publish.formatting import slug
+from jobtal.publish.language import Language
 
 DEFINITION_FILES = sorted(paths.INDICATOR_DEFINITIONS.glob("*.yaml"))
 
@@ -69,12 +70,21 @@ def test_every_real_municipality_has_a_distinct_slug():
     assert all(s.isascii() and " " not in s for s in slugs)
 
 
-def test_danish_number_and_month_formats():
-    assert number_da(1234.5, 1) == "1.234,5"
-    assert number_da(4.25, 1) in {"4,2", "4,3"}
-    assert number_da(1234567, 0) == "1.234.567"
-    assert number_da(None) == "–"
-    assert month_da("2025-10") == "oktober 2025"
+def test_danish_and_english_number_and_month_formats():
+    danish, english = Language.load("da"), Language.load("en")
+    assert danish.number(1234.5, 1) == "1.234,5"
+    assert danish.number(4.25, 1) in {"4,2", "4,3"}
+    assert danish.number(1234567, 0) == "1.234.567"
+    assert danish.number(-0.4, 1) == "−0,4"
+    assert danish.signed(1.2, 1) == "+1,2"
+    assert danish.number(None) == "–"
+    assert danish.month("2025-10") == "oktober 2025"
+    assert english.number(1234.5, 1) == "1,234.5"
+    assert english.month("2025-10") == "October 2025"
+
+
+def test_both_languages_have_the_same_interface_texts():
+    assert set(Language.load("da").texts) == set(Language.load("en").texts)
 
 
 def test_the_reference_tables_in_datasets_are_a_valid_package():
