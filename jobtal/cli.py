@@ -70,16 +70,23 @@ def validate(package: Path, as_json: bool) -> None:
     show_default=True,
     help="Where the site is written.",
 )
-def build(data: Path | None, out: Path) -> None:
-    """Validate the extracts, compute the indicators, protect small numbers and write the site.
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="The previously published site (or its releases, from `jobtal fetch-releases`): its "
+    "releases are checked, compared with and carried forward. Leave out for the first release.",
+)
+def build(data: Path | None, out: Path, previous: Path | None) -> None:
+    """Validate the extracts, compute the indicators, protect small numbers and write the site,
+    with this month's release beside every earlier one.
 
     Nothing is published from invalid extracts: the build stops with the validation report and
-    leaves any earlier site in OUT untouched."""
+    leaves any earlier site in OUT untouched; so does any other failure."""
     from jobtal.pipeline import InvalidExtracts
     from jobtal.pipeline import build as run_build
 
     try:
-        result = run_build(data, out)
+        result = run_build(data, out, previous=previous)
     except UnusableInput as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
@@ -126,6 +133,36 @@ def demo(out: Path, scale: float, start: str, end: str, seed: int) -> None:
 
     rows = write_demo(out, DemoSettings(start=start, end=end, scale=scale, seed=seed))
     click.echo(f"wrote {out}: {describe(rows)} rows")
+
+
+@main.command("fetch-releases")
+@click.argument("site_url")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=paths.PREVIOUS_RELEASES,
+    show_default=True,
+    help="Where the releases are written (then: jobtal build --previous OUT).",
+)
+@click.option(
+    "--first-release",
+    is_flag=True,
+    help="Nothing is published yet: a site without a release index gives an empty one. "
+    "Without it, a missing index is an error, so no build can drop the published releases.",
+)
+def fetch_releases(site_url: str, out: Path, first_release: bool) -> None:
+    """Fetch every release of the site published at SITE_URL, each file checked against its
+    checksum, for the next build to carry forward."""
+    from jobtal.publish.fetch import fetch_releases as fetch
+
+    try:
+        months = fetch(site_url, out, first_release=first_release)
+    except UnusableInput as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    click.echo(
+        f"fetched {len(months)} releases into {out}" + (f": {', '.join(months)}" if months else "")
+    )
 
 
 @main.command()

@@ -21,5 +21,6 @@ BUILD = REPO / "build"
 DEFAULT_EXTRACTS = BUILD / "extracts"  # the embedded default package, written by `jobtal demo`
 WORK = BUILD / "work"  # each stage's output, kept for inspection
 DEFAULT_SITE = BUILD / "site"
+PREVIOUS_RELEASES = BUILD / "previous"  # the published site's releases, from fetch-releases
 
 INDICATOR_DEFINITIONS = Path(__file__).resolve().parent / "indicators" / "definitions"

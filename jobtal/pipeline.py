@@ -17,9 +17,20 @@ from jobtal.extracts.package import ExtractPackage, load_package
 from jobtal.extracts.validate import ValidationReport, package_problems_report, validate_into
 from jobtal.indicators.engine import compute, load_definitions, prepare
 from jobtal.log import log, stage
+from jobtal.publish.feed import FEED_NAME, write_feed
 from jobtal.publish.figures import write_figure_files
 from jobtal.publish.language import Language
 from jobtal.publish.pages import PageWriter, SiteContent
+from jobtal.publish.release_pages import ReleasePages
+from jobtal.publish.releases import (
+    CHANGES_FILE,
+    RELEASES,
+    archive_release,
+    carry_forward,
+    earlier_releases,
+    load_previous,
+    prepare_release,
+)
 from jobtal.publish.site import (
     LANGUAGES,
     assemble_docs,
@@ -48,7 +59,11 @@ class BuildResult:
     values: int
 
 
-def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
+def build(
+    data: Path | None, out: Path, work: Path = paths.WORK, previous: Path | None = None
+) -> BuildResult:
+    """The whole build. `previous` is the previously published site (or a copy of its
+    /releases/): its releases are checked, compared with and carried forward."""
     # --- extracts: the given package, or the embedded default (reference data + demo microdata)
     if data is None:
         with stage("demo extracts") as current:
@@ -66,6 +81,12 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
             con.close()
             raise InvalidExtracts(report)
         current.summary = f"{len(report.rows)} resources, {sum(report.rows.values()):,} rows valid"
+    try:
+        previous_releases = load_previous(previous) if previous else []
+        earlier = earlier_releases(previous_releases, package.reference_month)
+    except Exception:
+        con.close()
+        raise
 
     # --- indicators, then small-number protection
     with stage("compute") as current:
@@ -89,16 +110,42 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
     shutil.rmtree(staging, ignore_errors=True)
     docs = work / "docs"
     shutil.rmtree(docs, ignore_errors=True)
+    release_work = work / "release"
+    shutil.rmtree(release_work, ignore_errors=True)
     try:
-        with stage("pages") as current:
+        with stage("release") as current:
             build_published(con, definitions)
-            content = SiteContent(con, definitions, package.reference_month, package.synthetic)
+            release = prepare_release(
+                con,
+                package.reference_month,
+                package.created.isoformat(),
+                package.synthetic,
+                earlier,
+                previous,
+                release_work,
+            )
+            releases = [*earlier, release]
+            changes_files = {r.month: previous / RELEASES / r.month / CHANGES_FILE for r in earlier}
+            changes_files[release.month] = release_work / CHANGES_FILE
+            current.summary = f"release {release.month}; " + (
+                f"against {release.previous}: "
+                + ", ".join(f"{n:,} {kind}" for kind, n in release.changes.items())
+                if release.previous
+                else "the first release"
+            )
+        with stage("pages") as current:
+            content = SiteContent(
+                con, definitions, package.reference_month, package.synthetic, release
+            )
             count = 0
             tables: dict[str, dict[str, str]] = {}
+            writers = []
             for language in LANGUAGES:
                 writer = PageWriter(content, Language.load(language), site_url())
                 count += writer.write_all(docs / language)
+                count += ReleasePages(writer, releases, changes_files).write_all(docs / language)
                 tables |= writer.tables
+                writers.append(writer)
                 assemble_docs(docs / language, language, work / "cache")
             current.summary = f"{count} pages generated in {docs}"
         with stage("site") as current:
@@ -112,6 +159,26 @@ def build(data: Path | None, out: Path, work: Path = paths.WORK) -> BuildResult:
             figures = write_figure_files(con, staging)
             current.summary = (
                 f"{len(files)} CSV files and datapackage.json; {len(figures)} figure CSVs"
+            )
+        with stage("archive") as current:
+            archived = archive_release(
+                release,
+                staging / "data",
+                release_work / CHANGES_FILE,
+                staging / RELEASES / release.month,
+            )
+            published = carry_forward(previous_releases, previous, archived, staging)
+            for writer in writers:
+                write_feed(
+                    staging / writer.lang.prefix / FEED_NAME,
+                    published,
+                    writer.lang,
+                    writer.address,
+                )
+            size = sum(f["bytes"] for f in archived.files.values())
+            current.summary = (
+                f"release {release.month} archived ({size / 1e6:.1f} MB compressed); "
+                f"{len(published)} releases in the site; feed written"
             )
         replace_atomically(staging, out)
     finally:

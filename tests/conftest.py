@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from jobtal.pipeline import build
-from tests.tiny_extract import write_tiny_package
+from tests.tiny_extract import write_next_month_package, write_tiny_package
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +24,12 @@ def tiny_site(tiny_package, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("tiny-build")
     result = build(tiny_package, root / "site", work=root / "work")
     return result.site
+
+
+@pytest.fixture(scope="session")
+def next_site(tiny_site, tmp_path_factory) -> Path:
+    """The next month's build (tiny_extract.write_next_month_package: April added, February
+    revised), with the tiny site as the published one: a site with two releases."""
+    root = tmp_path_factory.mktemp("next-month")
+    package = write_next_month_package(root / "extracts")
+    return build(package, root / "site", work=root / "work", previous=tiny_site).site

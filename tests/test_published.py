@@ -183,3 +183,24 @@ def test_every_indicator_is_published_for_every_area(tiny_site):
     for indicator in INDICATOR_IDS:
         for area_type, code in areas:
             assert (indicator, area_type, code) in present, (indicator, area_type, code)
+
+
+def test_a_map_whose_every_value_is_suppressed_is_left_out(tiny_site):
+    """Worked out from the tiny extract: aktiveringsgrad in March 2024 rests on fewer than 5
+    persons (or on none) in every municipality, so the map would have no colour to show (and
+    Vega fails on an empty colour scale); the page says why there is no map."""
+    html = (tiny_site / "indikator" / "aktiveringsgrad" / "index.html").read_text("utf-8")
+    assert "Intet kort for marts 2024: ingen kommune har en værdi, der kan vises" in html
+    assert "kort.csv" not in html
+    with (tiny_site / "data" / "figurer" / "indikator-aktiveringsgrad-kort.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert {row["value"] for row in rows} == {""}
+    assert "suppressed" in {row["flag"] for row in rows}
+
+
+def test_a_suppressed_share_is_said_in_words_in_the_summary(tiny_site):
+    """Læsø's share in March 2024 rests on 3 persons (L1, L2, M1): suppressed."""
+    html = (tiny_site / "jobcenter" / "laesoe" / "index.html").read_text(encoding="utf-8")
+    [sentence] = re.findall(r'<p class="jobtal-summary">([^<]*)</p>', html)
+    assert "andelen af de 16-66-årige i Læsø på offentlig forsørgelse diskretioneret" in sentence
+    assert "–" not in sentence

@@ -92,10 +92,10 @@ CREATED = "2024-04-10T08:00:00Z"
 AGE_GROUPS = ["16-24", "25-29", "30-39", "40-49", "50-59", "60-66"]
 
 
-def population_csv() -> str:
+def population_csv(months: list[str] = MONTHS) -> str:
     lines = ["municipality_code,month,sex,age_group,persons"]
     for code, persons in POPULATION_PER_CELL.items():
-        for month in MONTHS:
+        for month in months:
             for sex in ("K", "M"):
                 lines += [
                     f"{code},{month},{sex},{group},"
@@ -131,3 +131,32 @@ def write_tiny_package(
     path = folder / "datapackage.json"
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+# The next month's extract, as the publication team would get it on 2024-05-10: April added, and
+# two late registrations that revise February:
+#   R1   a dagpenge spell in København for February only, reported late: a woman born 1990
+#   F5   førtidspension in Frederiksberg in fact ended on 2024-01-31, so February and March
+#        have 4 persons
+# and F6, a man born 1960, on førtidspension in Frederiksberg from 2024-04-01 (5 again in April).
+NEXT_CREATED = "2024-05-10T08:00:00Z"
+LATE_SPELL = "xqs-r1,xqp-R1,101,dagpenge,2024-02-01,2024-02-29,1,K,1990,"
+F5_BEFORE = "xqs-f5,xqp-F5,147,foertidspension,2010-05-01,,1,M,1960,"
+F5_AFTER = "xqs-f5,xqp-F5,147,foertidspension,2010-05-01,2024-01-31,1,M,1960,"
+NEW_IN_APRIL = "xqs-f6,xqp-F6,147,foertidspension,2024-04-01,,1,M,1960,"
+
+
+def write_next_month_package(folder: Path) -> Path:
+    spells = [F5_AFTER if line == F5_BEFORE else line for line in SPELLS] + [
+        LATE_SPELL,
+        NEW_IN_APRIL,
+    ]
+    assert F5_AFTER in spells
+    return write_tiny_package(
+        folder,
+        replace={
+            "benefit_spells": "\n".join([SPELLS_HEADER, *spells]) + "\n",
+            "population": population_csv([*MONTHS, "2024-04"]),
+        },
+        descriptor_changes={"created": NEXT_CREATED},
+    )

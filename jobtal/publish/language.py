@@ -74,6 +74,12 @@ class Language:
         year, month = parse_month(period)
         return f"{MONTHS[self.code].split()[month - 1]} {year}"
 
+    def date(self, iso: str) -> str:
+        """'2024-05-10T08:00:00Z' -> '10. maj 2024' / '10 May 2024'."""
+        year, month, day = (int(part) for part in iso[:10].split("-"))
+        name = MONTHS[self.code].split()[month - 1]
+        return f"{day}. {name} {year}" if self.code == "da" else f"{day} {name} {year}"
+
     def benefit(self, code: str) -> str:
         return BENEFITS[code][0 if self.code == "da" else 1]
 

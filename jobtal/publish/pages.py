@@ -22,6 +22,7 @@ from jobtal.publish import charts
 from jobtal.publish.figures import TARGETS, TREND_BENEFITS, FigureRow, Figures
 from jobtal.publish.formatting import slug
 from jobtal.publish.language import Language
+from jobtal.publish.releases import Release
 from jobtal.publish.tables import CSV_FIELDS
 from jobtal.vocabulary import BENEFITS
 
@@ -81,10 +82,12 @@ class SiteContent:
         definitions: list[Definition],
         reference_month: str,
         synthetic: bool,
+        release: Release,
     ):
         self.definitions = {d.id: d for d in definitions}
         self.reference_month = reference_month
         self.synthetic = synthetic
+        self.release = release  # the release this build publishes
         neighbours = defaultdict(list)
         for code, neighbour in con.execute(
             "SELECT municipality_code, neighbour_code FROM neighbours ORDER BY 1, 2"
@@ -222,12 +225,13 @@ class PageWriter:
         text = self.environment.get_template(template).render(
             t=self.lang.t,
             lang=self.lang.code,
-            synthetic=self.content.synthetic,
+            synthetic=context.pop("synthetic", self.content.synthetic),
             latest_label=self.latest_label,
             root=root,
             lang_root=lang_root,
             other_url=other_url or "./",
             other_lang=other.code,
+            release_note=self.release_note(lang_root),
             **context,
         )
         target.write_text(text, encoding="utf-8")
@@ -435,9 +439,13 @@ class PageWriter:
         )
         return Chart("chart-gruppe", alt, charts.spec_json(spec), root + Figures.url(key), table)
 
-    def map_chart(self, indicator: str, root: str, lang_root: str) -> Chart:
+    def map_chart(self, indicator: str, root: str, lang_root: str) -> Chart | None:
+        """The map of an indicator's latest month; None when every value is suppressed (a
+        colour scale needs at least one)."""
         key = f"indikator-{indicator}-kort"
         rows = sorted(self.content.figures[key], key=lambda r: r.area_name)
+        if all(r.value is None for r in rows):
+            return None
         decimals = self.definitions[indicator].decimals
         month = self.lang.month(self.content.figures.latest.get(indicator, "2000-01"))
         title = self.lang.t("chart_map", title=self.title(indicator), month=month)
@@ -481,14 +489,22 @@ class PageWriter:
         country = self.lang.number(value("andel_befolkning", "land:DK"), share)
         if m is None:
             return self.lang.t("summary_country", month=self.latest_label, country=country)
+        own = value("andel_befolkning", f"kommune:{m.code}")
+        group_share = value("andel_befolkning", f"kommunegruppe:{m.group_code}")
+        # a suppressed share is said in words, never shown as a dash in a sentence
+        key = (
+            "summary_jobcentre_suppressed"
+            if own is None
+            else "summary_jobcentre_no_group"
+            if group_share is None
+            else "summary_jobcentre"
+        )
         return self.lang.t(
-            "summary_jobcentre",
+            key,
             month=self.latest_label,
-            own=self.lang.number(value("andel_befolkning", f"kommune:{m.code}"), share),
+            own=self.lang.number(own, share),
             name=m.name,
-            group_share=self.lang.number(
-                value("andel_befolkning", f"kommunegruppe:{m.group_code}"), share
-            ),
+            group_share=self.lang.number(group_share, share),
             group=self.lang.group_in_text(m.group_name),
             country=country,
         )
@@ -649,6 +665,7 @@ class PageWriter:
             targets_table=self.targets_table(),
             target_charts=self.target_charts("land-maal", self.root_of("")),
             movers_table=self.movers_table(),
+            changes_text=self.changes_text(),
             chart=self.benefit_chart("land-ydelser", self.root_of(""), t("country_in_text")),
         )
         self.render(
@@ -779,6 +796,32 @@ class PageWriter:
             ],
         )
         return 6 + len(municipalities) + len(definitions)
+
+    def changes_text(self) -> str:
+        """The home page's word on what this release changed."""
+        release = self.content.release
+        if release.previous is None:
+            return self.lang.t("home_first_release", release=release.month, url="releases/")
+        counts = {kind: self.lang.number(n) for kind, n in release.changes.items()}
+        return self.lang.t(
+            "home_changes",
+            release=release.month,
+            previous=release.previous,
+            revised=counts["revised"],
+            suppressed=counts["suppressed"],
+            unsuppressed=counts["unsuppressed"],
+            url=release.path,
+        )
+
+    def release_note(self, lang_root: str) -> str:
+        """Which release a page shows, with a link to what it changed."""
+        release = self.content.release
+        return self.lang.t(
+            "release_note",
+            release=release.month,
+            date=self.lang.date(release.created),
+            url=f"{lang_root}{release.path}",
+        )
 
     def address(self, page: str) -> str:
         """A page's address for citing: absolute when the site's address is known."""

@@ -43,8 +43,14 @@ def assemble_docs(docs: Path, language: str, cache_dir: Path) -> None:
     shutil.copyfile(paths.MUNICIPALITY_BOUNDARIES, assets / TOPOLOGY_NAME)
 
 
+SITE_URL_VARIABLE = "JOBTAL_SITE_URL"
+
+
 def site_url() -> str | None:
-    """The address the site is published at (mkdocs.yml's site_url), for citations."""
+    """The address the site is published at, for citations and the feed: $JOBTAL_SITE_URL (CI
+    sets it to the GitHub Pages address), else mkdocs.yml's site_url, else unknown."""
+    if os.environ.get(SITE_URL_VARIABLE):
+        return os.environ[SITE_URL_VARIABLE].rstrip("/") + "/"
     config = yaml.safe_load(paths.MKDOCS_CONFIG.read_text(encoding="utf-8"))
     return config.get("site_url") or None
 
@@ -63,12 +69,17 @@ def build_site(docs_root: Path, site_dir: Path, release: datetime) -> None:
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(release.timestamp()))
+    address = site_url()
     try:
         for language in LANGUAGES:
+            overrides = {}
+            if address:
+                overrides["site_url"] = address if language == "da" else f"{address}{language}/"
             config = load_config(
                 config_file=str(config_file(language)),
                 docs_dir=str(docs_root / language),
                 site_dir=str(site_dir if language == "da" else site_dir / language),
+                **overrides,
             )
             mkdocs_build(config)
     finally:

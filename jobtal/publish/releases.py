@@ -1,0 +1,367 @@
+"""Releases: every build is a release named by its reference month, and nothing once published
+disappears.
+
+A release lives at /releases/<YYYY-MM>/ in the site:
+  data/            every published CSV, gzip-compressed, and a datapackage.json describing them
+                   (the site keeps years of releases within what static hosting allows)
+  changes.csv      what this release changed compared with the release before it
+  release.json     what the pages and the feed need to know, and the SHA-256 of every file above
+
+/releases/index.json lists every release. A build given the previously published site
+(`jobtal build --previous DIR`) checks each earlier release against its own checksums, carries it
+forward unchanged and compares the new figures with the latest one. A release already published
+is never changed: building the same month again must give the same files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from jobtal.extracts.package import UnusableInput
+from jobtal.months import previous_month
+from jobtal.sql import sql_string
+
+RELEASES = "releases"  # the folder under the site's root
+INDEX = "index.json"
+RELEASE_FILE = "release.json"
+CHANGES_FILE = "changes.csv"
+
+# The kinds of change between two releases, in the order they are listed.
+CHANGE_KINDS = ("revised", "suppressed", "unsuppressed", "withdrawn", "added")
+KEYS = ("indicator", "benefit", "area_type", "area_code", "period", "sex", "age_group")
+CHANGE_COLUMNS = [
+    "change",
+    "indicator",
+    "benefit",
+    "area_type",
+    "area_code",
+    "area_name",
+    "period",
+    "sex",
+    "age_group",
+    "unit",
+    "value_before",
+    "flag_before",
+    "value",
+    "flag",
+    "difference",
+]
+# The new month's biggest moves: the share of the population on benefits, per jobcentre.
+MOVES_INDICATOR = "andel_befolkning"
+MOVES_PER_DIRECTION = 5
+
+
+class ReleaseError(UnusableInput):
+    """The previous site's releases cannot be carried forward, or this build would change one."""
+
+
+@dataclass(frozen=True)
+class Release:
+    month: str  # the reference month, YYYY-MM: the release's name
+    created: str  # the data package's `created`: the release date
+    previous: str | None  # the release its changes are counted against
+    first_period: str
+    synthetic: bool
+    changes: dict[str, int]  # number of changed values per kind
+    moves: list[dict] = field(default_factory=list)
+    files: dict[str, dict] = field(default_factory=dict)  # path -> {"sha256", "bytes"}
+
+    @property
+    def path(self) -> str:
+        return f"{RELEASES}/{self.month}/"
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+    @classmethod
+    def read(cls, path: Path) -> Release:
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------- the previous site
+
+
+def load_previous(site: Path) -> list[Release]:
+    """The releases of a previously published site, each checked against its checksums."""
+    index = site / RELEASES / INDEX
+    if not index.is_file():
+        raise ReleaseError(
+            f"--previous {site}: no {RELEASES}/{INDEX} there, so it is not a jobtal site with "
+            "releases (for the very first release, leave --previous out)"
+        )
+    try:
+        months = [entry["month"] for entry in json.loads(index.read_text("utf-8"))["releases"]]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ReleaseError(f"{index}: not a release index ({error})") from error
+    releases = []
+    for month in months:
+        folder = site / RELEASES / month
+        try:
+            release = Release.read(folder / RELEASE_FILE)
+        except (OSError, ValueError, TypeError) as error:
+            raise ReleaseError(f"{folder / RELEASE_FILE}: cannot be read ({error})") from error
+        for relative, expected in release.files.items():
+            path = folder / relative
+            if not path.is_file():
+                raise ReleaseError(f"release {month}: {path} is missing")
+            if sha256(path) != expected["sha256"]:
+                raise ReleaseError(
+                    f"release {month}: {path} does not match its checksum in {RELEASE_FILE}; "
+                    "the copy of the previous site is damaged or incomplete"
+                )
+        releases.append(release)
+    return releases
+
+
+def earlier_releases(previous: list[Release], month: str) -> list[Release]:
+    """The releases before `month`; refuses to build a month older than one already published."""
+    later = [r.month for r in previous if r.month > month]
+    if later:
+        raise ReleaseError(
+            f"the previous site already has release {later[-1]}, later than this build's "
+            f"reference month {month}; releases are published in order"
+        )
+    return [r for r in previous if r.month < month]
+
+
+# ---------------------------------------------------------------------- what changed
+
+
+def compare_with_previous(
+    con: duckdb.DuckDBPyConnection,
+    month: str,
+    previous: Release | None,
+    previous_site: Path | None,
+) -> dict[str, int]:
+    """Table `changes`: every published value of the previous release that this release revises,
+    suppresses, shows again or withdraws, and the values for its months that are new (a month's
+    outflow becomes known with the next month). The new month itself is not a change."""
+    if previous is None or previous_site is None:
+        con.execute(
+            "CREATE OR REPLACE TABLE changes AS SELECT "
+            + ", ".join(f"NULL::VARCHAR AS {c}" for c in CHANGE_COLUMNS)
+            + " WHERE FALSE"
+        )
+        return dict.fromkeys(CHANGE_KINDS, 0)
+    old_file = previous_site / RELEASES / previous.month / "data" / "jobtal.csv.gz"
+    keys = ", ".join(KEYS)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE before AS
+        SELECT * FROM read_csv({sql_string(str(old_file))}, header = true, all_varchar = true)
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE changes AS
+        WITH joined AS (
+            SELECT {keys},
+                   coalesce(n.area_name, o.area_name) AS area_name,
+                   coalesce(n.unit, o.unit) AS unit,
+                   o.value AS value_before, o.flag AS flag_before,
+                   n.value, n.flag,
+                   o.indicator IS NOT NULL AS was_published,
+                   n.indicator IS NOT NULL AS is_published
+            FROM before AS o FULL JOIN published AS n USING ({keys})
+        ),
+        classified AS (
+            SELECT *, CASE
+                WHEN NOT is_published THEN 'withdrawn'
+                WHEN NOT was_published THEN 'added'
+                WHEN coalesce(flag_before, '') <> 'suppressed' AND flag = 'suppressed'
+                    THEN 'suppressed'
+                WHEN flag_before = 'suppressed' AND coalesce(flag, '') <> 'suppressed'
+                    THEN 'unsuppressed'
+                -- a value that could not be computed before, or no longer can, is revised too
+                WHEN CAST(value_before AS DOUBLE) IS DISTINCT FROM CAST(value AS DOUBLE)
+                    THEN 'revised'
+            END AS change
+            FROM joined
+            -- the new months are this release's news, not changes
+            WHERE period <= {sql_string(previous.month)}
+              -- a month that has left the series' window is not withdrawn from the archive
+              AND period >= (SELECT min(period) FROM published)
+        )
+        SELECT {", ".join(CHANGE_COLUMNS[:-1])},
+               CASE WHEN change = 'revised'
+                    THEN CAST(value AS DOUBLE) - CAST(value_before AS DOUBLE) END AS difference
+        FROM classified AS c
+        JOIN order_indicator AS o_indicator ON o_indicator.key = c.indicator
+        JOIN order_benefit AS o_benefit ON o_benefit.key = c.benefit
+        JOIN order_area AS o_area ON o_area.key = c.area_type
+        JOIN order_sex AS o_sex ON o_sex.key = c.sex
+        JOIN order_age AS o_age ON o_age.key = c.age_group
+        WHERE change IS NOT NULL
+        ORDER BY o_indicator.position, o_benefit.position, o_area.position,
+                 TRY_CAST(area_code AS INTEGER) NULLS FIRST, area_code, period,
+                 o_sex.position, o_age.position
+    """)
+    counts = dict(con.execute("SELECT change, count(*) FROM changes GROUP BY change").fetchall())
+    return {kind: counts.get(kind, 0) for kind in CHANGE_KINDS}
+
+
+def biggest_moves(con: duckdb.DuckDBPyConnection, month: str) -> list[dict]:
+    """The jobcentres whose share of the population on benefits rose and fell most from the
+    month before to the new month, as published (suppressed values take no part)."""
+    rows = con.execute(
+        """
+        WITH share AS (
+            SELECT area_code, area_name, period, CAST(value AS DOUBLE) AS value, value AS shown
+            FROM published
+            WHERE indicator = ? AND benefit = 'alle' AND area_type = 'kommune'
+              AND sex = 'alle' AND age_group = 'alle' AND value IS NOT NULL
+        ),
+        moved AS (
+            SELECT n.area_code, n.area_name, o.shown AS value_before, n.shown AS value,
+                   n.value - o.value AS difference
+            FROM share AS n JOIN share AS o USING (area_code)
+            WHERE n.period = ? AND o.period = ?
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (ORDER BY difference DESC, area_name) AS up,
+                      row_number() OVER (ORDER BY difference ASC, area_name) AS down
+            FROM moved
+        )
+        SELECT area_code, area_name, value_before, value, difference FROM ranked
+        WHERE (up <= ? AND difference > 0) OR (down <= ? AND difference < 0)
+        ORDER BY difference DESC, area_name
+        """,
+        [
+            MOVES_INDICATOR,
+            month,
+            previous_month(month),
+            MOVES_PER_DIRECTION,
+            MOVES_PER_DIRECTION,
+        ],
+    ).fetchall()
+    return [
+        {
+            "indicator": MOVES_INDICATOR,
+            "area_code": code,
+            "area_name": name,
+            "period": month,
+            "value_before": before,
+            "value": value,
+            "difference": round(difference, 6),
+        }
+        for code, name, before, value, difference in rows
+    ]
+
+
+def write_changes(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con.execute(
+        f"COPY (SELECT {', '.join(CHANGE_COLUMNS)} FROM changes) "
+        f"TO {sql_string(str(path))} (HEADER, DELIMITER ',')"
+    )
+
+
+def prepare_release(
+    con: duckdb.DuckDBPyConnection,
+    month: str,
+    created: str,
+    synthetic: bool,
+    previous: list[Release],
+    previous_site: Path | None,
+    folder: Path,
+) -> Release:
+    """This build's release, its changes written to `folder`/changes.csv; its data files come
+    later (archive_release)."""
+    before = previous[-1] if previous else None
+    counts = compare_with_previous(con, month, before, previous_site)
+    write_changes(con, folder / CHANGES_FILE)
+    first_period = con.execute("SELECT min(period) FROM published").fetchone()[0]
+    return Release(
+        month=month,
+        created=created,
+        previous=before.month if before else None,
+        first_period=first_period,
+        synthetic=synthetic,
+        changes=counts,
+        moves=biggest_moves(con, month),
+    )
+
+
+# ---------------------------------------------------------------------- the archive
+
+
+def gzip_file(source: Path, target: Path) -> None:
+    """Deterministic gzip: no file name and no time in the header."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with source.open("rb") as raw, target.open("wb") as out:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=6) as gz:
+            shutil.copyfileobj(raw, gz, 1 << 20)
+
+
+def archive_release(release: Release, data_dir: Path, changes: Path, folder: Path) -> Release:
+    """Write the release's folder: the published data gzip-compressed with its descriptor,
+    changes.csv and release.json with every file's checksum. Returns the release with them."""
+    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    sources = [data_dir / resource["path"] for resource in descriptor["resources"]]
+    targets = [folder / "data" / f"{resource['path']}.gz" for resource in descriptor["resources"]]
+    # zlib lets go of the GIL: two threads, two cores
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(gzip_file, sources, targets))
+    for resource in descriptor["resources"]:
+        resource["path"] += ".gz"
+        resource["compression"] = "gz"
+    descriptor["version"] = release.month
+    (folder / "data" / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    shutil.copyfile(changes, folder / CHANGES_FILE)
+    # the release's own files; the folder also holds its page, which each build writes afresh
+    kept = [*targets, folder / "data" / "datapackage.json", folder / CHANGES_FILE]
+    files = {
+        path.relative_to(folder).as_posix(): {"sha256": sha256(path), "bytes": path.stat().st_size}
+        for path in sorted(kept)
+    }
+    archived = Release(**{**asdict(release), "files": files})
+    (folder / RELEASE_FILE).write_text(archived.to_json(), encoding="utf-8")
+    return archived
+
+
+def carry_forward(
+    previous: list[Release], previous_site: Path | None, new: Release, site: Path
+) -> list[Release]:
+    """Copy every earlier release into the new site beside the new one, and write the index.
+    A release of the same month must be the very same files."""
+    releases_dir = site / RELEASES
+    kept = []
+    for release in previous:
+        if release.month == new.month:
+            if release != new:
+                raise ReleaseError(
+                    f"release {new.month} is already published with other figures or files; a "
+                    "published release is never changed (corrections appear as revisions in the "
+                    "next month's release)"
+                )
+            continue
+        # the release's own files only: its pages are generated afresh with the rest of the site
+        source, target = previous_site / RELEASES / release.month, releases_dir / release.month
+        for relative in [RELEASE_FILE, *release.files]:
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / relative, target / relative)
+        kept.append(release)
+    releases = sorted([*kept, new], key=lambda r: r.month)
+    index = {
+        "releases": [
+            {"month": r.month, "created": r.created, "path": f"{r.month}/{RELEASE_FILE}"}
+            for r in releases
+        ]
+    }
+    (releases_dir / INDEX).write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
+    return releases
