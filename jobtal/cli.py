@@ -156,13 +156,12 @@ def fetch_releases(site_url: str, out: Path, first_release: bool) -> None:
     from jobtal.publish.fetch import fetch_releases as fetch
 
     try:
-        months = fetch(site_url, out, first_release=first_release)
+        names = fetch(site_url, out, first_release=first_release)
     except UnusableInput as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
-    click.echo(
-        f"fetched {len(months)} releases into {out}" + (f": {', '.join(months)}" if months else "")
-    )
+    listed = f": {', '.join(names)}" if names else ""
+    click.echo(f"fetched {len(names)} releases into {out}{listed}")
 
 
 @main.command()

@@ -23,13 +23,17 @@ from jobtal.publish.language import Language
 from jobtal.publish.pages import PageWriter, SiteContent
 from jobtal.publish.release_pages import ReleasePages
 from jobtal.publish.releases import (
+    ARCHIVED_CHANGES,
     CHANGES_FILE,
     RELEASES,
     archive_release,
     carry_forward,
-    earlier_releases,
+    check_order,
     load_previous,
     prepare_release,
+    published_again,
+    sha256,
+    write_index,
 )
 from jobtal.publish.site import (
     LANGUAGES,
@@ -83,7 +87,7 @@ def build(
         current.summary = f"{len(report.rows)} resources, {sum(report.rows.values()):,} rows valid"
     try:
         previous_releases = load_previous(previous) if previous else []
-        earlier = earlier_releases(previous_releases, package.reference_month)
+        check_order(previous_releases, package.reference_month)
     except Exception:
         con.close()
         raise
@@ -104,34 +108,47 @@ def build(
             + f"; {compared:,} jobcentre comparisons"
         )
 
-    # --- publish: data files, pages, site; all into a temporary folder beside `out`
+    # --- publish: data files, the release, pages, site; into a temporary folder beside `out`
     out = out.resolve()
     staging = out.with_name(f".{out.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
-    docs = work / "docs"
-    shutil.rmtree(docs, ignore_errors=True)
-    release_work = work / "release"
-    shutil.rmtree(release_work, ignore_errors=True)
+    docs, data_dir, release_work = work / "docs", work / "data", work / "release"
+    for folder in (docs, data_dir, release_work):
+        shutil.rmtree(folder, ignore_errors=True)
     try:
-        with stage("release") as current:
+        with stage("data files") as current:
             build_published(con, definitions)
-            release = prepare_release(
-                con,
-                package.reference_month,
-                package.created.isoformat(),
-                package.synthetic,
-                earlier,
-                previous,
-                release_work,
-            )
-            releases = [*earlier, release]
-            changes_files = {r.month: previous / RELEASES / r.month / CHANGES_FILE for r in earlier}
-            changes_files[release.month] = release_work / CHANGES_FILE
-            current.summary = f"release {release.month}; " + (
-                f"against {release.previous}: "
-                + ", ".join(f"{n:,} {kind}" for kind, n in release.changes.items())
-                if release.previous
-                else "the first release"
+            files = write_data_files(con, data_dir, definitions, published_metadata(package))
+            current.summary = f"{len(files)} CSV files and datapackage.json in {data_dir}"
+        with stage("release") as current:
+            figures_sha256 = sha256(data_dir / "jobtal.csv")
+            again = published_again(previous_releases, package.reference_month, figures_sha256)
+            if again:
+                release, releases = again, previous_releases
+                current.summary = f"the figures of release {again.name} again: nothing new"
+            else:
+                release = prepare_release(
+                    con,
+                    package.reference_month,
+                    package.created.isoformat(),
+                    package.synthetic,
+                    figures_sha256,
+                    previous_releases,
+                    previous,
+                    release_work,
+                )
+                releases = [*previous_releases, release]
+                current.summary = f"release {release.name}; " + (
+                    f"against {release.previous}: "
+                    + ", ".join(f"{n:,} {kind}" for kind, n in release.changes.items())
+                    if release.previous
+                    else "the first release"
+                )
+            changes_files = {
+                r.name: previous / RELEASES / r.name / ARCHIVED_CHANGES for r in previous_releases
+            }
+            changes_files[release.name] = (
+                changes_files[release.name] if again else release_work / CHANGES_FILE
             )
         with stage("pages") as current:
             content = SiteContent(
@@ -151,34 +168,33 @@ def build(
         with stage("site") as current:
             build_site(docs, staging, package.created)
             splice_tables(staging, tables)
-            current.summary = f"mkdocs-material built {staging.name} in {len(LANGUAGES)} languages"
-        with stage("data files") as current:
-            files = write_data_files(
-                con, staging / "data", definitions, published_metadata(package)
-            )
+            # mkdocs empties its site folder first: the data files join the site (beside the
+            # /data/ page) after it
+            for item in sorted(data_dir.iterdir()):
+                shutil.move(item, staging / "data" / item.name)
             figures = write_figure_files(con, staging)
             current.summary = (
-                f"{len(files)} CSV files and datapackage.json; {len(figures)} figure CSVs"
+                f"mkdocs-material built {staging.name} in {len(LANGUAGES)} languages; "
+                f"{len(figures)} figure CSVs"
             )
         with stage("archive") as current:
-            archived = archive_release(
-                release,
-                staging / "data",
-                release_work / CHANGES_FILE,
-                staging / RELEASES / release.month,
-            )
-            published = carry_forward(previous_releases, previous, archived, staging)
+            carry_forward(previous_releases, previous, staging)
+            if not again:
+                releases[-1] = archive_release(
+                    release,
+                    staging / "data",
+                    release_work / CHANGES_FILE,
+                    staging / RELEASES / release.name,
+                )
+            write_index(releases, staging)
             for writer in writers:
                 write_feed(
-                    staging / writer.lang.prefix / FEED_NAME,
-                    published,
-                    writer.lang,
-                    writer.address,
+                    staging / writer.lang.prefix / FEED_NAME, releases, writer.lang, writer.address
                 )
-            size = sum(f["bytes"] for f in archived.files.values())
+            size = sum(f["bytes"] for f in releases[-1].files.values())
             current.summary = (
-                f"release {release.month} archived ({size / 1e6:.1f} MB compressed); "
-                f"{len(published)} releases in the site; feed written"
+                f"release {releases[-1].name} ({size / 1e6:.1f} MB compressed) and "
+                f"{len(releases) - 1} earlier releases in the site; feed written"
             )
         replace_atomically(staging, out)
     finally:

@@ -43,11 +43,11 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_both_releases_are_kept_and_the_earlier_one_is_unchanged(tiny_site, next_site):
-    assert [r.month for r in load_previous(next_site)] == ["2024-03", "2024-04"]
+    assert [r.name for r in load_previous(next_site)] == ["2024-03", "2024-04"]
     first = tree(tiny_site / "releases" / "2024-03")
     carried = tree(next_site / "releases" / "2024-03")
     data_files = [path for path in first if not path.endswith(".html")]
-    assert "data/jobtal.csv.gz" in data_files and "changes.csv" in data_files
+    assert "data/jobtal.csv.gz" in data_files and "changes.csv.gz" in data_files
     assert {path: carried[path] for path in data_files} == {
         path: first[path] for path in data_files
     }
@@ -56,7 +56,7 @@ def test_both_releases_are_kept_and_the_earlier_one_is_unchanged(tiny_site, next
 @pytest.mark.parametrize("site_name", ["tiny_site", "next_site"])
 def test_a_release_holds_every_published_csv(site_name, request):
     site = request.getfixturevalue(site_name)
-    month = load_previous(site)[-1].month
+    month = load_previous(site)[-1].name
     data = site / "data"
     archived = site / "releases" / month / "data"
     published = sorted(p.relative_to(data).as_posix() for p in data.rglob("*.csv"))
@@ -107,7 +107,7 @@ def expected_changes(before_csv: str, after_csv: str, previous_month: str) -> di
 
 
 def published_changes(site: Path, month: str) -> list[dict]:
-    text = (site / "releases" / month / "changes.csv").read_text(encoding="utf-8")
+    text = gzip.decompress((site / "releases" / month / "changes.csv.gz").read_bytes()).decode()
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -297,9 +297,9 @@ def test_a_month_older_than_a_published_release_is_refused(next_site, tiny_packa
     assert not (tmp_path / "site").exists()
 
 
-def test_a_published_release_is_never_changed(tiny_site, tmp_path):
-    """The same month again with other figures (one more spell) is refused, and the site in
-    --out stays as it was."""
+def test_the_same_month_with_other_figures_is_a_new_edition(tiny_site, tmp_path):
+    """The same month again with one more spell (a corrected extract): the first release stays
+    as it was, and a second edition, 2024-03-2, lists what the correction changed."""
     from jobtal.pipeline import build
     from tests.tiny_extract import SPELLS, SPELLS_HEADER
 
@@ -308,12 +308,44 @@ def test_a_published_release_is_never_changed(tiny_site, tmp_path):
         tmp_path / "extracts",
         replace={"benefit_spells": "\n".join([SPELLS_HEADER, *SPELLS, extra]) + "\n"},
     )
-    site = tmp_path / "site"
-    shutil.copytree(tiny_site, site)
-    with pytest.raises(ReleaseError, match="release 2024-03 is already published"):
-        build(package, site, work=tmp_path / "work", previous=tiny_site)
-    assert tree(site) == tree(tiny_site)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["extracts", "site", "work"]
+    site = build(package, tmp_path / "site", work=tmp_path / "work", previous=tiny_site).site
+    first, second = load_previous(site)
+    assert (first.name, second.name, second.edition, second.previous) == (
+        "2024-03",
+        "2024-03-2",
+        2,
+        "2024-03",
+    )
+    assert first == load_previous(tiny_site)[0]
+    kept = tree(site / "releases" / "2024-03")
+    original = tree(tiny_site / "releases" / "2024-03")
+    assert {path: kept[path] for path in first.files} == {
+        path: original[path] for path in first.files
+    }
+    # the correction: a woman on dagpenge in Frederiksberg from January to March, so
+    # Frederiksberg's dagpenge women go from none to 1 (suppressed) in each month
+    expected = expected_changes(
+        (tiny_site / "data" / "jobtal.csv").read_text(encoding="utf-8"),
+        (site / "data" / "jobtal.csv").read_text(encoding="utf-8"),
+        "2024-03",
+    )
+    listed = published_changes(site, "2024-03-2")
+    assert {tuple(row[k] for k in KEYS): row["change"] for row in listed} == expected
+    women = [
+        r
+        for r in listed
+        if (r["indicator"], r["benefit"], r["area_code"], r["sex"], r["age_group"])
+        == ("personer", "dagpenge", "147", "K", "alle")
+    ]
+    assert [(r["period"], r["value_before"], r["change"]) for r in women] == [
+        ("2024-01", "0", "suppressed"),
+        ("2024-02", "0", "suppressed"),
+        ("2024-03", "0", "suppressed"),
+    ]
+    html = (site / "releases" / "2024-03-2" / "index.html").read_text(encoding="utf-8")
+    assert "Det er udgave 2 af tallene til og med marts 2024" in html
+    profile = (site / "jobcenter" / "frederiksberg" / "index.html").read_text(encoding="utf-8")
+    assert "udgivelse 2024-03-2" in profile
 
 
 def test_a_damaged_copy_of_the_previous_site_is_refused(tiny_site, tiny_package, tmp_path):
@@ -327,12 +359,12 @@ def test_a_damaged_copy_of_the_previous_site_is_refused(tiny_site, tiny_package,
     damaged.write_bytes(bytes(content))
     with pytest.raises(ReleaseError, match=r"personer\.csv\.gz does not match its checksum"):
         build(tiny_package, tmp_path / "site", work=tmp_path / "work", previous=previous)
-    (previous / "releases" / "2024-03" / "changes.csv").unlink()
+    (previous / "releases" / "2024-03" / "changes.csv.gz").unlink()
     result = CliRunner().invoke(
         main, ["build", "--data", str(tiny_package), "--previous", str(previous)]
     )
     assert result.exit_code == 2
-    assert "changes.csv is missing" in result.output
+    assert "changes.csv.gz is missing" in result.output
 
 
 def test_a_failing_build_leaves_the_previous_site_byte_for_byte(
@@ -390,11 +422,11 @@ def test_fetch_releases_copies_every_release(served, next_site, tmp_path):
 
 def test_fetch_releases_refuses_a_damaged_file(served, tmp_path):
     url, folder = served
-    (folder / "releases" / "2024-04" / "changes.csv").write_text("tampered", encoding="utf-8")
+    (folder / "releases" / "2024-04" / "changes.csv.gz").write_text("tampered", encoding="utf-8")
     out = tmp_path / "previous"
     result = CliRunner().invoke(main, ["fetch-releases", url, "--out", str(out)])
     assert result.exit_code == 2
-    assert "changes.csv: the fetched file does not match its checksum" in result.output
+    assert "changes.csv.gz: the fetched file does not match" in result.output
     assert not out.exists()
 
 
@@ -408,3 +440,15 @@ def test_fetch_releases_needs_an_index_unless_it_is_the_first_release(served, tm
     result = CliRunner().invoke(main, ["fetch-releases", url, "--out", str(out), "--first-release"])
     assert result.exit_code == 0, result.output
     assert load_previous(out) == []
+
+
+def test_the_data_page_explains_every_extra_column_of_changes(tiny_site):
+    from jobtal.publish.language import Language
+    from jobtal.publish.releases import CHANGE_COLUMNS
+    from jobtal.publish.tables import CSV_COLUMNS
+
+    extra = [c for c in CHANGE_COLUMNS if c not in CSV_COLUMNS]
+    for code in ("da", "en"):
+        assert [name for name, _ in Language.load(code).t("changes_columns")] == extra
+    html = (tiny_site / "data" / "index.html").read_text(encoding="utf-8")
+    assert "<code>value_before</code>" in html and "changes.csv.gz" in html

@@ -45,7 +45,7 @@ def write_feed(
     lang: Language,
     address,  # PageWriter.address: a page's address for this language
 ) -> None:
-    newest_first = sorted(releases, key=lambda r: r.month, reverse=True)
+    newest_first = releases[::-1]  # the releases come oldest first
     site = address("")
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -61,13 +61,13 @@ def write_feed(
     ]
     for release in newest_first:
         url = address(release.path)
-        title = lang.t("feed_entry_title", release=release.month, month=lang.month(release.month))
+        title = lang.t("feed_entry_title", release=release.name, month=lang.month(release.month))
         citation = release_citation(lang, address, release)
         lines += [
             "  <entry>",
             f"    <title>{escape(title)}</title>",
             # ids stay the same if the site moves to another address
-            f"    <id>urn:jobtal:{lang.code}:release:{release.month}</id>",
+            f"    <id>urn:jobtal:{lang.code}:release:{release.name}</id>",
             f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
             f"    <published>{atom_time(release.created)}</published>",
             f"    <updated>{atom_time(release.created)}</updated>",

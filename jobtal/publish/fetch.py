@@ -39,7 +39,7 @@ def download(url: str) -> bytes:
 
 
 def fetch_releases(site_url: str, out: Path, first_release: bool = False) -> list[str]:
-    """Copy every release of the site at `site_url` to `out`/releases/; return their months.
+    """Copy every release of the site at `site_url` to `out`/releases/; return their names.
     With `first_release`, a site that has no release index yet gives an empty one."""
     base = site_url.rstrip("/") + "/"
     index_url = f"{base}{RELEASES}/{INDEX}"
@@ -53,22 +53,22 @@ def fetch_releases(site_url: str, out: Path, first_release: bool = False) -> lis
     except (urllib.error.URLError, TimeoutError, ValueError) as error:
         raise ReleaseError(f"{index_url}: cannot be fetched ({error})") from error
     try:
-        months = [entry["month"] for entry in json.loads(index_bytes)["releases"]]
+        names = [entry["name"] for entry in json.loads(index_bytes)["releases"]]
     except (ValueError, KeyError, TypeError) as error:
         raise ReleaseError(f"{index_url}: not a release index ({error})") from error
 
     staging = out.with_name(f".{out.name}.fetching")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        for month in months:
-            fetch_release(f"{base}{RELEASES}/{month}/", staging / RELEASES / month)
+        for name in names:
+            fetch_release(f"{base}{RELEASES}/{name}/", staging / RELEASES / name)
         (staging / RELEASES).mkdir(parents=True, exist_ok=True)
         (staging / RELEASES / INDEX).write_bytes(index_bytes)
         shutil.rmtree(out, ignore_errors=True)
         staging.rename(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return months
+    return names
 
 
 def fetch_release(url: str, folder: Path) -> None:

@@ -801,11 +801,11 @@ class PageWriter:
         """The home page's word on what this release changed."""
         release = self.content.release
         if release.previous is None:
-            return self.lang.t("home_first_release", release=release.month, url="releases/")
+            return self.lang.t("home_first_release", release=release.name, url="releases/")
         counts = {kind: self.lang.number(n) for kind, n in release.changes.items()}
         return self.lang.t(
             "home_changes",
-            release=release.month,
+            release=release.name,
             previous=release.previous,
             revised=counts["revised"],
             suppressed=counts["suppressed"],
@@ -818,7 +818,7 @@ class PageWriter:
         release = self.content.release
         return self.lang.t(
             "release_note",
-            release=release.month,
+            release=release.name,
             date=self.lang.date(release.created),
             url=f"{lang_root}{release.path}",
         )

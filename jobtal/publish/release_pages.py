@@ -1,5 +1,5 @@
 """The releases' pages, in each language: /releases/ lists every release; /releases/<YYYY-MM>/
-says what that release changed (from its changes.csv), its biggest moves and how to cite it.
+says what that release changed (from its changes.csv.gz), its biggest moves and how to cite it.
 Every release's page is generated again on each build, from the files the release keeps, so old
 releases look like the rest of the site."""
 
@@ -22,7 +22,7 @@ def release_citation(lang: Language, address, release: Release) -> str:
     """How to cite a release; `address` gives a page's address (PageWriter.address)."""
     return lang.t(
         "release_citation",
-        release=release.month,
+        release=release.name,
         month=lang.month(release.month),
         date=lang.date(release.created),
         url=address(release.path),
@@ -34,7 +34,7 @@ class ReleasePages:
         self.writer = writer  # a PageWriter: the language, the tables, the templates
         self.lang = writer.lang
         self.releases = releases
-        self.changes_files = changes_files  # each release's changes.csv
+        self.changes_files = changes_files  # each release's changes (CSV, gzip or not)
         self.con = duckdb.connect()
 
     def write_all(self, docs: Path) -> int:
@@ -42,7 +42,7 @@ class ReleasePages:
         newest_first = self.releases[::-1]
         rows = [
             [
-                (r.month, f"{r.month}/"),
+                (r.name, f"{r.name}/"),
                 self.lang.date(r.created),
                 self.lang.month(r.first_period) + " – " + self.lang.month(r.month),
                 t("synthetic_short") if r.synthetic else t("real_short"),
@@ -75,7 +75,8 @@ class ReleasePages:
             docs,
             subject=self.lang.t("subject_jobcentres"),
             synthetic=release.synthetic,
-            release=release.month,
+            release=release.name,
+            edition=release.edition,
             month=self.lang.month(release.month),
             date=self.lang.date(release.created),
             first=self.lang.month(release.first_period),
@@ -90,14 +91,14 @@ class ReleasePages:
             changes_total=sum(release.changes.values()),
             data_url=f"{self.writer.root_of(page)}{page}data/datapackage.json",
             jobtal_url=f"{self.writer.root_of(page)}{page}data/jobtal.csv.gz",
-            changes_url=f"{self.writer.root_of(page)}{page}changes.csv",
+            changes_url=f"{self.writer.root_of(page)}{page}changes.csv.gz",
         )
 
     # ------------------------------------------------------------------ tables
 
     def changes_csv(self, release: Release) -> str:
-        """The release's changes.csv as a DuckDB table expression."""
-        path = sql_string(str(self.changes_files[release.month]))
+        """The release's changes as a DuckDB table expression."""
+        path = sql_string(str(self.changes_files[release.name]))
         return f"read_csv({path}, header = true, all_varchar = true)"
 
     def summary_table(self, release: Release) -> str | None:

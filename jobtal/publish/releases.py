@@ -4,13 +4,17 @@ disappears.
 A release lives at /releases/<YYYY-MM>/ in the site:
   data/            every published CSV, gzip-compressed, and a datapackage.json describing them
                    (the site keeps years of releases within what static hosting allows)
-  changes.csv      what this release changed compared with the release before it
+  changes.csv.gz   what this release changed compared with the release before it
   release.json     what the pages and the feed need to know, and the SHA-256 of every file above
 
 /releases/index.json lists every release. A build given the previously published site
 (`jobtal build --previous DIR`) checks each earlier release against its own checksums, carries it
-forward unchanged and compares the new figures with the latest one. A release already published
-is never changed: building the same month again must give the same files.
+forward unchanged and compares the new figures with the latest one.
+
+A release already published is never changed. Building its month again with the same figures
+publishes that release again; with other figures (a corrected extract, or a new version of
+jobtal that computes differently) it makes a new edition, "2025-10-2", beside the first, and
+what changed is counted against the edition before.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from jobtal.sql import sql_string
 RELEASES = "releases"  # the folder under the site's root
 INDEX = "index.json"
 RELEASE_FILE = "release.json"
-CHANGES_FILE = "changes.csv"
+CHANGES_FILE = "changes.csv"  # as the build writes it
+ARCHIVED_CHANGES = "changes.csv.gz"  # as the release keeps it
 
 # The kinds of change between two releases, in the order they are listed.
 CHANGE_KINDS = ("revised", "suppressed", "unsuppressed", "withdrawn", "added")
@@ -60,23 +65,30 @@ MOVES_PER_DIRECTION = 5
 
 
 class ReleaseError(UnusableInput):
-    """The previous site's releases cannot be carried forward, or this build would change one."""
+    """The previous site's releases cannot be carried forward."""
 
 
 @dataclass(frozen=True)
 class Release:
-    month: str  # the reference month, YYYY-MM: the release's name
+    month: str  # the reference month, YYYY-MM
+    edition: int  # 1 for the month's first release; more when its figures were published again
     created: str  # the data package's `created`: the release date
-    previous: str | None  # the release its changes are counted against
+    previous: str | None  # the name of the release its changes are counted against
     first_period: str
     synthetic: bool
+    figures_sha256: str  # of the release's jobtal.csv, uncompressed: "the same figures"
     changes: dict[str, int]  # number of changed values per kind
     moves: list[dict] = field(default_factory=list)
     files: dict[str, dict] = field(default_factory=dict)  # path -> {"sha256", "bytes"}
 
     @property
+    def name(self) -> str:
+        """The release's name and folder: its month, "-2" and on for later editions."""
+        return self.month if self.edition == 1 else f"{self.month}-{self.edition}"
+
+    @property
     def path(self) -> str:
-        return f"{RELEASES}/{self.month}/"
+        return f"{RELEASES}/{self.name}/"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -106,12 +118,12 @@ def load_previous(site: Path) -> list[Release]:
             "releases (for the very first release, leave --previous out)"
         )
     try:
-        months = [entry["month"] for entry in json.loads(index.read_text("utf-8"))["releases"]]
+        names = [entry["name"] for entry in json.loads(index.read_text("utf-8"))["releases"]]
     except (ValueError, KeyError, TypeError) as error:
         raise ReleaseError(f"{index}: not a release index ({error})") from error
     releases = []
-    for month in months:
-        folder = site / RELEASES / month
+    for name in names:
+        folder = site / RELEASES / name
         try:
             release = Release.read(folder / RELEASE_FILE)
         except (OSError, ValueError, TypeError) as error:
@@ -119,25 +131,33 @@ def load_previous(site: Path) -> list[Release]:
         for relative, expected in release.files.items():
             path = folder / relative
             if not path.is_file():
-                raise ReleaseError(f"release {month}: {path} is missing")
+                raise ReleaseError(f"release {name}: {path} is missing")
             if sha256(path) != expected["sha256"]:
                 raise ReleaseError(
-                    f"release {month}: {path} does not match its checksum in {RELEASE_FILE}; "
+                    f"release {name}: {path} does not match its checksum in {RELEASE_FILE}; "
                     "the copy of the previous site is damaged or incomplete"
                 )
         releases.append(release)
-    return releases
+    return sorted(releases, key=lambda r: (r.month, r.edition))
 
 
-def earlier_releases(previous: list[Release], month: str) -> list[Release]:
-    """The releases before `month`; refuses to build a month older than one already published."""
-    later = [r.month for r in previous if r.month > month]
+def check_order(previous: list[Release], month: str) -> None:
+    """Refuse to build a month older than one already published."""
+    later = [r.name for r in previous if r.month > month]
     if later:
         raise ReleaseError(
             f"the previous site already has release {later[-1]}, later than this build's "
             f"reference month {month}; releases are published in order"
         )
-    return [r for r in previous if r.month < month]
+
+
+def published_again(previous: list[Release], month: str, figures_sha256: str) -> Release | None:
+    """The release this build publishes again: the month's latest edition, when its figures are
+    exactly this build's."""
+    editions = [r for r in previous if r.month == month]
+    if editions and editions[-1].figures_sha256 == figures_sha256:
+        return editions[-1]
+    return None
 
 
 # ---------------------------------------------------------------------- what changed
@@ -151,7 +171,8 @@ def compare_with_previous(
 ) -> dict[str, int]:
     """Table `changes`: every published value of the previous release that this release revises,
     suppresses, shows again or withdraws, and the values for its months that are new (a month's
-    outflow becomes known with the next month). The new month itself is not a change."""
+    outflow becomes known with the next month). The new month itself is not a change (unless
+    the previous release is an earlier edition of the same month)."""
     if previous is None or previous_site is None:
         con.execute(
             "CREATE OR REPLACE TABLE changes AS SELECT "
@@ -159,7 +180,7 @@ def compare_with_previous(
             + " WHERE FALSE"
         )
         return dict.fromkeys(CHANGE_KINDS, 0)
-    old_file = previous_site / RELEASES / previous.month / "data" / "jobtal.csv.gz"
+    old_file = previous_site / RELEASES / previous.name / "data" / "jobtal.csv.gz"
     keys = ", ".join(KEYS)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE before AS
@@ -274,22 +295,25 @@ def prepare_release(
     month: str,
     created: str,
     synthetic: bool,
+    figures_sha256: str,
     previous: list[Release],
     previous_site: Path | None,
     folder: Path,
 ) -> Release:
-    """This build's release, its changes written to `folder`/changes.csv; its data files come
-    later (archive_release)."""
+    """This build's new release (the month's next edition), its changes against the latest
+    published release written to `folder`/changes.csv; its files come later (archive_release)."""
     before = previous[-1] if previous else None
     counts = compare_with_previous(con, month, before, previous_site)
     write_changes(con, folder / CHANGES_FILE)
     first_period = con.execute("SELECT min(period) FROM published").fetchone()[0]
     return Release(
         month=month,
+        edition=1 + sum(r.month == month for r in previous),
         created=created,
-        previous=before.month if before else None,
+        previous=before.name if before else None,
         first_period=first_period,
         synthetic=synthetic,
+        figures_sha256=figures_sha256,
         changes=counts,
         moves=biggest_moves(con, month),
     )
@@ -308,7 +332,7 @@ def gzip_file(source: Path, target: Path) -> None:
 
 def archive_release(release: Release, data_dir: Path, changes: Path, folder: Path) -> Release:
     """Write the release's folder: the published data gzip-compressed with its descriptor,
-    changes.csv and release.json with every file's checksum. Returns the release with them."""
+    changes.csv.gz and release.json with every file's checksum. Returns the release with them."""
     descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     sources = [data_dir / resource["path"] for resource in descriptor["resources"]]
     targets = [folder / "data" / f"{resource['path']}.gz" for resource in descriptor["resources"]]
@@ -318,13 +342,13 @@ def archive_release(release: Release, data_dir: Path, changes: Path, folder: Pat
     for resource in descriptor["resources"]:
         resource["path"] += ".gz"
         resource["compression"] = "gz"
-    descriptor["version"] = release.month
+    descriptor["version"] = release.name
     (folder / "data" / "datapackage.json").write_text(
         json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    shutil.copyfile(changes, folder / CHANGES_FILE)
+    gzip_file(changes, folder / ARCHIVED_CHANGES)
     # the release's own files; the folder also holds its page, which each build writes afresh
-    kept = [*targets, folder / "data" / "datapackage.json", folder / CHANGES_FILE]
+    kept = [*targets, folder / "data" / "datapackage.json", folder / ARCHIVED_CHANGES]
     files = {
         path.relative_to(folder).as_posix(): {"sha256": sha256(path), "bytes": path.stat().st_size}
         for path in sorted(kept)
@@ -334,34 +358,27 @@ def archive_release(release: Release, data_dir: Path, changes: Path, folder: Pat
     return archived
 
 
-def carry_forward(
-    previous: list[Release], previous_site: Path | None, new: Release, site: Path
-) -> list[Release]:
-    """Copy every earlier release into the new site beside the new one, and write the index.
-    A release of the same month must be the very same files."""
-    releases_dir = site / RELEASES
-    kept = []
+def carry_forward(previous: list[Release], previous_site: Path | None, site: Path) -> None:
+    """Copy every earlier release's own files into the new site (its pages are generated afresh
+    with the rest of the site)."""
     for release in previous:
-        if release.month == new.month:
-            if release != new:
-                raise ReleaseError(
-                    f"release {new.month} is already published with other figures or files; a "
-                    "published release is never changed (corrections appear as revisions in the "
-                    "next month's release)"
-                )
-            continue
-        # the release's own files only: its pages are generated afresh with the rest of the site
-        source, target = previous_site / RELEASES / release.month, releases_dir / release.month
+        source, target = previous_site / RELEASES / release.name, site / RELEASES / release.name
         for relative in [RELEASE_FILE, *release.files]:
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source / relative, target / relative)
-        kept.append(release)
-    releases = sorted([*kept, new], key=lambda r: r.month)
+
+
+def write_index(releases: list[Release], site: Path) -> None:
     index = {
         "releases": [
-            {"month": r.month, "created": r.created, "path": f"{r.month}/{RELEASE_FILE}"}
+            {
+                "name": r.name,
+                "month": r.month,
+                "edition": r.edition,
+                "created": r.created,
+                "path": f"{r.name}/{RELEASE_FILE}",
+            }
             for r in releases
         ]
     }
-    (releases_dir / INDEX).write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
-    return releases
+    (site / RELEASES / INDEX).write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
