@@ -191,10 +191,11 @@ def build(
                 write_feed(
                     staging / writer.lang.prefix / FEED_NAME, releases, writer.lang, writer.address
                 )
+            # the newest release is this build's, new or published again
             size = sum(f["bytes"] for f in releases[-1].files.values())
             current.summary = (
-                f"release {releases[-1].name} ({size / 1e6:.1f} MB compressed) and "
-                f"{len(releases) - 1} earlier releases in the site; feed written"
+                f"release {release.name} {'published again' if again else 'archived'} "
+                f"({size / 1e6:.1f} MB compressed); {len(releases)} releases in the site"
             )
         replace_atomically(staging, out)
     finally:
