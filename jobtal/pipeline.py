@@ -221,6 +221,8 @@ def published_metadata(package: ExtractPackage) -> dict:
 def replace_atomically(new: Path, out: Path) -> None:
     """Swap the new site in with renames, so `out` is always either the old or the new site."""
     old = out.with_name(f".{out.name}.previous")
+    if old.exists() and not out.exists():  # a build stopped between the two renames
+        old.rename(out)
     shutil.rmtree(old, ignore_errors=True)
     if out.exists():
         out.rename(old)
