@@ -23,7 +23,9 @@ PAGES = [
 
 def charts_of(page_path: Path) -> list[tuple[str, dict]]:
     html = page_path.read_text(encoding="utf-8")
-    found = re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', html, re.S)
+    found = re.findall(
+        r'<div class="jobtal-chart__plot" id="([^"]+)" data-vega-spec=\'([^\']*)\'', html
+    )
     return [(chart_id, json.loads(text)) for chart_id, text in found]
 
 

@@ -11,6 +11,7 @@ import http.server
 import re
 import shutil
 import threading
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
@@ -40,6 +41,7 @@ PAGES = [
     "releases/2024-04/",
 ]
 LANGUAGE_PREFIXES = {"da": "", "en": "en/"}
+SITE_ADDRESS = "http://127.0.0.1:8000/"  # mkdocs.yml's site_url, where `jobtal serve` serves
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 
@@ -147,7 +149,8 @@ def test_every_link_and_download_exists_in_the_build(visits, next_site, server, 
     page_url = visit.page.url
     checked = 0
     for href in hrefs:
-        url = urljoin(page_url, href)
+        # canonical links use the address the site was built for; here it is served elsewhere
+        url = urljoin(page_url, href).replace(SITE_ADDRESS, server, 1)
         if not url.startswith(server):
             # the only links off the site are to the licence's own page
             assert urlparse(url).netloc == "creativecommons.org", href
@@ -230,3 +233,53 @@ def test_summary_sentence_matches_the_jobcentre_csv(visits, next_site):
     assert numbers == [by_area["kommune"], by_area["land"]]
     assert "april 2024" in sentence and "–" not in sentence
     assert "hovedstadskommunernes andel er diskretioneret" in sentence
+
+
+def serve_at_site_address(context, site: Path) -> None:
+    """Answer the site's own address from the built files, without opening its port: instant
+    navigation only takes over links on the address the site was built for."""
+
+    def answer(route):
+        path = unquote(urlparse(route.request.url).path).lstrip("/")
+        target = site / path
+        if target.is_dir():
+            target = target / "index.html"
+        if target.is_file():
+            route.fulfill(path=str(target))
+        else:
+            route.fulfill(status=404, body="not found")
+
+    context.route(SITE_ADDRESS + "**", answer)
+
+
+def test_instant_navigation_draws_charts_and_tables_again(browser, next_site):
+    """mkdocs-material swaps pages without reloading them: charts.js and tables.js must redraw
+    and rewire on each page it shows. A marker on `window` survives only if no reload
+    happened."""
+    context = browser.new_context()
+    serve_at_site_address(context, next_site)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    documents: list[str] = []
+    page.on("request", lambda r: documents.append(r.url) if r.resource_type == "document" else None)
+    page.goto(SITE_ADDRESS, wait_until="networkidle")
+    page.evaluate("window.jobtalMarker = 'no reload'")
+    page.locator("a.md-button--primary").click()  # "Find dit jobcenter"
+    page.wait_for_url(SITE_ADDRESS + "jobcenter/")
+    page.wait_for_selector("figure.jobtal-chart [data-vega-spec] svg", timeout=20_000)
+    page.get_by_label("Find jobcenter").fill("kø")  # the filter is wired again
+    assert page.inner_text("[role=status]") == "1 af 4 jobcentre vises"
+    page.locator("#jobtal-index a", has_text="København").click()
+    page.wait_for_url(SITE_ADDRESS + "jobcenter/koebenhavn/")
+    page.wait_for_function(
+        "document.querySelectorAll('[data-vega-spec] svg').length >= 5"
+        " && document.querySelectorAll('[data-vega-spec] svg').length"
+        " === document.querySelectorAll('[data-vega-spec]').length",
+        timeout=20_000,
+    )
+    assert page.evaluate("window.jobtalMarker") == "no reload"
+    assert documents == [SITE_ADDRESS]  # one page load; the rest came by instant navigation
+    assert errors == []
+    context.close()

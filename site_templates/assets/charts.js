@@ -41,10 +41,8 @@
     var locale = locales[document.documentElement.lang] || locales.da;
     document.querySelectorAll("[data-vega-spec]").forEach(function (element) {
       if (element.getAttribute("data-drawn")) return;
-      var source = document.getElementById(element.getAttribute("data-vega-spec"));
-      if (!source) return;
       element.setAttribute("data-drawn", "yes");
-      window.vegaEmbed(element, JSON.parse(source.textContent), {
+      window.vegaEmbed(element, JSON.parse(element.getAttribute("data-vega-spec")), {
         actions: false, renderer: "svg",
         formatLocale: locale.number, timeFormatLocale: locale.time
       }).then(function (result) {
