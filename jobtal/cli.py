@@ -135,6 +135,82 @@ def demo(out: Path, scale: float, start: str, end: str, seed: int) -> None:
     click.echo(f"wrote {out}: {describe(rows)} rows")
 
 
+@main.group("import")
+def import_group() -> None:
+    """Turn published aggregate statistics into a data package of tidy series (area_type,
+    area_code, area_name, period, the table's other dimensions, value)."""
+
+
+def import_options(function):
+    function = click.option(
+        "--created",
+        default=None,
+        help="The package's `created` (ISO datetime). Default: now. Give it for the same bytes "
+        "on every run.",
+    )(function)
+    function = click.option(
+        "--out",
+        type=click.Path(path_type=Path, file_okay=False),
+        required=True,
+        help="Folder for the data package (replaced once everything is written).",
+    )(function)
+    return click.argument(
+        "files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
+    )(function)
+
+
+def run_import(read, files: tuple[Path, ...], out: Path, title: str, created: str | None) -> None:
+    """Import every file with `read`, write the package, report; errors name file, row, column
+    and value (exit 1), an unreadable file exits 2."""
+    from datetime import UTC, datetime
+
+    from jobtal.importers.areas import AreaNames
+    from jobtal.importers.series import ImportProblem, write_package
+
+    areas = AreaNames()
+    try:
+        series = [read(path, areas) for path in files]
+    except ImportProblem as problem:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_INVALID)
+    except UnusableInput as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    names = [s.name for s in series]
+    if len(set(names)) != len(names):
+        click.echo(f"error: two files give the same table name: {', '.join(names)}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    created = created or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    descriptor = write_package(series, out, title, created)
+    for table in series:
+        click.echo(
+            f"{table.name}: {len(table.rows):,} values ({table.skipped:,} rows of landsdele, "
+            "abroad or not stated skipped)"
+        )
+    click.echo(f"wrote {descriptor}")
+
+
+@import_group.command("statbank")
+@import_options
+def import_statbank(files: tuple[Path, ...], out: Path, created: str | None) -> None:
+    """Statistics Denmark statbank CSV exports (FILES), any table with an area dimension."""
+    from jobtal.importers.statbank import import_statbank as read
+
+    run_import(read, files, out, "Statistikbanken", created)
+
+
+@import_group.command("jobindsats")
+@import_options
+@click.option("--table", help="The table id (default: from the file name, e.g. Y30R21_...).")
+def import_jobindsats(
+    files: tuple[Path, ...], out: Path, created: str | None, table: str | None
+) -> None:
+    """jobindsats.dk API v2 output (FILES): the JSON response or its rows, one per line."""
+    from jobtal.importers.jobindsats import import_jobindsats as read
+
+    run_import(lambda path, areas: read(path, areas, table), files, out, "jobindsats", created)
+
+
 @main.command("fetch-releases")
 @click.argument("site_url")
 @click.option(

@@ -20,7 +20,7 @@ def spells_with(*lines):
 
 
 def test_every_command_explains_itself():
-    for command in ("validate", "build", "demo", "serve", "fetch-releases"):
+    for command in ("validate", "build", "demo", "serve", "fetch-releases", "import"):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Usage:" in result.output

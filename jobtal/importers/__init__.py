@@ -1,0 +1,2 @@
+"""Importers: published aggregate statistics (Statistics Denmark's statbank, jobindsats.dk) as data
+packages of tidy series."""
