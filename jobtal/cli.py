@@ -164,7 +164,7 @@ def run_import(read, files: tuple[Path, ...], out: Path, title: str, created: st
     and value (exit 1), an unreadable file exits 2."""
     from datetime import UTC, datetime
 
-    from jobtal.importers.areas import AreaNames
+    from jobtal.areas import AreaNames
     from jobtal.importers.series import ImportProblem, write_package
 
     areas = AreaNames()

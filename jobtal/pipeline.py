@@ -13,7 +13,7 @@ from jobtal.comparisons import compare
 from jobtal.defaults import DemoSettings
 from jobtal.demo import describe, write_demo
 from jobtal.disclosure import protect
-from jobtal.extracts.package import ExtractPackage, load_package
+from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
 from jobtal.extracts.validate import ValidationReport, package_problems_report, validate_into
 from jobtal.indicators.engine import compute, load_definitions, prepare
 from jobtal.log import log, stage
@@ -85,6 +85,13 @@ def build(
             con.close()
             raise InvalidExtracts(report)
         current.summary = f"{len(report.rows)} resources, {sum(report.rows.values()):,} rows valid"
+    if not package.has_microdata:
+        con.close()
+        raise UnusableInput(
+            f"{package.descriptor_path}: holds only aggregate series "
+            f"({', '.join(package.series)}); jobtal build computes the site from the extracts "
+            "of benefit spells, activities, population and reference tables"
+        )
     try:
         previous_releases = load_previous(previous) if previous else []
         check_order(previous_releases, package.reference_month)

@@ -278,3 +278,47 @@ def test_the_same_files_give_the_same_bytes(statbank, tmp_path):
     run_import("statbank", sorted((SOURCES / "dst").glob("*.csv")), again)
     for path in statbank.iterdir():
         assert (again / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+# ---------------------------------------------------------------------- jobtal validate
+
+
+def test_imported_packages_pass_jobtal_validate(statbank, tmp_path):
+    result = CliRunner().invoke(main, ["validate", str(statbank)])
+    assert result.exit_code == 0, result.output
+    assert "auk01 7,904" in result.output
+    out = tmp_path / "jobindsats"
+    run_import("jobindsats", [SOURCES / "jobindsats" / "Y30R21_api_rows.jsonl"], out)
+    assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
+
+
+def test_a_series_with_an_unknown_area_or_period_is_invalid(tmp_path):
+    source = write(tmp_path / "S.csv", "OMRÅDE;TID;INDHOLD\nKøbenhavn;2024K1;3\nLæsø;2024K1;1\n")
+    out = tmp_path / "out"
+    assert run_import("statbank", [source], out).exit_code == 0
+    text = (out / "s.csv").read_text(encoding="utf-8")
+    # hand-edited afterwards: Læsø's code mistyped, and a period in a form no one publishes
+    (out / "s.csv").write_text(
+        text.replace("kommune,825,Læsø,2024-Q1", "kommune,826,Læsø,2024-Q1").replace(
+            "kommune,101,København,2024-Q1", "kommune,101,København,2024-1"
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate", str(out), "--json"])
+    assert result.exit_code == 1
+    problems = {
+        (p["row"], p["field"], p["value"], p["type"]) for p in json.loads(result.stdout)["problems"]
+    }
+    assert problems == {
+        (2, "period", "2024-1", "period-form"),
+        (3, "area_code", "826", "unknown-area"),
+    }
+
+
+def test_build_explains_that_it_needs_the_extracts(statbank, tmp_path):
+    result = CliRunner().invoke(
+        main, ["build", "--data", str(statbank), "--out", str(tmp_path / "site")]
+    )
+    assert result.exit_code == 2
+    assert "holds only aggregate series (auk01, folk1a, folk1am, lbesk69)" in result.output
+    assert not (tmp_path / "site").exists()

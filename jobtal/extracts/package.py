@@ -14,6 +14,8 @@ from jobtal.months import reference_month
 from jobtal.vocabulary import ALL_RESOURCES
 
 DESCRIPTOR_NAMES = ("datapackage.yaml", "datapackage.yml", "datapackage.json")
+# A resource with these fields is an aggregate series (as `jobtal import` writes them)
+SERIES_FIELDS = {"area_type", "area_code", "period", "value"}
 
 
 class UnusableInput(Exception):
@@ -45,6 +47,20 @@ class ExtractPackage:
     @property
     def synthetic(self) -> bool:
         return bool(self.descriptor.get("synthetic", False))
+
+    @property
+    def has_microdata(self) -> bool:
+        """Whether the package has the extracts of SPEC §3; else it holds only series."""
+        return all(name in self.resources for name in ALL_RESOURCES)
+
+    @property
+    def series(self) -> list[str]:
+        """The aggregate series among the resources."""
+        return [name for name, r in self.resources.items() if is_series(r.schema)]
+
+
+def is_series(schema: dict) -> bool:
+    return SERIES_FIELDS <= {f.get("name") for f in schema.get("fields", [])}
 
 
 def contract_resources() -> list[dict]:
@@ -130,7 +146,11 @@ def load_package(location: Path) -> tuple[ExtractPackage | None, list[str]]:
         resources[entry["name"]] = Resource(entry["name"], folder / entry["path"], schema)
 
     missing = [resource for resource in ALL_RESOURCES if resource not in resources]
-    if missing and not problems:
+    # a package of aggregate series alone (jobtal import) needs none of the extracts
+    series_only = len(missing) == len(ALL_RESOURCES) and any(
+        is_series(r.schema) for r in resources.values()
+    )
+    if missing and not series_only and not problems:
         problems.append(f"{name}: the package lacks the resources {', '.join(missing)}")
     created = parse_created(descriptor.get("created"), name, problems)
     if problems:

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 from frictionless import FrictionlessException, Package
 
+from jobtal.areas import AreaNames
 from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
 from jobtal.extracts.tablecheck import CheckedTable, UnreadableFile, check_table
 from jobtal.log import log
@@ -146,9 +147,42 @@ def validate_into(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> Va
             continue
         report.rows[name] = outcome.rows
         report.problems.extend(problems_of(name, outcome, package.resources[name].schema))
-    if report.valid:  # the contract checks need every table, well typed
+    if report.valid and package.has_microdata:  # the contract checks need every table, typed
         report.problems.extend(contract_problems(con, package, report.rows))
+    if report.valid:
+        report.problems.extend(series_problems(con, package))
     return report
+
+
+# a period of a series: YYYY-MM, YYYY-Qn, YYYY-Qn-MAT (jobindsats's moving year) or YYYY
+SERIES_PERIOD = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4](-MAT)?)?$"
+
+
+def series_problems(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> list[Problem]:
+    """Every series' areas are the country, a region or a municipality of the reference data,
+    and its periods one of the published forms (SPEC §7)."""
+    known = sorted({(a.area_type, a.area_code) for a in AreaNames().by_code.values()})
+    con.execute("CREATE OR REPLACE TEMP TABLE known_areas (area_type VARCHAR, area_code VARCHAR)")
+    con.executemany("INSERT INTO known_areas VALUES (?, ?)", known)
+    problems = []
+    for name in package.series:
+        for row, field_name, value, kind, message in con.execute(f"""
+            SELECT _row, 'area_code', CAST(area_code AS VARCHAR), 'unknown-area',
+                   'not the code of the country (DK), a region or a municipality of type '
+                   || CAST(area_type AS VARCHAR)
+            FROM {ident(name)} AS s
+            WHERE NOT EXISTS (SELECT 1 FROM known_areas AS k
+                              WHERE k.area_type = CAST(s.area_type AS VARCHAR)
+                                AND k.area_code = CAST(s.area_code AS VARCHAR))
+            UNION ALL
+            SELECT _row, 'period', CAST(period AS VARCHAR), 'period-form',
+                   'a period is YYYY-MM, YYYY-Qn, YYYY-Qn-MAT or YYYY'
+            FROM {ident(name)}
+            WHERE NOT regexp_full_match(CAST(period AS VARCHAR), '{SERIES_PERIOD}')
+            ORDER BY 1 LIMIT {MAX_EXAMPLES * 2}
+        """).fetchall():
+            problems.append(Problem(name, kind, message, row, field_name, value))
+    return problems
 
 
 def dependency_levels(package: ExtractPackage) -> list[list[str]]:

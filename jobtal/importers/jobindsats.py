@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jobtal.importers.areas import AreaNames
+from jobtal.areas import AreaNames
 from jobtal.importers.series import (
     ImportProblem,
     Series,

@@ -14,7 +14,7 @@ import csv
 import io
 from pathlib import Path
 
-from jobtal.importers.areas import AreaNames
+from jobtal.areas import AreaNames
 from jobtal.importers.series import (
     ImportProblem,
     Series,
