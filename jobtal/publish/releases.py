@@ -31,6 +31,7 @@ import duckdb
 
 from jobtal.extracts.package import UnusableInput
 from jobtal.months import previous_month
+from jobtal.publish.tables import CSV_COLUMNS
 from jobtal.sql import sql_string
 
 RELEASES = "releases"  # the folder under the site's root
@@ -42,16 +43,10 @@ ARCHIVED_CHANGES = "changes.csv.gz"  # as the release keeps it
 # The kinds of change between two releases, in the order they are listed.
 CHANGE_KINDS = ("revised", "suppressed", "unsuppressed", "withdrawn", "added")
 KEYS = ("indicator", "benefit", "area_type", "area_code", "period", "sex", "age_group")
+# the published columns that name a value (indicator ... age_group), then before and after
 CHANGE_COLUMNS = [
     "change",
-    "indicator",
-    "benefit",
-    "area_type",
-    "area_code",
-    "area_name",
-    "period",
-    "sex",
-    "age_group",
+    *CSV_COLUMNS[: CSV_COLUMNS.index("value")],
     "unit",
     "value_before",
     "flag_before",
