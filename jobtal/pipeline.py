@@ -154,9 +154,8 @@ def build(
             changes_files = {
                 r.name: previous / RELEASES / r.name / ARCHIVED_CHANGES for r in previous_releases
             }
-            changes_files[release.name] = (
-                changes_files[release.name] if again else release_work / CHANGES_FILE
-            )
+            if not again:
+                changes_files[release.name] = release_work / CHANGES_FILE
         with stage("pages") as current:
             content = SiteContent(
                 con, definitions, package.reference_month, package.synthetic, release
