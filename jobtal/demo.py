@@ -144,10 +144,11 @@ def write_demo(out: Path, settings: DemoSettings | None = None) -> dict[str, int
     }
     for name, frame in tables.items():
         write_csv(frame, out / f"{name}.csv")
+    descriptor = demo_descriptor(settings, str(extract_day))
+    series = copy_embedded_series(out)
+    descriptor["resources"] += series
     (out / "datapackage.json").write_text(
-        json.dumps(demo_descriptor(settings, str(extract_day)), indent=2, ensure_ascii=False)
-        + "\n",
-        encoding="utf-8",
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     rows = {name: len(frame) for name, frame in tables.items()}
     rows.update(
@@ -156,6 +157,7 @@ def write_demo(out: Path, settings: DemoSettings | None = None) -> dict[str, int
             for name in ("regions", "municipalities", "neighbours")
         }
     )
+    rows.update({r["name"]: count_lines(out / r["path"]) - 1 for r in series})
     return rows
 
 
@@ -464,6 +466,17 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 def count_lines(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(1 for _ in handle)
+
+
+def copy_embedded_series(out: Path) -> list[dict]:
+    """The real published series committed in datasets/series (written by `jobtal import` from
+    datasets/sources), copied beside the demo extracts; returns their descriptor entries."""
+    resources = []
+    for descriptor_path in sorted(paths.EMBEDDED_SERIES.glob("*/datapackage.json")):
+        for resource in json.loads(descriptor_path.read_text(encoding="utf-8"))["resources"]:
+            shutil.copyfile(descriptor_path.parent / resource["path"], out / resource["path"])
+            resources.append(resource)
+    return resources
 
 
 def demo_descriptor(settings: DemoSettings, extract_day: str) -> dict:

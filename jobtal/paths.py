@@ -9,6 +9,7 @@ REFERENCE_PACKAGE = DATASETS / "datapackage.yaml"
 SCHEMAS = DATASETS / "schemas"
 CALIBRATION = DATASETS / "calibration" / "y30r21_benchmark.csv"
 MUNICIPALITY_BOUNDARIES = DATASETS / "geo" / "kommuner_98.topojson"
+EMBEDDED_SERIES = DATASETS / "series"  # other publishers' series, imported by `jobtal import`
 
 SITE_TEMPLATES = REPO / "site_templates"
 PAGE_TEMPLATES = SITE_TEMPLATES / "pages"

@@ -16,6 +16,7 @@ from jobtal.disclosure import protect
 from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
 from jobtal.extracts.validate import ValidationReport, package_problems_report, validate_into
 from jobtal.indicators.engine import compute, load_definitions, prepare
+from jobtal.indicators.series import SeriesDefinition, add_series, load_series_definitions
 from jobtal.log import log, stage
 from jobtal.publish.feed import FEED_NAME, write_feed
 from jobtal.publish.figures import write_figure_files
@@ -110,9 +111,11 @@ def build(
     with stage("protect") as current:
         flags = protect(con, package.reference_month, definitions)
         compared = compare(con, definitions)
+        # other publishers' series join after protection: they are published as they are
+        series = add_series(con, load_series_definitions(), set(package.series))
         current.summary = (
             ", ".join(f"{count:,} {flag}" for flag, count in flags.items())
-            + f"; {compared:,} jobcentre comparisons"
+            + f"; {compared:,} jobcentre comparisons; {len(series)} published series"
         )
 
     # --- publish: data files, the release, pages, site; into a temporary folder beside `out`
@@ -124,8 +127,10 @@ def build(
         shutil.rmtree(folder, ignore_errors=True)
     try:
         with stage("data files") as current:
-            build_published(con, definitions)
-            files = write_data_files(con, data_dir, definitions, published_metadata(package))
+            build_published(con, [*definitions, *series], package.synthetic)
+            files = write_data_files(
+                con, data_dir, [*definitions, *series], published_metadata(package, series)
+            )
             current.summary = f"{len(files)} CSV files and datapackage.json in {data_dir}"
         with stage("release") as current:
             figures_sha256 = sha256(data_dir / "jobtal.csv")
@@ -211,7 +216,7 @@ def build(
     return BuildResult(out, package.reference_month, count, len(files), values)
 
 
-def published_metadata(package: ExtractPackage) -> dict:
+def published_metadata(package: ExtractPackage, series: list[SeriesDefinition]) -> dict:
     kind = "syntetiske demodata (synthetic demo data)" if package.synthetic else "udtræk"
     return {
         "description": (
@@ -219,8 +224,14 @@ def published_metadata(package: ExtractPackage) -> dict:
             f"{package.reference_month}, beregnet af jobtal fra {kind}."
         ),
         "created": package.created.isoformat(),
-        "sources": [{"title": s.get("title", "")} for s in package.descriptor.get("sources", [])]
-        or [{"title": "jobtal"}],
+        "sources": (
+            [{"title": s.get("title", "")} for s in package.descriptor.get("sources", [])]
+            or [{"title": "jobtal"}]
+        )
+        + [
+            {"title": d.source["title"], "path": d.source["path"]}
+            for d in {d.source["title"]: d for d in series}.values()
+        ],
     }
 
 

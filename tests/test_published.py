@@ -80,7 +80,7 @@ def test_published_rows_are_the_hand_worked_values(tiny_site):
         "varighed,dagpenge,kommune,101,København,2024-01,alle,alle,8.7,uger,",
     ]
     for line in expected:
-        assert line in lines, line
+        assert f"{line},jobtal" in lines, line  # computed by jobtal from (not synthetic) extracts
     # afgang waits for the month after: nothing for the reference month
     assert not [line for line in lines if line.startswith("afgang,") and ",2024-03," in line]
 

@@ -54,6 +54,8 @@ CHANGE_COLUMNS = [
     "flag",
     "difference",
 ]
+# jobtal's own indicators are monthly; other publishers' series may have quarters or years
+MONTHLY = r"regexp_full_match(period, '\d{4}-\d{2}')"
 # The new month's biggest moves: the share of the population on benefits, per jobcentre.
 MOVES_INDICATOR = "andel_befolkning"
 MOVES_PER_DIRECTION = 5
@@ -196,6 +198,8 @@ def compare_with_previous(
         classified AS (
             SELECT *, CASE
                 WHEN NOT is_published THEN 'withdrawn'
+                -- a new period of another publisher's series is news, not a change
+                WHEN NOT was_published AND NOT {MONTHLY} THEN NULL
                 WHEN NOT was_published THEN 'added'
                 WHEN coalesce(flag_before, '') <> 'suppressed' AND flag = 'suppressed'
                     THEN 'suppressed'
@@ -206,10 +210,12 @@ def compare_with_previous(
                     THEN 'revised'
             END AS change
             FROM joined
-            -- the new months are this release's news, not changes
-            WHERE period <= {sql_string(previous.month)}
-              -- a month that has left the series' window is not withdrawn from the archive
-              AND period >= (SELECT min(period) FROM published)
+            -- the new months are this release's news, not changes; a month that has left the
+            -- window is not withdrawn from the archive (series keep their own periods)
+            WHERE NOT {MONTHLY} OR (
+                period <= {sql_string(previous.month)}
+                AND period >= (SELECT min(period) FROM published WHERE {MONTHLY})
+            )
         )
         SELECT {", ".join(CHANGE_COLUMNS[:-1])},
                CASE WHEN change = 'revised'
@@ -300,7 +306,7 @@ def prepare_release(
     before = previous[-1] if previous else None
     counts = compare_with_previous(con, month, before, previous_site)
     write_changes(con, folder / CHANGES_FILE)
-    first_period = con.execute("SELECT min(period) FROM published").fetchone()[0]
+    first_period = con.execute(f"SELECT min(period) FROM published WHERE {MONTHLY}").fetchone()[0]
     return Release(
         month=month,
         edition=1 + sum(r.month == month for r in previous),

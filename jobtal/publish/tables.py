@@ -15,7 +15,7 @@ import duckdb
 from jobtal.indicators.engine import Definition
 from jobtal.log import progress
 from jobtal.sql import sql_string
-from jobtal.vocabulary import AGE_GROUPS, AREA_TYPES, BENEFITS, INDICATOR_IDS
+from jobtal.vocabulary import AGE_GROUPS, AREA_TYPES, BENEFITS
 
 CSV_COLUMNS = [
     "indicator",
@@ -29,6 +29,7 @@ CSV_COLUMNS = [
     "value",
     "unit",
     "flag",
+    "source",  # beyond SPEC §7's columns: computed by jobtal (from synthetic data?) or whose
 ]
 CSV_FIELDS = [
     ("indicator", "string", "Indikatorens id, fx andel_befolkning (se /metode/)"),
@@ -36,13 +37,28 @@ CSV_FIELDS = [
     ("area_type", "string", "kommune, kommunegruppe, region eller land"),
     ("area_code", "string", "Kommunekode, kommunegruppenummer, regionskode eller DK"),
     ("area_name", "string", "Områdets navn"),
-    ("period", "string", "Måned som YYYY-MM"),
+    (
+        "period",
+        "string",
+        "Måned som YYYY-MM; andre kilders serier også kvartal (YYYY-Qn), løbende år til og med "
+        "et kvartal (YYYY-Qn-MAT) og år (YYYY)",
+    ),
     ("sex", "string", "K, M eller alle"),
     ("age_group", "string", "Aldersgruppe (16-24 ... 60-66) eller alle"),
-    ("value", "number", "Værdien; tom når den er diskretioneret"),
+    ("value", "number", "Værdien; tom når den er diskretioneret eller kilden ikke har den"),
     ("unit", "string", "Enhed"),
     ("flag", "string", "Tom, suppressed (diskretioneret) eller provisional (foreløbig)"),
+    (
+        "source",
+        "string",
+        "Hvor tallet kommer fra: jobtal (beregnet af jobtal), jobtal-syntetisk (beregnet af "
+        "jobtal fra syntetiske demodata: ikke virkelige tal) eller en anden udgivers tabel, "
+        "fx DST AUK01",
+    ),
 ]
+# short: the column repeats on every row of every file
+OWN_SOURCE = "jobtal"
+SYNTHETIC_SOURCE = "jobtal-syntetisk"
 SORT_ORDER = (
     "o_indicator.position, o_benefit.position, o_area.position, "
     "TRY_CAST(p.area_code AS INTEGER) NULLS FIRST, p.period, o_sex.position, o_age.position"
@@ -54,17 +70,25 @@ def order_table(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) ->
     con.executemany(f"INSERT INTO {name} VALUES (?, ?)", [[v, i] for i, v in enumerate(values)])
 
 
-def build_published(con: duckdb.DuckDBPyConnection, definitions: list[Definition]) -> int:
-    """protected_values -> published: the CSV columns, formatted, in publishing order."""
+def build_published(
+    con: duckdb.DuckDBPyConnection, definitions: list, synthetic: bool = False
+) -> int:
+    """protected_values -> published: the CSV columns, formatted, in publishing order (that of
+    `definitions`: the indicators', then the published series'). `source` says what computed
+    each value: jobtal (from synthetic data, when so) or the series' publisher."""
+    own = SYNTHETIC_SOURCE if synthetic else OWN_SOURCE
     con.execute(
         "CREATE OR REPLACE TEMP TABLE indicator_meta "
-        "(indicator VARCHAR, unit VARCHAR, decimals INTEGER)"
+        "(indicator VARCHAR, unit VARCHAR, decimals INTEGER, source VARCHAR)"
     )
     con.executemany(
-        "INSERT INTO indicator_meta VALUES (?, ?, ?)",
-        [[d.id, d.unit.da, d.decimals] for d in definitions],
+        "INSERT INTO indicator_meta VALUES (?, ?, ?, ?)",
+        [
+            [d.id, d.unit.da, d.decimals, d.source["short"] if hasattr(d, "source") else own]
+            for d in definitions
+        ],
     )
-    order_table(con, "order_indicator", INDICATOR_IDS)
+    order_table(con, "order_indicator", [d.id for d in definitions])
     order_table(con, "order_benefit", list(BENEFITS))
     order_table(con, "order_area", AREA_TYPES)
     order_table(con, "order_sex", ["alle", "K", "M"])
@@ -77,7 +101,7 @@ def build_published(con: duckdb.DuckDBPyConnection, definitions: list[Definition
                     WHEN m.decimals = 0 THEN CAST(CAST(round(p.value) AS BIGINT) AS VARCHAR)
                     ELSE printf('%.' || m.decimals || 'f', round(p.value, m.decimals))
                END AS value,
-               m.unit, p.flag,
+               m.unit, p.flag, m.source,
                p.value AS numeric_value
         FROM protected_values AS p
         JOIN (SELECT DISTINCT area_type, area_code, area_name FROM areas) AS a

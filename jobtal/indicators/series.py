@@ -1,0 +1,73 @@
+"""Published aggregate series (series.yaml): other publishers' figures, taken from the input
+package's series resources and published as they are beside jobtal's own indicators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from jobtal.indicators.engine import Text
+from jobtal.sql import ident, sql_string
+
+SERIES_DEFINITIONS = Path(__file__).with_name("series.yaml")
+
+
+@dataclass(frozen=True)
+class SeriesDefinition:
+    id: str
+    resource: str  # the package resource it is taken from
+    select: dict[str, str]  # the values of the resource's other dimensions
+    title: Text
+    description: Text
+    unit: Text
+    decimals: int
+    source: dict  # title, path, licence
+
+    @property
+    def condition(self) -> str:
+        return (
+            " AND ".join(
+                f"CAST({ident(column)} AS VARCHAR) = {sql_string(value)}"
+                for column, value in self.select.items()
+            )
+            or "TRUE"
+        )
+
+
+def load_series_definitions(path: Path = SERIES_DEFINITIONS) -> list[SeriesDefinition]:
+    return [
+        SeriesDefinition(
+            id=raw["id"],
+            resource=raw["resource"],
+            select={str(k): str(v) for k, v in raw.get("select", {}).items()},
+            title=Text(**raw["title"]),
+            description=Text(**raw["description"]),
+            unit=Text(**raw["unit"]),
+            decimals=int(raw["decimals"]),
+            source=raw["source"],
+        )
+        for raw in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ]
+
+
+def add_series(
+    con: duckdb.DuckDBPyConnection, series: list[SeriesDefinition], resources: set[str]
+) -> list[SeriesDefinition]:
+    """Append each series whose resource the package has to `protected_values`, as the source
+    published it: no suppression added, missing values left missing (NULL, no flag). Returns
+    the series added."""
+    added = [s for s in series if s.resource in resources]
+    for definition in added:
+        con.execute(f"""
+            INSERT INTO protected_values
+                (indicator, area_type, area_code, period, benefit, sex, age_group, value, flag)
+            SELECT {sql_string(definition.id)}, CAST(area_type AS VARCHAR),
+                   CAST(area_code AS VARCHAR), CAST(period AS VARCHAR), 'alle', 'alle', 'alle',
+                   CAST(value AS DOUBLE), NULL
+            FROM {ident(definition.resource)}
+            WHERE {definition.condition}
+        """)
+    return added

@@ -1,0 +1,104 @@
+"""Other publishers' series in the build: the tiny extract, marked synthetic, with an AUK01
+series imported from a hand-made statbank export. The series is published as the source has
+it (a count of 2 stays 2; ".." stays empty, with no flag), beside jobtal's own indicators, in
+jobtal.csv, the jobcentre and indicator CSVs and datapackage.json, and every row says where it
+comes from."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jobtal.cli import main
+from jobtal.pipeline import build
+from tests.tiny_extract import write_tiny_package
+
+KIND = "Net unemployed recipients of social assistance"
+AUK01 = "OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD\n" + "".join(
+    f"{area};{KIND};{sex};Age, total;2024K1;{value}\n"
+    for area, sex, value in [
+        ("Hele landet", "Total", "40"),
+        ("Region Nordjylland", "Total", ".."),
+        ("Landsdel Nordjylland", "Total", "9"),
+        ("København", "Total", "30"),
+        ("Læsø", "Total", "2"),
+        ("Læsø", "Men", "1"),
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("series")
+    package = write_tiny_package(root / "extracts", descriptor_changes={"synthetic": True})
+    source = root / "AUK01.csv"
+    source.write_text(AUK01, encoding="utf-8-sig")
+    imported = root / "imported"
+    result = CliRunner().invoke(
+        main,
+        ["import", "statbank", str(source), "--out", str(imported), "--created", "2024-04-01"],
+    )
+    assert result.exit_code == 0, result.output
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    for resource in json.loads((imported / "datapackage.json").read_text("utf-8"))["resources"]:
+        shutil.copyfile(imported / resource["path"], package.parent / resource["path"])
+        descriptor["resources"].append(resource)
+    package.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    return build(package, root / "site", work=root / "work").site
+
+
+def rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def series_rows(path: Path) -> list[tuple]:
+    return [
+        (r["area_type"], r["area_code"], r["period"], r["value"], r["flag"], r["source"])
+        for r in rows(path)
+        if r["indicator"] == "nettoledige_kontanthjaelp"
+    ]
+
+
+def test_the_series_is_published_as_the_source_has_it(site):
+    # Læsø's 2 would be suppressed if jobtal had counted it; the region's ".." stays empty;
+    # the landsdel and the men-only row are not this series
+    assert series_rows(site / "data" / "jobtal.csv") == [
+        ("land", "DK", "2024-Q1", "40", "", "DST AUK01"),
+        ("region", "1081", "2024-Q1", "", "", "DST AUK01"),
+        ("kommune", "101", "2024-Q1", "30", "", "DST AUK01"),
+        ("kommune", "825", "2024-Q1", "2", "", "DST AUK01"),
+    ]
+    assert series_rows(site / "data" / "jobcentre" / "825.csv") == [
+        ("land", "DK", "2024-Q1", "40", "", "DST AUK01"),
+        ("region", "1081", "2024-Q1", "", "", "DST AUK01"),
+        ("kommune", "825", "2024-Q1", "2", "", "DST AUK01"),
+    ]
+    indicator = site / "data" / "indicator" / "nettoledige_kontanthjaelp.csv"
+    assert len(series_rows(indicator)) == 4 == len(rows(indicator))
+
+
+def test_every_row_says_where_it_comes_from(site):
+    sources = {
+        (r["indicator"] == "nettoledige_kontanthjaelp", r["source"])
+        for r in rows(site / "data" / "jobtal.csv")
+    }
+    assert sources == {(True, "DST AUK01"), (False, "jobtal-syntetisk")}
+    descriptor = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert {
+        "title": "Danmarks Statistik, Statistikbanken, tabel AUK01",
+        "path": "https://www.statistikbanken.dk/AUK01",
+    } in descriptor["sources"]
+    assert "indicator-nettoledige-kontanthjaelp" in {r["name"] for r in descriptor["resources"]}
+
+
+def test_the_published_package_with_the_series_passes_frictionless(site):
+    import frictionless
+
+    report = frictionless.validate(str(site / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type"])[:5]
