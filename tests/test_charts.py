@@ -133,3 +133,20 @@ def test_english_charts_speak_english(tiny_site):
     assert (
         charts["chart-ydelser"]["data"]["url"] == "../../../data/figurer/jobcenter-101-ydelser.csv"
     )
+
+
+def test_the_trend_charts_show_the_last_two_years_of_months():
+    """2023-01 .. 2025-12 and a series' quarter: the window starts 23 months before the last
+    month, 2024-01; quarters take no part."""
+    import duckdb
+
+    from jobtal.publish.figures import TREND_WINDOW_SQL
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE published AS SELECT strftime(d, '%Y-%m') AS period "
+        "FROM range(DATE '2023-01-01', DATE '2026-01-01', INTERVAL 1 MONTH) AS t(d) "
+        "UNION ALL SELECT '2026-Q1'"
+    )
+    con.execute(TREND_WINDOW_SQL)
+    assert con.execute("SELECT first_month FROM trend_window").fetchone()[0] == "2024-01"

@@ -36,12 +36,24 @@ TREND_BENEFITS = [
 TARGETS = ["arbejdskraftreserve", "sygedagpenge_over_26_uger", "unge_paa_ydelse"]
 
 TOTALS = "p.sex = 'alle' AND p.age_group = 'alle'"
+# The trend charts of the home and profile pages show the last two years (the reference month and
+# the 23 before), so a page stays light however long the series; the CSVs have every month.
+TREND_MONTHS = 24
+TREND_WINDOW_SQL = f"""
+CREATE OR REPLACE TEMP TABLE trend_window AS
+    -- other publishers' series have quarters and years: the window counts months only
+    SELECT strftime(strptime(max(period) || '-01', '%Y-%m-%d')
+                    - INTERVAL {TREND_MONTHS - 1} MONTH, '%Y-%m') AS first_month
+    FROM published WHERE regexp_full_match(period, '[0-9]{{4}}-[0-9]{{2}}');
+"""
+IN_WINDOW = "p.period >= (SELECT first_month FROM trend_window)"
 FIGURE_SQL = f"""
 CREATE OR REPLACE TEMP TABLE latest_periods AS
     -- each indicator's latest month with a value (afgang lags the reference month)
     SELECT indicator, max(period) AS period FROM published
     WHERE value IS NOT NULL GROUP BY indicator;
 
+{TREND_WINDOW_SQL}
 CREATE OR REPLACE TEMP TABLE related_areas AS
     -- every area a jobcentre is compared with: itself, its neighbours, its group, region, country
     SELECT municipality_code, area_type, area_code FROM areas
@@ -53,7 +65,7 @@ WITH p AS (SELECT rowid AS published_row, * FROM published)
 -- full-time persons per benefit group, for every jobcentre and the country
 SELECT CASE p.area_type WHEN 'land' THEN 'land' ELSE 'jobcenter-' || p.area_code END
        || '-ydelser' AS figure, p.*
-FROM p WHERE p.indicator = 'fuldtidspersoner' AND {TOTALS}
+FROM p WHERE p.indicator = 'fuldtidspersoner' AND {TOTALS} AND {IN_WINDOW}
   AND p.area_type IN ('kommune', 'land')
   AND p.benefit IN ({", ".join(sql_string(b) for b in TREND_BENEFITS)})
 UNION ALL
@@ -61,18 +73,18 @@ UNION ALL
 SELECT CASE p.area_type WHEN 'land' THEN 'land' ELSE 'jobcenter-' || p.area_code END
        || '-maal', p.*
 FROM p WHERE p.indicator IN ({", ".join(sql_string(t) for t in TARGETS)}) AND {TOTALS}
-  AND p.benefit = 'alle' AND p.area_type IN ('kommune', 'land')
+  AND p.benefit = 'alle' AND p.area_type IN ('kommune', 'land') AND {IN_WINDOW}
 UNION ALL
 -- a jobcentre's share beside its neighbours', its group's, its region's and the country's
 SELECT 'jobcenter-' || r.municipality_code || '-sammenligning', p.*
 FROM related_areas AS r
 JOIN p ON p.area_type = r.area_type AND p.area_code = r.area_code
-WHERE p.indicator = 'andel_befolkning' AND p.benefit = 'alle' AND {TOTALS}
+WHERE p.indicator = 'andel_befolkning' AND p.benefit = 'alle' AND {TOTALS} AND {IN_WINDOW}
 UNION ALL
 -- actual against expected share
 SELECT 'jobcenter-' || p.area_code || '-forventet', p.*
 FROM p WHERE p.indicator IN ('andel_befolkning', 'forventet_andel') AND p.benefit = 'alle'
-  AND {TOTALS} AND p.area_type = 'kommune'
+  AND {TOTALS} AND p.area_type = 'kommune' AND {IN_WINDOW}
 UNION ALL
 -- the latest share of every jobcentre of a jobcentre's municipality group
 SELECT 'jobcenter-' || own.municipality_code || '-gruppe', p.*
