@@ -163,7 +163,7 @@ def build(
                 changes_files[release.name] = release_work / CHANGES_FILE
         with stage("pages") as current:
             content = SiteContent(
-                con, definitions, package.reference_month, package.synthetic, release
+                con, definitions, package.reference_month, package.synthetic, release, series
             )
             count = 0
             tables: dict[str, dict[str, str]] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -20,14 +21,15 @@ from tests.tiny_extract import write_tiny_package
 
 KIND = "Net unemployed recipients of social assistance"
 AUK01 = "OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD\n" + "".join(
-    f"{area};{KIND};{sex};Age, total;2024K1;{value}\n"
-    for area, sex, value in [
-        ("Hele landet", "Total", "40"),
-        ("Region Nordjylland", "Total", ".."),
-        ("Landsdel Nordjylland", "Total", "9"),
-        ("København", "Total", "30"),
-        ("Læsø", "Total", "2"),
-        ("Læsø", "Men", "1"),
+    f"{area};{KIND};{sex};Age, total;{quarter};{value}\n"
+    for area, sex, quarter, value in [
+        ("Hele landet", "Total", "2024K1", "40"),
+        ("Region Nordjylland", "Total", "2024K1", ".."),
+        ("Landsdel Nordjylland", "Total", "2024K1", "9"),
+        ("København", "Total", "2024K1", "30"),
+        ("Læsø", "Total", "2024K1", "2"),
+        ("Læsø", "Men", "2024K1", "1"),
+        ("Læsø", "Total", "2024K2", "3"),
     ]
 )
 
@@ -73,14 +75,16 @@ def test_the_series_is_published_as_the_source_has_it(site):
         ("region", "1081", "2024-Q1", "", "", "DST AUK01"),
         ("kommune", "101", "2024-Q1", "30", "", "DST AUK01"),
         ("kommune", "825", "2024-Q1", "2", "", "DST AUK01"),
+        ("kommune", "825", "2024-Q2", "3", "", "DST AUK01"),
     ]
     assert series_rows(site / "data" / "jobcentre" / "825.csv") == [
         ("land", "DK", "2024-Q1", "40", "", "DST AUK01"),
         ("region", "1081", "2024-Q1", "", "", "DST AUK01"),
         ("kommune", "825", "2024-Q1", "2", "", "DST AUK01"),
+        ("kommune", "825", "2024-Q2", "3", "", "DST AUK01"),
     ]
     indicator = site / "data" / "indicator" / "nettoledige_kontanthjaelp.csv"
-    assert len(series_rows(indicator)) == 4 == len(rows(indicator))
+    assert len(series_rows(indicator)) == 5 == len(rows(indicator))
 
 
 def test_every_row_says_where_it_comes_from(site):
@@ -102,3 +106,52 @@ def test_the_published_package_with_the_series_passes_frictionless(site):
 
     report = frictionless.validate(str(site / "data" / "datapackage.json"))
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type"])[:5]
+
+
+def test_charts_of_synthetic_figures_say_so(site):
+    """The package is marked synthetic: every chart of jobtal's own figures carries it in its
+    title (visible on any copy of the image) and its text alternative."""
+    from tests.test_charts import charts_of
+
+    for page in ("jobcenter/koebenhavn/index.html", "index.html", "en/jobcenter/laesoe/index.html"):
+        charts = charts_of(site / page)
+        assert charts, page
+        word = "Synthetic demo data" if page.startswith("en/") else "Syntetiske demodata"
+        own = [(chart_id, spec) for chart_id, spec in charts if "kilde" not in chart_id]
+        for chart_id, spec in own:
+            assert spec["title"]["subtitle"] == word, (page, chart_id)
+        html = (site / page).read_text(encoding="utf-8")
+        assert html.count(f"<figcaption>{word}. ") == len(own)
+
+
+def test_a_profile_charts_the_series_with_its_source_and_period(site):
+    from tests.test_charts import charts_of
+
+    html = (site / "jobcenter" / "laesoe" / "index.html").read_text(encoding="utf-8")
+    assert "Tal fra andre udgivere" in html and "ikke demodata" in html
+    [(chart_id, spec)] = [
+        c for c in charts_of(site / "jobcenter" / "laesoe" / "index.html") if "kilde" in c[0]
+    ]
+    source = "Danmarks Statistik, Statistikbanken, tabel AUK01, 2024-Q1–2024-Q2"
+    assert spec["title"] == {
+        "text": "Nettoledige kontanthjælpsmodtagere (Danmarks Statistik)",
+        "subtitle": source,
+    }
+    assert f"<figcaption>{source}. Linjediagram" in html
+    assert series_rows(site / "data" / "figurer" / "jobcenter-825-kilder.csv") == [
+        ("kommune", "825", "2024-Q1", "2", "", "DST AUK01"),
+        ("kommune", "825", "2024-Q2", "3", "", "DST AUK01"),
+    ]
+    # Vega draws it: one line through the two quarters, left to right
+    import vl_convert
+
+    from tests.test_charts import drawn, inline_files
+
+    page = site / "jobcenter" / "laesoe" / "index.html"
+    spec = inline_files(spec, page.parent, {})
+    spec["width"] = 400
+    svg = vl_convert.vegalite_to_svg(spec)
+    assert drawn(svg, "line mark") == 1
+    assert "NaN" not in svg
+    [path] = re.findall(r'aria-roledescription="line mark"[^>]*d="M([\d.]+),[\d.]+L([\d.]+)', svg)
+    assert float(path[0]) < float(path[1])

@@ -105,6 +105,62 @@ def lines(
     return chart.to_dict(validate=False)
 
 
+# The start of an imported series' period: '2024-Q2' and '2024-Q2-MAT' at their quarter's first
+# month, '2024-05' at its month, '2024' at January
+PERIOD_START = (
+    "datetime(toNumber(slice(datum.period, 0, 4)), "
+    "indexof(datum.period, '-Q') > 0 ? (toNumber(slice(datum.period, 6, 7)) - 1) * 3 "
+    ": length(datum.period) >= 7 ? toNumber(slice(datum.period, 5, 7)) - 1 : 0, 1)"
+)
+
+
+def period_lines(
+    csv_url: str,
+    *,
+    title: str,
+    y_title: str,
+    series_labels: dict[str, str],
+    series_title: str,
+    decimals: int,
+    lang: Language,
+) -> dict:
+    """Another publisher's series (one line per indicator of `series_labels`), whose periods
+    may be quarters, moving years or years as well as months: the period is kept as text
+    for the tooltip and placed on a time axis at its start."""
+    data = alt.UrlData(
+        url=csv_url,
+        format=alt.CsvDataFormat(type="csv", parse={"value": "number", "period": "string"}),
+    )
+    order = list(series_labels.values())
+    codes = json.dumps(list(series_labels))
+    chart = (
+        alt.Chart(data, title=title, width="container", height=220)
+        .transform_filter(f"indexof({codes}, datum.indicator) >= 0")
+        .transform_calculate(series=_labels("indicator", series_labels), start=PERIOD_START)
+        .mark_line(point=alt.OverlayMarkDef(size=14))
+        .encode(
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, tickCount=6)),
+            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
+            color=alt.Color(
+                "series:N",
+                title=series_title,
+                sort=order,
+                scale=alt.Scale(domain=order, range=OKABE_ITO[: len(order)]),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=320)
+                if len(order) > 1
+                else None,
+            ),
+            strokeDash=alt.StrokeDash("series:N", sort=order, legend=None),
+            tooltip=[
+                alt.Tooltip("series:N", title=series_title),
+                alt.Tooltip("period:N", title=lang.t("period")),
+                alt.Tooltip("value:Q", title=y_title, format=f",.{decimals}f"),
+            ],
+        )
+    )
+    return chart.to_dict(validate=False)
+
+
 def area_comparison(
     csv_url: str,
     *,

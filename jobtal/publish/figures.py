@@ -95,6 +95,10 @@ JOIN p ON p.indicator = l.indicator AND p.period = l.period AND p.area_type = 'k
       AND p.area_code = CAST(peer.municipality_code AS VARCHAR)
 WHERE p.benefit = 'alle' AND {TOTALS}
 UNION ALL
+-- other publishers' series for a jobcentre, every period they have
+SELECT 'jobcenter-' || p.area_code || '-kilder', p.*
+FROM p WHERE p.area_type = 'kommune' AND p.indicator IN (SELECT id FROM published_series)
+UNION ALL
 -- each indicator for the whole country, month by month (its headline benefit)
 SELECT 'indikator-' || p.indicator || '-land', p.*
 FROM p JOIN headline_benefits USING (indicator, benefit)
@@ -129,7 +133,14 @@ def headline_benefit(definition: Definition) -> str:
 class Figures:
     """Every figure's rows, fetched once: {key: [FigureRow, ...]} in published order."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, definitions: list[Definition]):
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        definitions: list[Definition],
+        series_ids: list[str] = (),
+    ):
+        con.execute("CREATE OR REPLACE TEMP TABLE published_series (id VARCHAR)")
+        con.executemany("INSERT INTO published_series VALUES (?)", [[i] for i in series_ids])
         con.execute(
             "CREATE OR REPLACE TEMP TABLE headline_benefits (indicator VARCHAR, benefit VARCHAR)"
         )

@@ -17,6 +17,7 @@ import jinja2
 
 from jobtal import paths
 from jobtal.indicators.engine import Definition
+from jobtal.indicators.series import SeriesDefinition
 from jobtal.log import progress
 from jobtal.publish import charts
 from jobtal.publish.figures import TARGETS, TREND_BENEFITS, FigureRow, Figures
@@ -83,11 +84,13 @@ class SiteContent:
         reference_month: str,
         synthetic: bool,
         release: Release,
+        series: list[SeriesDefinition] = (),
     ):
         self.definitions = {d.id: d for d in definitions}
         self.reference_month = reference_month
         self.synthetic = synthetic
         self.release = release  # the release this build publishes
+        self.series = list(series)  # other publishers' series the package has
         neighbours = defaultdict(list)
         for code, neighbour in con.execute(
             "SELECT municipality_code, neighbour_code FROM neighbours ORDER BY 1, 2"
@@ -123,7 +126,7 @@ class SiteContent:
                 [reference_month],
             ).fetchall()
         }
-        self.figures = Figures(con, definitions)
+        self.figures = Figures(con, definitions, [s.id for s in self.series])
         # each jobcentre's comparisons in the latest month of every indicator, for its
         # headline benefit (all benefits where the indicator has them)
         compared = con.execute(
@@ -249,14 +252,16 @@ class PageWriter:
         labels: dict,
         decimals: int,
         caption: str,
+        period_label=None,
     ) -> str:
         """Periods down, series across: the numbers a line chart draws."""
+        period_label = period_label or self.lang.month
         values: dict[str, dict] = defaultdict(dict)
         for row in rows:
             values[row.period][series_of(row)] = row.value
         headings = [self.lang.t("month")] + [labels[s] for s in series_order]
         body = [
-            [self.lang.month(period)]
+            [period_label(period)]
             + [self.lang.number(values[period].get(s), decimals) for s in series_order]
             for period in sorted(values)
         ]
@@ -310,7 +315,78 @@ class PageWriter:
         table = self.series_table(
             rows, lambda r: getattr(r, field), list(labels), labels, decimals, title
         )
+        return self.chart(chart_id, alt, spec, url, table)
+
+    def chart(
+        self, chart_id: str, alt: str, spec: dict, url: str, table: str, source: str = ""
+    ) -> Chart:
+        """A chart of jobtal's own figures, or of a series from `source`. One computed from
+        synthetic data says so in its title and its text, so that no copy of it passes for
+        real figures."""
+        note = source or (self.lang.t("synthetic_title") if self.content.synthetic else "")
+        if note:
+            spec = {**spec, "title": {"text": spec["title"], "subtitle": note}}
+            alt = f"{note}. {alt}"
         return Chart(chart_id, alt, charts.spec_json(spec), url, table)
+
+    def series_charts(self, m: Municipality, root: str) -> list[Chart]:
+        """Other publishers' series for a jobcentre: a chart per source table, its lines the
+        table's series, labelled with the source and its periods."""
+        key = f"jobcenter-{m.code}-kilder"
+        rows = self.content.figures[key]
+        by_table: dict[str, list[SeriesDefinition]] = defaultdict(list)
+        for definition in self.content.series:
+            by_table[definition.source["title"]].append(definition)
+        made = []
+        for number, (source, group) in enumerate(by_table.items(), start=1):
+            mine = [r for r in rows if r.indicator in {d.id for d in group}]
+            if all(r.value is None for r in mine):
+                continue
+            labels = {d.id: getattr(d.title, self.lang.code) for d in group}
+            decimals = group[0].decimals
+            unit = getattr(group[0].unit, self.lang.code)
+            title = labels[group[0].id] if len(group) == 1 else source
+            periods = sorted({r.period for r in mine})
+            latest = {r.indicator: r.value for r in mine if r.period == periods[-1]}
+            spec = charts.period_lines(
+                root + Figures.url(key),
+                title=title,
+                y_title=unit,
+                series_labels=labels,
+                series_title=self.lang.t("series"),
+                decimals=decimals,
+                lang=self.lang,
+            )
+            alt = self.lang.t(
+                "alt_series",
+                title=title,
+                first=periods[0],
+                last=periods[-1],
+                latest=", ".join(
+                    f"{label} {self.lang.number(latest.get(code), decimals)}"
+                    for code, label in labels.items()
+                ),
+            )
+            table = self.series_table(
+                mine,
+                lambda r: r.indicator,
+                list(labels),
+                labels,
+                decimals,
+                title,
+                period_label=str,
+            )
+            made.append(
+                self.chart(
+                    f"chart-kilde-{number}",
+                    alt,
+                    spec,
+                    root + Figures.url(key),
+                    table,
+                    source=f"{source}, {periods[0]}–{periods[-1]}",
+                )
+            )
+        return made
 
     def benefit_chart(self, key: str, root: str, place: str) -> Chart:
         title = self.lang.t("chart_benefits", place=place)
@@ -386,9 +462,7 @@ class PageWriter:
             first=self.lang.month(periods[0]),
             last=self.lang.month(periods[-1]),
         )
-        return Chart(
-            "chart-sammenligning", alt, charts.spec_json(spec), root + Figures.url(key), table
-        )
+        return self.chart("chart-sammenligning", alt, spec, root + Figures.url(key), table)
 
     def expected_chart(self, m: Municipality, root: str) -> Chart:
         return self.line_chart(
@@ -437,7 +511,7 @@ class PageWriter:
             [self.lang.t("jobcentre"), self.lang.t("share_axis")],
             [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
         )
-        return Chart("chart-gruppe", alt, charts.spec_json(spec), root + Figures.url(key), table)
+        return self.chart("chart-gruppe", alt, spec, root + Figures.url(key), table)
 
     def map_chart(self, indicator: str, root: str, lang_root: str) -> Chart | None:
         """The map of an indicator's latest month; None when every value is suppressed (a
@@ -477,9 +551,7 @@ class PageWriter:
             [self.lang.t("jobcentre"), self.unit(indicator)],
             [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
         )
-        return Chart(
-            f"chart-kort-{indicator}", alt, charts.spec_json(spec), root + Figures.url(key), table
-        )
+        return self.chart(f"chart-kort-{indicator}", alt, spec, root + Figures.url(key), table)
 
     # ------------------------------------------------------------------ sentences and figures
 
@@ -716,6 +788,7 @@ class PageWriter:
                 comparison_chart=self.comparison_chart(m, root),
                 expected_chart=self.expected_chart(m, root),
                 group_chart=self.group_chart(m, root),
+                series_charts=self.series_charts(m, root),
                 csv_url=f"{root}data/jobcentre/{m.code}.csv",
                 citation_url=self.address(page),
             )
