@@ -140,7 +140,8 @@ class Figures:
         series_ids: list[str] = (),
     ):
         con.execute("CREATE OR REPLACE TEMP TABLE published_series (id VARCHAR)")
-        con.executemany("INSERT INTO published_series VALUES (?)", [[i] for i in series_ids])
+        for series_id in series_ids:
+            con.execute("INSERT INTO published_series VALUES (?)", [series_id])
         con.execute(
             "CREATE OR REPLACE TEMP TABLE headline_benefits (indicator VARCHAR, benefit VARCHAR)"
         )
