@@ -155,3 +155,25 @@ def test_a_profile_charts_the_series_with_its_source_and_period(site):
     assert "NaN" not in svg
     [path] = re.findall(r'aria-roledescription="line mark"[^>]*d="M([\d.]+),[\d.]+L([\d.]+)', svg)
     assert float(path[0]) < float(path[1])
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_each_series_has_its_page(site, prefix):
+    page = site / prefix / "indikator" / "nettoledige_kontanthjaelp" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "https://www.statistikbanken.dk/AUK01" in html and "CC BY 4.0" in html
+    assert "Syntetiske demodata" not in html and "Synthetic demo data" not in html
+    from tests.test_charts import charts_of
+
+    [(chart_id, spec)] = charts_of(page)
+    assert (
+        spec["title"]["subtitle"]
+        == "Danmarks Statistik, Statistikbanken, tabel AUK01, 2024-Q1–2024-Q1"
+    )
+    # the latest period, 2024-Q2, has only Læsø
+    assert re.search(
+        r'<th scope="row"><a href="[./]*jobcenter/laesoe/">Læsø</a></th><td class="number">3</td>',
+        html,
+    )
+    index = (site / prefix / "indikator" / "index.html").read_text(encoding="utf-8")
+    assert 'href="nettoledige_kontanthjaelp/"' in index

@@ -147,7 +147,8 @@ class Figures:
         )
         con.executemany(
             "INSERT INTO headline_benefits VALUES (?, ?)",
-            [[d.id, headline_benefit(d)] for d in definitions],
+            [[d.id, headline_benefit(d)] for d in definitions]
+            + [[series_id, "alle"] for series_id in series_ids],
         )
         con.execute(FIGURE_SQL)
         self.rows: dict[str, list[FigureRow]] = defaultdict(list)

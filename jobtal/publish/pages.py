@@ -175,14 +175,20 @@ class PageWriter:
 
     # ------------------------------------------------------------------ formatting
 
+    def definition(self, indicator: str):
+        """An indicator's definition, or a published series'."""
+        if indicator in self.definitions:
+            return self.definitions[indicator]
+        return next(s for s in self.content.series if s.id == indicator)
+
     def title(self, indicator: str) -> str:
-        return getattr(self.definitions[indicator].title, self.lang.code)
+        return getattr(self.definition(indicator).title, self.lang.code)
 
     def unit(self, indicator: str) -> str:
-        return getattr(self.definitions[indicator].unit, self.lang.code)
+        return getattr(self.definition(indicator).unit, self.lang.code)
 
     def description(self, indicator: str) -> str:
-        return getattr(self.definitions[indicator].description, self.lang.code)
+        return getattr(self.definition(indicator).description, self.lang.code)
 
     def latest_shown(self, indicator: str, area: str, benefit: str = "alle") -> str:
         """The reference month's value of an area, formatted."""
@@ -804,7 +810,7 @@ class PageWriter:
                     "title": self.title(d.id),
                     "description": self.description(d.id),
                 }
-                for d in definitions
+                for d in [*definitions, *self.content.series]
             ],
         )
         for d in definitions:
@@ -836,6 +842,8 @@ class PageWriter:
                 ranking=self.ranking_table(d.id),
                 csv_url=f"{root}data/indicator/{d.id}.csv",
             )
+        for series in self.content.series:
+            self.write_series_page(series, docs)
         self.render(
             "data.md.j2",
             "data/",
@@ -846,7 +854,8 @@ class PageWriter:
                 for (name, kind, _), note in zip(CSV_FIELDS, self.column_notes(), strict=True)
             ],
             jobcentres=[(m.name, m.code) for m in municipalities],
-            indicators=[(d.id, self.title(d.id)) for d in definitions],
+            indicators=[(d.id, self.title(d.id)) for d in definitions]
+            + [(s.id, getattr(s.title, self.lang.code)) for s in self.content.series],
         )
         self.render(
             "method.md.j2",
@@ -868,7 +877,7 @@ class PageWriter:
                 for d in definitions
             ],
         )
-        return 6 + len(municipalities) + len(definitions)
+        return 6 + len(municipalities) + len(definitions) + len(self.content.series)
 
     def changes_text(self) -> str:
         """The home page's word on what this release changed."""
@@ -884,6 +893,84 @@ class PageWriter:
             suppressed=counts["suppressed"],
             unsuppressed=counts["unsuppressed"],
             url=release.path,
+        )
+
+    def write_series_page(self, series: SeriesDefinition, docs: Path) -> None:
+        """/indikator/<id>/ for another publisher's series: what it is and whose, the country's
+        trend where the source has one, and every jobcentre in its latest period."""
+        page = f"indikator/{series.id}/"
+        root = self.root_of(page)
+        t = self.lang.t
+        title, unit = self.title(series.id), self.unit(series.id)
+        trend_key, latest_key = f"indikator-{series.id}-land", f"indikator-{series.id}-kort"
+        trend = self.content.figures[trend_key]
+        chart = None
+        if any(r.value is not None for r in trend):
+            periods = [r.period for r in trend]
+            spec = charts.period_lines(
+                root + Figures.url(trend_key),
+                title=t("chart_country_trend", title=title),
+                y_title=unit,
+                series_labels={series.id: title},
+                series_title=t("series"),
+                decimals=series.decimals,
+                lang=self.lang,
+            )
+            alt = t(
+                "alt_series",
+                title=title,
+                first=periods[0],
+                last=periods[-1],
+                latest=self.lang.number(trend[-1].value, series.decimals),
+            )
+            table = self.series_table(
+                trend,
+                lambda r: r.indicator,
+                [series.id],
+                {series.id: title},
+                series.decimals,
+                title,
+                period_label=str,
+            )
+            chart = self.chart(
+                "chart-land",
+                alt,
+                spec,
+                root + Figures.url(trend_key),
+                table,
+                source=f"{series.source['title']}, {periods[0]}–{periods[-1]}",
+            )
+        latest = sorted(
+            self.content.figures[latest_key],
+            key=lambda r: (r.value is None, -(r.value or 0), r.area_name),
+        )
+        period = latest[0].period if latest else ""
+        ranking = self.table(
+            t("series_ranking_caption", title=title, period=period),
+            [t("jobcentre"), unit],
+            [
+                [
+                    (r.area_name, f"../../jobcenter/{slug(r.area_name)}/"),
+                    self.lang.number(r.value, series.decimals),
+                ]
+                for r in latest
+            ],
+            css="jobtal-sortable",
+        )
+        self.render(
+            "series.md.j2",
+            page,
+            docs,
+            subject=t("subject_indicators"),
+            synthetic=False,  # another publisher's real figures
+            id=series.id,
+            title=title,
+            description=self.description(series.id),
+            unit=unit,
+            source=series.source,
+            trend=chart,
+            ranking=ranking if latest else None,
+            csv_url=f"{root}data/indicator/{series.id}.csv",
         )
 
     def release_note(self, lang_root: str) -> str:

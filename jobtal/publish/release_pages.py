@@ -116,7 +116,7 @@ class ReleasePages:
         rows = [
             [self.indicator_title(indicator)]
             + [str(by_indicator[indicator].get(kind, 0)) for kind in kinds]
-            for indicator in self.writer.definitions
+            for indicator in [*self.writer.definitions, *(d.id for d in self.writer.content.series)]
             if indicator in by_indicator
         ]
         return self.writer.table(
@@ -202,13 +202,16 @@ class ReleasePages:
         return f"{'../' * release.path.count('/')}jobcenter/{slug(name)}/"
 
     def indicator_title(self, indicator: str) -> str:
-        if indicator in self.writer.definitions:
+        try:
             return self.writer.title(indicator)
-        return indicator  # an indicator this version of jobtal no longer defines
+        except StopIteration:  # an indicator this version of jobtal no longer publishes
+            return indicator
 
     def decimals(self, indicator: str) -> int:
-        definition = self.writer.definitions.get(indicator)
-        return definition.decimals if definition else 1
+        try:
+            return self.writer.definition(indicator).decimals
+        except StopIteration:
+            return 1
 
     def number(self, text: str | None, decimals: int) -> str:
         return self.lang.number(None if text in (None, "") else float(text), decimals)
