@@ -24,7 +24,8 @@ class SeriesDefinition:
     description: Text
     unit: Text
     decimals: int
-    source: dict  # title, path, licence
+    source: dict  # title, short (for the CSVs' source column), path, licence
+    on_profiles: bool = True  # charted on every jobcentre's profile (else only on its own page)
 
     @property
     def condition(self) -> str:
@@ -48,6 +49,7 @@ def load_series_definitions(path: Path = SERIES_DEFINITIONS) -> list[SeriesDefin
             unit=Text(**raw["unit"]),
             decimals=int(raw["decimals"]),
             source=raw["source"],
+            on_profiles=bool(raw.get("on_profiles", True)),
         )
         for raw in yaml.safe_load(path.read_text(encoding="utf-8"))
     ]

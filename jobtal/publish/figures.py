@@ -97,7 +97,8 @@ WHERE p.benefit = 'alle' AND {TOTALS}
 UNION ALL
 -- other publishers' series for a jobcentre, every period they have
 SELECT 'jobcenter-' || p.area_code || '-kilder', p.*
-FROM p WHERE p.area_type = 'kommune' AND p.indicator IN (SELECT id FROM published_series)
+FROM p WHERE p.area_type = 'kommune'
+  AND p.indicator IN (SELECT id FROM published_series WHERE on_profiles)
 UNION ALL
 -- each indicator for the whole country, month by month (its headline benefit)
 SELECT 'indikator-' || p.indicator || '-land', p.*
@@ -137,11 +138,17 @@ class Figures:
         self,
         con: duckdb.DuckDBPyConnection,
         definitions: list[Definition],
-        series_ids: list[str] = (),
+        series: list = (),
     ):
-        con.execute("CREATE OR REPLACE TEMP TABLE published_series (id VARCHAR)")
-        for series_id in series_ids:
-            con.execute("INSERT INTO published_series VALUES (?)", [series_id])
+        series_ids = [s.id for s in series]
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE published_series (id VARCHAR, on_profiles BOOLEAN)"
+        )
+        for definition in series:
+            con.execute(
+                "INSERT INTO published_series VALUES (?, ?)",
+                [definition.id, definition.on_profiles],
+            )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE headline_benefits (indicator VARCHAR, benefit VARCHAR)"
         )

@@ -126,7 +126,7 @@ class SiteContent:
                 [reference_month],
             ).fetchall()
         }
-        self.figures = Figures(con, definitions, [s.id for s in self.series])
+        self.figures = Figures(con, definitions, self.series)
         # each jobcentre's comparisons in the latest month of every indicator, for its
         # headline benefit (all benefits where the indicator has them)
         compared = con.execute(
@@ -342,7 +342,8 @@ class PageWriter:
         rows = self.content.figures[key]
         by_table: dict[str, list[SeriesDefinition]] = defaultdict(list)
         for definition in self.content.series:
-            by_table[definition.source["title"]].append(definition)
+            if definition.on_profiles:
+                by_table[definition.source["title"]].append(definition)
         made = []
         for number, (source, group) in enumerate(by_table.items(), start=1):
             mine = [r for r in rows if r.indicator in {d.id for d in group}]
