@@ -177,3 +177,11 @@ def test_each_series_has_its_page(site, prefix):
     )
     index = (site / prefix / "indikator" / "index.html").read_text(encoding="utf-8")
     assert 'href="nettoledige_kontanthjaelp/"' in index
+
+
+def test_the_method_page_describes_the_series(site):
+    html = (site / "metode" / "index.html").read_text(encoding="utf-8")
+    assert 'id="nettoledige_kontanthjaelp"' in html
+    assert "https://www.statistikbanken.dk/AUK01" in html
+    english = (site / "en" / "metode" / "index.html").read_text(encoding="utf-8")
+    assert "Jobtal does not compute these series" in english

@@ -877,6 +877,17 @@ class PageWriter:
                 }
                 for d in definitions
             ],
+            series=[
+                {
+                    "id": d.id,
+                    "title": self.title(d.id),
+                    "description": self.description(d.id),
+                    "unit": self.unit(d.id),
+                    "decimals": d.decimals,
+                    "source": d.source,
+                }
+                for d in self.content.series
+            ],
         )
         return 6 + len(municipalities) + len(definitions) + len(self.content.series)
 
