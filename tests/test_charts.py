@@ -91,9 +91,9 @@ def test_every_chart_draws_its_csv(tiny_site, page):
 
 def test_profile_compares_the_jobcentre_its_areas_and_neighbours(tiny_site):
     charts = dict(charts_of(tiny_site / "jobcenter" / "koebenhavn" / "index.html"))
+    # arbejdskraftreserve (chart-maal-1) has no published value in København: no chart
     assert set(charts) == {
         "chart-ydelser",
-        "chart-maal-1",
         "chart-maal-2",
         "chart-maal-3",
         "chart-sammenligning",

@@ -411,6 +411,9 @@ class PageWriter:
         )
 
     def target_charts(self, key: str, root: str) -> list[Chart]:
+        """A small chart per target; none for a target with no published value at all (its
+        line would be empty, and the table above says '–')."""
+        shown = {r.indicator for r in self.content.figures[key] if r.value is not None}
         return [
             self.line_chart(
                 f"chart-maal-{number}",
@@ -426,6 +429,7 @@ class PageWriter:
                 height=160,
             )
             for number, target in enumerate(TARGETS, start=1)
+            if target in shown
         ]
 
     def comparison_chart(self, m: Municipality, root: str) -> Chart:
