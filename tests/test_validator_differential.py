@@ -69,7 +69,20 @@ FIELD_NAMES = [field["name"] for field in TABLE_SCHEMA["fields"]]
 # odd values per field: valid oddities frictionless accepts, and invalid ones
 ODD = {
     "id": ["", " ", "x1", "æøå", 'a"b', "a,b", "two\nlines"],
-    "place": ["101", "+147", " 825 ", "999", "", "abc", "1_01", "101.0", "٨٢٥", "-0"],
+    "place": [
+        "101",
+        "+147",
+        " 825 ",
+        "999",
+        "",
+        "abc",
+        "1_01",
+        "101.0",
+        "٨٢٥",
+        "-0",
+        "00",
+        "9223372036854775807",
+    ],
     "kind": ["dagpenge", "fleksjob", "other", "", " dagpenge", "Dagpenge"],
     "start": [
         "2024-01-05",
@@ -85,6 +98,10 @@ ODD = {
         "",
         "abc",
         "2024-01- 5",
+        "10000-01-01",
+        "0999-01-01",
+        "infinity",
+        "2024-01-05T00:00:00",
     ],
     "degree": [
         "0.5",
@@ -109,7 +126,7 @@ ODD = {
     "flag": ["true", "True", "TRUE", "1", "false", "0", "yes", "", " true"],
     "year": ["2024", "0000", "+202", "99999", "abc", "", "202"],
     "code": ["AB12", "ab12", "AB", "", "ABC123", "AB1234567", "AB1\n", "ÆØ12"],
-    "serial": ["1", "2", "1", "", "007", "7"],
+    "serial": ["1", "2", "1", "", "007", "7", "-7", "-9223372036854775808"],
 }
 
 

@@ -267,37 +267,36 @@ class FieldPlan:
     number: int  # 1-based position
     type: str
     duckdb_type: str
-    fast: str | None  # SQL predicate on the cell `$c`: values the fast path reads (None: none)
-    cast: str  # SQL expression on `$c` giving the typed value of a fast-path value
+    cast: str  # SQL on the cell `$c`: DuckDB's reading of it, NULL where it has none
+    fast: str | None  # SQL on `$c` and that reading `$t`: TRUE where it is frictionless's too
     missing: list[str]
     constraints: dict
     frictionless_field: object
 
 
 FAST_PATHS = {
-    # type: (predicate on the cell $c, its typed value, DuckDB type)
-    "integer": ("regexp_full_match($c, '-?[0-9]{1,18}')", "CAST($c AS BIGINT)", "BIGINT"),
+    # type: (the cell $c cast by DuckDB, NULL where it cannot be; a predicate on $c and that
+    # value $t, TRUE only where frictionless certainly reads $c as $t; DuckDB type). Where the
+    # cast written back as text is the cell itself, the cell is in the type's one canonical
+    # form, which every reader takes the same way.
+    "integer": ("TRY_CAST($c AS BIGINT)", "CAST($t AS VARCHAR) = $c", "BIGINT"),
     "number": (
+        "TRY_CAST($c AS DOUBLE)",
         # at most 15 digits in all: a double holds those exactly, so SQL compares as Python
         "regexp_full_match($c, '-?[0-9]{1,15}(\\.[0-9]{1,15})?') "
         "AND length(replace(replace($c, '.', ''), '-', '')) <= 15",
-        "CAST($c AS DOUBLE)",
         "DOUBLE",
     ),
-    "date": (
-        "regexp_full_match($c, '[0-9]{4}-[0-9]{2}-[0-9]{2}') "
-        "AND TRY_CAST($c AS DATE) IS NOT NULL AND substr($c, 1, 4) <> '0000'",
-        "TRY_CAST($c AS DATE)",
-        "DATE",
-    ),
+    # 10 characters: DuckDB also reads and writes years beyond 9999, which Python does not
+    "date": ("TRY_CAST($c AS DATE)", "length($c) = 10 AND CAST($t AS VARCHAR) = $c", "DATE"),
     "datetime": (
-        "regexp_full_match($c, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}') "
-        "AND TRY_CAST($c AS TIMESTAMP) IS NOT NULL AND substr($c, 1, 4) <> '0000'",
         "TRY_CAST($c AS TIMESTAMP)",
+        "regexp_full_match($c, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}') "
+        "AND $t IS NOT NULL AND substr($c, 1, 4) <> '0000'",
         "TIMESTAMP",
     ),
-    "year": ("regexp_full_match($c, '[0-9]{4}')", "TRY_CAST($c AS INTEGER)", "INTEGER"),
-    "string": ("TRUE", "$c", "VARCHAR"),
+    "year": ("TRY_CAST($c AS INTEGER)", "regexp_full_match($c, '[0-9]{4}')", "INTEGER"),
+    "string": ("$c", "TRUE", "VARCHAR"),
 }
 PLAIN_PROPERTIES = {
     "name",
@@ -332,16 +331,16 @@ def plan_fields(schema: dict, labels: list[str] | None = None) -> list[FieldPlan
             any_field = Field.from_descriptor({"name": names[number - 1], "type": "any"})
             plans.append(
                 FieldPlan(
-                    names[number - 1], number, "any", "VARCHAR", "TRUE", "$c", [""], {}, any_field
+                    names[number - 1], number, "any", "VARCHAR", "$c", "TRUE", [""], {}, any_field
                 )
             )
             continue
         raw, field = schema["fields"][number - 1], frictionless_schema.fields[number - 1]
         field_type = raw.get("type", "string")
-        fast, cast, duckdb_type = FAST_PATHS.get(field_type, (None, "$c", "VARCHAR"))
+        cast, fast, duckdb_type = FAST_PATHS.get(field_type, ("$c", None, "VARCHAR"))
         plain = set(raw) <= PLAIN_PROPERTIES and raw.get("format", "default") == "default"
         if field_type == "boolean":
-            fast, cast, duckdb_type = boolean_path(field)
+            cast, fast, duckdb_type = boolean_path(field)
         elif not plain:
             fast = None  # groupChar, decimalChar, bareNumber, formats: frictionless reads them
         # frictionless checks a cell's own constraints per type; `unique` across the table
@@ -359,8 +358,8 @@ def plan_fields(schema: dict, labels: list[str] | None = None) -> list[FieldPlan
                 number,
                 field_type,
                 duckdb_type,
-                fast,
                 cast,
+                fast,
                 [str(m) for m in missing],
                 constraints,
                 field,
@@ -372,7 +371,7 @@ def plan_fields(schema: dict, labels: list[str] | None = None) -> list[FieldPlan
 def boolean_path(field) -> tuple[str, str, str]:
     trues = ", ".join(sql_string(v) for v in field.true_values)
     falses = ", ".join(sql_string(v) for v in field.false_values)
-    return f"$c IN ({trues}, {falses})", f"$c IN ({trues})", "BOOLEAN"
+    return f"$c IN ({trues})", f"$c IN ({trues}, {falses})", "BOOLEAN"
 
 
 def sql_constraints_exact(field_type: str, constraints: dict) -> bool:
@@ -602,9 +601,11 @@ def missing_sql(plan: FieldPlan) -> str:
 
 
 def fast_sql(plan: FieldPlan) -> str:
-    """TRUE when the cell is not missing and the fast path reads it."""
-    fast = plan.fast.replace("$c", f"r.c{plan.number}") if plan.fast else "FALSE"
-    return f"(NOT {missing_sql(plan)} AND {fast})"
+    """TRUE when the cell c<n> is not missing and the fast path reads it as t<n>; FALSE, never
+    NULL, otherwise (a failed cast is NULL)."""
+    n = plan.number
+    fast = plan.fast.replace("$c", f"c{n}").replace("$t", f"t{n}") if plan.fast else "FALSE"
+    return f"(NOT m{n} AND coalesce({fast}, FALSE))"
 
 
 def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
@@ -672,22 +673,15 @@ def typed_select(plans: list[FieldPlan], raw: str) -> str:
     """The checked table's query: each field's typed value (NULL for now where no fast path
     read the cell), _errors (the row's cell errors, NULL when none), _odd (the cells no fast
     path read, NULL when none) and _extra (whether the row has a cell beyond the fields).
-    Three layers, so that each cell is tested and cast once: the cells and their tests, the
-    typed values, the errors."""
+    In layers, so that each cell is tested and cast once: the cells, whether each is missing
+    and DuckDB's cast of it; whether the fast path reads it; the typed values; the errors."""
     cells = ["r.rowid + 2 AS _row", f"r.c{len(plans) + 1} IS NOT NULL AS _extra"]
     for p in plans:
-        cells += [
-            f"r.c{p.number} AS c{p.number}",
-            f"{missing_sql(p)} AS m{p.number}",
-            f"{fast_sql(p)} AS f{p.number}",
-        ]
-    values = [
-        "*",
-        *(
-            f"CASE WHEN f{p.number} THEN {p.cast.replace('$c', f'c{p.number}')} END AS v{p.number}"
-            for p in plans
-        ),
-    ]
+        cast = p.cast.replace("$c", f"r.c{p.number}") if p.fast else "NULL"
+        cells += [f"r.c{p.number} AS c{p.number}", f"{missing_sql(p)} AS m{p.number}"]
+        cells += [f"{cast} AS t{p.number}"]
+    tested = ["*", *(f"{fast_sql(p)} AS f{p.number}" for p in plans)]
+    values = ["*", *(f"CASE WHEN f{p.number} THEN t{p.number} END AS v{p.number}" for p in plans)]
     typed = [f"v{p.number} AS {ident(p.name)}" for p in plans]
     odd = [
         f"CASE WHEN NOT m{p.number} AND NOT f{p.number} THEN {{'n': {p.number}, "
@@ -700,8 +694,8 @@ def typed_select(plans: list[FieldPlan], raw: str) -> str:
     )
     return (
         f"SELECT _row, {', '.join(typed)}, {errors_sql(plans)} AS _errors, {odd_sql} AS _odd, "
-        f"_extra FROM (SELECT {', '.join(values)} FROM (SELECT {', '.join(cells)} "
-        f"FROM {raw} AS r))"
+        f"_extra FROM (SELECT {', '.join(values)} FROM (SELECT {', '.join(tested)} FROM "
+        f"(SELECT {', '.join(cells)} FROM {raw} AS r)))"
     )
 
 
