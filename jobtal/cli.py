@@ -5,7 +5,6 @@ Exit status: 0 success, 1 invalid extracts (with a report), 2 unusable input or 
 from __future__ import annotations
 
 import functools
-import http.server
 import sys
 from pathlib import Path
 
@@ -251,6 +250,8 @@ def fetch_releases(site_url: str, out: Path, first_release: bool) -> None:
 @click.option("--port", type=int, default=8000, show_default=True)
 def serve(site: Path, port: int) -> None:
     """Serve the built site on http://127.0.0.1:PORT/ (Ctrl-C stops)."""
+    import http.server  # here, not above: every other command starts faster without it
+
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
         click.echo(f"serving {site} on http://127.0.0.1:{port}/", err=True)

@@ -1,17 +1,18 @@
 """Table Schema validation of one CSV resource, column-wise on DuckDB, with frictionless-py's
 semantics and vocabulary.
 
-frictionless checks a row at a time in Python; this module lets DuckDB tokenise the file and
-checks each column with SQL. Its answers are frictionless's: the same error types
-(`type-error`, `constraint-error`, `missing-cell`, `extra-cell`, `blank-row`, `unique-error`,
-`primary-key`, `foreign-key`, and the label errors) on the same rows (the header is row 1; an
-empty line is a row too), which tests/test_validator_differential.py checks against
-frictionless-py itself.
+frictionless checks a row at a time in Python; here DuckDB reads the file into text cells
+(csvfile.py) and each column is checked with SQL. The answers are frictionless's: the same
+error types (`type-error`, `constraint-error`, `missing-cell`, `extra-cell`, `blank-row`,
+`unique-error`, `primary-key`, `foreign-key`, and the label errors) on the same rows (the
+header is row 1; an empty line is a row too), which tests/test_validator_differential.py
+checks against frictionless-py itself.
 
 How a cell is read:
 - A value in the field's missingValues is missing (None); a cell a short row lacks is missing too.
-- Each type has a fast path: a strict pattern that only certainly-valid values match (say
-  `-?[0-9]{1,18}` for an integer), cast by DuckDB and checked against the constraints in SQL.
+- Each type has a fast path: DuckDB's cast of the cell, taken where only a certainly-valid value
+  gets through (an integer or date whose cast, written back as text, is the cell itself; a
+  number that matches a strict pattern), and checked against the constraints in SQL.
 - Every other distinct value is read by frictionless's own cell reader for that field, so the
   odd-but-valid forms ('+7', ' 7 ', '2024-1-5', 'NaN') get frictionless's exact verdict, and a
   column of a million rows costs one Python call per distinct odd value, not per row.
@@ -25,14 +26,7 @@ problem for the field instead of a type error per row).
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
-import io
-import mmap
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -43,13 +37,8 @@ import numpy as np
 from frictionless import Field, Schema
 from frictionless.table.label_matching import deduplicate_names
 
+from jobtal.extracts.csvfile import Dialect, Records, TextCells, read_cells
 from jobtal.sql import ident, sql_string
-
-CHUNK = 1 << 24
-
-# A cell DuckDB pads a short row with is NULL; an empty cell must stay '' to be told apart, so
-# DuckDB's null string is set to a byte that never occurs in text.
-NEVER_NULL = "\x00"
 
 INT64 = (-(2**63), 2**63 - 1)
 TABLE_SCHEMA_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -65,95 +54,6 @@ class CellError:
     field_number: int | None
     value: str | None
     note: str
-
-
-class UnreadableFile(Exception):
-    """The file cannot be read as the descriptor says; the message says what was found."""
-
-    def __init__(self, type_: str, note: str):
-        super().__init__(note)
-        self.type = type_
-        self.note = note
-
-
-# ----------------------------------------------------------------------------- the file
-
-
-@dataclass(frozen=True)
-class Dialect:
-    delimiter: str = ","
-    quote: str = '"'
-    encoding: str = "utf-8"
-
-    @classmethod
-    def of(cls, resource: dict) -> Dialect:
-        dialect = resource.get("dialect") or {}
-        if isinstance(dialect, dict) and isinstance(dialect.get("csv"), dict):
-            dialect = dialect["csv"]  # the frictionless v5 form
-        return cls(
-            delimiter=dialect.get("delimiter", ","),
-            quote=dialect.get("quoteChar", '"'),
-            encoding=(resource.get("encoding") or "utf-8").lower().replace("_", "-"),
-        )
-
-
-def check_encoding(path: Path, dialect: Dialect) -> None:
-    """UTF-8 unless declared otherwise, and no byte order mark unless declared (utf-8-sig)."""
-    with path.open("rb") as handle:
-        head = handle.read(4)
-        if dialect.encoding == "utf-8" and head.startswith(codecs.BOM_UTF8):
-            raise UnreadableFile(
-                "encoding-error",
-                "the file starts with a UTF-8 byte order mark (BOM); declare "
-                "encoding: utf-8-sig for the resource or save the file without it",
-            )
-        if dialect.encoding not in ("utf-8", "utf-8-sig", "utf8"):
-            return
-        handle.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        offset = 0
-        while chunk := handle.read(CHUNK):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as error:
-                position = offset + error.start
-                handle.seek(0)
-                before = handle.read(position)
-                line = before.count(b"\n") + 1
-                byte = chunk[error.start]
-                guess = bytes([byte]).decode("cp1252", errors="replace")
-                raise UnreadableFile(
-                    "encoding-error",
-                    f"the file is not UTF-8: line {line} has the byte 0x{byte:02X}, which is "
-                    f"{guess!r} in Windows-1252; declare encoding: windows-1252 for the resource "
-                    "or convert the file to UTF-8",
-                ) from error
-            offset += len(chunk)
-
-
-def read_labels(path: Path, dialect: Dialect) -> list[str] | None:
-    """The first record of the file as Python's csv module reads it (None if the file is empty)."""
-    encoding = "utf-8-sig" if dialect.encoding.startswith("utf") else dialect.encoding
-    with path.open(encoding=encoding, newline="", errors="replace") as handle:
-        head = handle.read(1 << 20)
-    reader = csv.reader(io.StringIO(head), delimiter=dialect.delimiter, quotechar=dialect.quote)
-    labels = next(reader, None)
-    # frictionless strips the white space around labels before it compares them
-    return None if labels is None else [label.strip() for label in labels]
-
-
-def check_delimiter(labels: list[str], field_names: list[str], dialect: Dialect) -> None:
-    """A header that is one label holding the field names with another separator."""
-    if len(labels) != 1 or len(field_names) < 2:
-        return
-    for candidate, name in ((";", "';'"), ("\t", "a tab"), ("|", "'|'"), (",", "','")):
-        if candidate != dialect.delimiter and len(labels[0].split(candidate)) >= 2:
-            raise UnreadableFile(
-                "dialect-error",
-                f"the file uses {name} as separator (its header is {labels[0]!r}); declare "
-                f"dialect.delimiter: {candidate!r} for the resource or convert the file to "
-                f"{dialect.delimiter!r}-separated",
-            )
 
 
 def label_errors(labels: list[str], field_names: list[str]) -> list[CellError]:
@@ -203,59 +103,6 @@ def label_errors(labels: list[str], field_names: list[str]) -> list[CellError]:
     return errors
 
 
-class Records:
-    """Where each record of the file starts and ends (in bytes), read only when needed: for the
-    empty lines DuckDB skips, and for rows with more cells than DuckDB was asked to read. A
-    newline inside quotes does not end a record."""
-
-    def __init__(self, path: Path, quote: str):
-        self.path = path
-        self.quote = quote.encode()
-        self._bounds: tuple[np.ndarray, np.ndarray] | None = None
-        self._empty: np.ndarray | None = None
-
-    def bounds(self, data: bytes | None = None) -> tuple[np.ndarray, np.ndarray]:
-        if self._bounds is None:
-            data = self.path.read_bytes() if data is None else data
-            buffer = np.frombuffer(data, dtype=np.uint8)
-            ends = np.flatnonzero(buffer == 10)
-            if data.find(self.quote) >= 0:
-                # a newline ends a record when an even number of quote characters precede it
-                quotes = np.flatnonzero(buffer == self.quote[0])
-                ends = ends[np.searchsorted(quotes, ends) % 2 == 0]
-            if len(buffer) and (len(ends) == 0 or ends[-1] != len(buffer) - 1):
-                ends = np.append(ends, len(buffer))  # the last record has no newline
-            starts = np.concatenate(([0], ends[:-1] + 1))
-            carriage = (ends > starts) & (buffer[np.maximum(ends - 1, 0)] == 13)
-            self._bounds = (starts, ends - carriage.astype(np.int64))
-        return self._bounds
-
-    def empty(self, records_read: int) -> np.ndarray:
-        """Indices (0 = the header) of the records with nothing in them: DuckDB skips them
-        (it read `records_read` records), Python's csv module (and so frictionless) reads them
-        as rows."""
-        if self._empty is not None:
-            return self._empty
-        data = self.path.read_bytes()
-        quoted = data.find(self.quote) >= 0
-        lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-        if not quoted and lines == records_read:
-            self._empty = np.zeros(0, dtype=np.int64)  # every line is a record DuckDB read
-        else:
-            starts, ends = self.bounds(data)
-            self._empty = np.flatnonzero(ends == starts).astype(np.int64)
-        return self._empty
-
-    def cells(self, index: int, dialect: Dialect) -> list[str]:
-        """The cells of one record, as Python's csv module reads them."""
-        starts, ends = self.bounds()
-        with self.path.open("rb") as handle:
-            handle.seek(int(starts[index]))
-            text = handle.read(int(ends[index] - starts[index])).decode("utf-8", "replace")
-        reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter, quotechar=dialect.quote)
-        return next(reader, [])
-
-
 # ----------------------------------------------------------------------------- cells
 
 
@@ -282,9 +129,9 @@ FAST_PATHS = {
     "integer": ("TRY_CAST($c AS BIGINT)", "CAST($t AS VARCHAR) = $c", "BIGINT"),
     "number": (
         "TRY_CAST($c AS DOUBLE)",
-        # at most 15 digits in all: a double holds those exactly, so SQL compares as Python
-        "regexp_full_match($c, '-?[0-9]{1,15}(\\.[0-9]{1,15})?') "
-        "AND length(replace(replace($c, '.', ''), '-', '')) <= 15",
+        # at most 15 characters, so at most 15 digits: a double holds those exactly, and SQL
+        # compares them as Python compares decimals
+        "length($c) <= 15 AND regexp_full_match($c, '-?[0-9]+(\\.[0-9]+)?')",
         "DOUBLE",
     ),
     # 10 characters: DuckDB also reads and writes years beyond 9999, which Python does not
@@ -491,72 +338,38 @@ def check_table(
     """Check one CSV resource. `references` holds the tables already checked, for foreign keys.
     Raises UnreadableFile when the file cannot be read as declared."""
     names = [field["name"] for field in schema["fields"]]
-    dialect = Dialect.of(resource)
-    check_encoding(path, dialect)
-    with as_utf8(path, dialect) as (path, dialect):
-        return check_utf8_table(con, name, path, schema, names, dialect, references)
-
-
-@contextlib.contextmanager
-def as_utf8(path: Path, dialect: Dialect):
-    """The file as UTF-8: itself, or a transcoded copy when the descriptor declares another
-    encoding (DuckDB reads UTF-8)."""
-    if dialect.encoding in ("utf-8", "utf8", "utf-8-sig"):
-        yield path, dialect
-        return
+    cells = read_cells(con, name, path, names, resource)
     try:
-        codecs.lookup(dialect.encoding)
-    except LookupError as error:
-        raise UnreadableFile(
-            "encoding-error", f"the declared encoding {dialect.encoding!r} is unknown"
-        ) from error
-    with tempfile.TemporaryDirectory(prefix="jobtal-") as folder:
-        copy = Path(folder) / path.name
-        with (
-            path.open(encoding=dialect.encoding, newline="") as source,
-            copy.open("w", encoding="utf-8", newline="") as target,
-        ):
-            shutil.copyfileobj(source, target, CHUNK)
-        yield copy, Dialect(dialect.delimiter, dialect.quote, "utf-8")
+        return check_cells(con, cells, schema, references)
+    finally:
+        cells.close(con)
 
 
-def check_utf8_table(
-    con,
-    name: str,
-    path: Path,
+def check_cells(
+    con: duckdb.DuckDBPyConnection,
+    cells: TextCells,
     schema: dict,
-    names: list[str],
-    dialect: Dialect,
     references: dict[str, CheckedTable],
 ) -> CheckedTable:
-    labels = read_labels(path, dialect)
-    if labels is None:
-        raise UnreadableFile("source-error", "the file is empty: not even a header row")
-    check_delimiter(labels, names, dialect)
+    """Check the text cells of a resource against its schema (see read_cells)."""
+    name, labels, dialect, records = cells.name, cells.labels, cells.dialect, cells.records
+    names = [field["name"] for field in schema["fields"]]
     errors = label_errors(labels, names)
     plans = plan_fields(schema, labels)
 
-    # --- the cells as text, in the file's order, then one pass over them: the typed values,
-    # with each row's cell errors and the cells no fast path read beside them. The row number
-    # is kept as a column: DuckDB keeps a plain scan's order, not a query's (the header is
-    # row 1; empty lines are counted in later).
-    safe = re.sub(r"\W", "_", name)
-    raw, table = f"raw_{safe}", f"checked_{safe}"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM "
-        f"{csv_source(path, dialect, len(plans))}"
-    )
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed_select(plans, raw)}")
-    con.execute(f"DROP TABLE {raw}")
+    # --- one pass over the cells: the typed values, with each row's cell errors and the cells
+    # no fast path read beside them. The row number is kept as a column: DuckDB keeps a plain
+    # scan's order, not a query's (the header is row 1; empty lines are counted in later).
+    table = "checked_" + re.sub(r"\W", "_", name)
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed_select(plans, cells.table)}")
     by_name = {p.name: p for p in plans}
     columns = ", ".join(ident(n) if n in by_name else f"NULL AS {ident(n)}" for n in names)
     con.execute(f"CREATE OR REPLACE VIEW {ident(name)} AS SELECT _row, {columns} FROM {table}")
 
     # --- frictionless reads those cells; their rows get its verdicts
     found = odd_cell_errors(con, table, plans)
-    records = Records(path, dialect.quote)
     rows_read = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    empties = records.empty(rows_read + 1)
+    empties = records.empty()
     found += row_errors(con, table, plans) + extra_cell_errors(con, table, plans, records, dialect)
     types = {p.name: p.duckdb_type for p in plans if p.number <= len(names)}
     itself = CheckedTable(name, [], rows_read, types)  # a foreign key may refer to its own table
@@ -576,22 +389,6 @@ def check_utf8_table(
     rows = rows_read + len(empties)
     errors.sort(key=lambda e: (e.row or 0, e.field_number or 0, e.type))
     return CheckedTable(name, errors, rows, types)
-
-
-def csv_source(path: Path, dialect: Dialect, fields: int) -> str:
-    """The records after the header as text cells c1..cW, W being one more than the fields
-    (NULL where a short row has no cell); a row with more cells than W has the rest read by
-    extra_cell_errors. DuckDB skips empty lines; Records finds them."""
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        quoted_newlines = data.find(dialect.quote.encode()) >= 0
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, fields + 2))
-    return (
-        f"read_csv({sql_string(str(path))}, header = true, auto_detect = false, "
-        f"columns = {{{columns}}}, delim = {sql_string(dialect.delimiter)}, "
-        f"quote = {sql_string(dialect.quote)}, escape = {sql_string(dialect.quote)}, "
-        f"nullstr = {sql_string(NEVER_NULL)}, null_padding = true, strict_mode = false, "
-        f"parallel = {'false' if quoted_newlines else 'true'})"
-    )
 
 
 def missing_sql(plan: FieldPlan) -> str:
@@ -758,7 +555,7 @@ def extra_cell_errors(
     ).fetchall()
     errors = []
     for (row,) in rows:
-        record = record_index(int(row) - 1, records.empty(0))
+        record = record_index(int(row) - 1, records.empty())
         cells = records.cells(record, dialect)
         errors += [
             CellError(

@@ -2,6 +2,10 @@
 semantics (tablecheck.py, column-wise on DuckDB), then the contract's own checks (SPEC section 3)
 as SQL over the typed tables.
 
+The work overlaps where it can: DuckDB reads the files into text cells (csvfile.py, which needs
+no frictionless) while frictionless is imported and reads the descriptor, which takes half a
+second; then the tables are checked two at a time, each after the tables it refers to.
+
 Every problem is collected; nothing stops at the first. The report names the resource, row, field
 and value and says what was expected."""
 
@@ -15,17 +19,20 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-from frictionless import FrictionlessException, Package
 
 from jobtal.areas import AreaNames
+from jobtal.extracts.csvfile import TextCells, UnreadableFile, read_cells
 from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
-from jobtal.extracts.tablecheck import CheckedTable, UnreadableFile, check_table
 from jobtal.log import log
 from jobtal.months import month_range
 from jobtal.sql import connect, ident
 from jobtal.vocabulary import MICRODATA_RESOURCES, READINESS_BENEFITS
+
+if TYPE_CHECKING:  # imported when needed, see above
+    from jobtal.extracts.tablecheck import CheckedTable
 
 EXAMPLES_PER_GROUP = 5
 
@@ -98,6 +105,34 @@ def check_extracts(location: Path) -> tuple[ExtractPackage | None, ValidationRep
     return package, report
 
 
+def check_descriptor(package: ExtractPackage) -> None:
+    """frictionless reads the descriptor: it is the single source of truth for the schemas.
+    Raises UnusableInput with its reasons when it cannot."""
+    from frictionless import FrictionlessException, Package  # late: see the module docstring
+
+    try:
+        Package.from_descriptor(copy.deepcopy(package.descriptor), basepath=str(package.folder))
+    except FrictionlessException as error:
+        reasons = "; ".join(reason.message for reason in error.reasons) or error.error.message
+        raise UnusableInput(f"{package.descriptor_path}: {reasons}") from error
+
+
+def read_resource(
+    con: duckdb.DuckDBPyConnection, package: ExtractPackage, name: str
+) -> tuple[TextCells, float]:
+    """The resource's text cells (or UnreadableFile), and the seconds they took."""
+    started = time.perf_counter()
+    resource = package.resources[name]
+    entry = next(r for r in package.descriptor["resources"] if r["name"] == name)
+    cursor = con.cursor()
+    try:
+        names = [f["name"] for f in resource.schema["fields"]]
+        cells = read_cells(cursor, name, resource.path, names, entry)
+    finally:
+        cursor.close()
+    return cells, time.perf_counter() - started
+
+
 def package_problems_report(location: Path, problems: list[str]) -> ValidationReport:
     """The report for a package whose descriptor cannot be used as extracts."""
     return ValidationReport(
@@ -109,35 +144,43 @@ def validate_into(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> Va
     """Check every resource into `con`, where each leaves a typed table of its name, then the
     contract's checks across them. The tables are what the indicators are computed from."""
     report = ValidationReport(str(package.descriptor_path))
-    try:  # frictionless reads the descriptor: it is the single source of truth for the schemas
-        Package.from_descriptor(copy.deepcopy(package.descriptor), basepath=str(package.folder))
-    except FrictionlessException as error:
-        reasons = "; ".join(reason.message for reason in error.reasons) or error.error.message
-        raise UnusableInput(f"{package.descriptor_path}: {reasons}") from error
-    checked: dict[str, CheckedTable] = {}
+    levels = dependency_levels(package)
     outcomes: dict[str, CheckedTable | UnreadableFile] = {}
-
-    def check(name: str) -> None:
-        resource = package.resources[name]
-        entry = next(r for r in package.descriptor["resources"] if r["name"] == name)
-        started = time.perf_counter()
-        try:
-            cursor = con.cursor()  # a connection of its own to the same database, for threads
-            outcomes[name] = check_table(
-                cursor, name, resource.path, resource.schema, entry, dict(checked)
-            )
-            cursor.close()
-        except UnreadableFile as unreadable:
-            outcomes[name] = unreadable
-            return
-        log(
-            f"  {name}: {outcomes[name].rows:,} rows checked in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
-
-    # tables that refer to none still unchecked are checked side by side, two at a time
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for level in dependency_levels(package):
+        # every file is read in the order the tables are checked; a check waits for its file
+        reads = {name: pool.submit(read_resource, con, package, name) for name in sum(levels, [])}
+        try:
+            check_descriptor(package)
+        except UnusableInput:
+            for read in reads.values():
+                read.cancel()
+            raise
+        # frictionless is imported by now; tablecheck needs it
+        from jobtal.extracts.tablecheck import CheckedTable, check_cells
+
+        checked: dict[str, CheckedTable] = {}
+
+        def check(name: str) -> None:
+            try:
+                cells, read_seconds = reads[name].result()
+            except UnreadableFile as unreadable:
+                outcomes[name] = unreadable
+                return
+            started = time.perf_counter()
+            cursor = con.cursor()  # a connection of its own to the same database, for threads
+            try:
+                outcomes[name] = check_cells(
+                    cursor, cells, package.resources[name].schema, dict(checked)
+                )
+            finally:
+                cells.close(cursor)
+                cursor.close()
+            log(
+                f"  {name}: {outcomes[name].rows:,} rows read in {read_seconds:.1f} s, "
+                f"checked in {time.perf_counter() - started:.1f} s"
+            )
+
+        for level in levels:  # the tables of a level refer to none still unchecked
             list(pool.map(check, level))
             checked.update({n: o for n in level if isinstance(o := outcomes[n], CheckedTable)})
     for name in package.resources:  # report in the package's order

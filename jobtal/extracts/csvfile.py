@@ -1,0 +1,264 @@
+"""A CSV resource as text, before any schema is applied: its encoding, separator and header
+checked, and its records read by DuckDB into a table of text cells in the file's order.
+
+Nothing here needs frictionless (or numpy, until the cells are checked), so validate.py can
+have DuckDB read the files while frictionless, a third of a second to import, reads the
+descriptor; tablecheck.py then checks the cells.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import mmap
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+if TYPE_CHECKING:
+    import numpy as np
+
+from jobtal.sql import sql_string
+
+CHUNK = 1 << 24
+
+# A cell DuckDB pads a short row with is NULL; an empty cell must stay '' to be told apart, so
+# DuckDB's null string is set to a byte that never occurs in text.
+NEVER_NULL = "\x00"
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as the descriptor says; the message says what was found."""
+
+    def __init__(self, type_: str, note: str):
+        super().__init__(note)
+        self.type = type_
+        self.note = note
+
+
+@dataclass(frozen=True)
+class Dialect:
+    delimiter: str = ","
+    quote: str = '"'
+    encoding: str = "utf-8"
+
+    @classmethod
+    def of(cls, resource: dict) -> Dialect:
+        dialect = resource.get("dialect") or {}
+        if isinstance(dialect, dict) and isinstance(dialect.get("csv"), dict):
+            dialect = dialect["csv"]  # the frictionless v5 form
+        return cls(
+            delimiter=dialect.get("delimiter", ","),
+            quote=dialect.get("quoteChar", '"'),
+            encoding=(resource.get("encoding") or "utf-8").lower().replace("_", "-"),
+        )
+
+
+def check_encoding(path: Path, dialect: Dialect) -> None:
+    """UTF-8 unless declared otherwise, and no byte order mark unless declared (utf-8-sig)."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if dialect.encoding == "utf-8" and head.startswith(codecs.BOM_UTF8):
+            raise UnreadableFile(
+                "encoding-error",
+                "the file starts with a UTF-8 byte order mark (BOM); declare "
+                "encoding: utf-8-sig for the resource or save the file without it",
+            )
+        if dialect.encoding not in ("utf-8", "utf-8-sig", "utf8"):
+            return
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        offset = 0
+        while chunk := handle.read(CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                position = offset + error.start
+                handle.seek(0)
+                before = handle.read(position)
+                line = before.count(b"\n") + 1
+                byte = chunk[error.start]
+                guess = bytes([byte]).decode("cp1252", errors="replace")
+                raise UnreadableFile(
+                    "encoding-error",
+                    f"the file is not UTF-8: line {line} has the byte 0x{byte:02X}, which is "
+                    f"{guess!r} in Windows-1252; declare encoding: windows-1252 for the resource "
+                    "or convert the file to UTF-8",
+                ) from error
+            offset += len(chunk)
+
+
+def read_labels(path: Path, dialect: Dialect) -> list[str] | None:
+    """The first record of the file as Python's csv module reads it (None if the file is empty)."""
+    encoding = "utf-8-sig" if dialect.encoding.startswith("utf") else dialect.encoding
+    with path.open(encoding=encoding, newline="", errors="replace") as handle:
+        head = handle.read(1 << 20)
+    reader = csv.reader(io.StringIO(head), delimiter=dialect.delimiter, quotechar=dialect.quote)
+    labels = next(reader, None)
+    # frictionless strips the white space around labels before it compares them
+    return None if labels is None else [label.strip() for label in labels]
+
+
+def check_delimiter(labels: list[str], field_names: list[str], dialect: Dialect) -> None:
+    """A header that is one label holding the field names with another separator."""
+    if len(labels) != 1 or len(field_names) < 2:
+        return
+    for candidate, name in ((";", "';'"), ("\t", "a tab"), ("|", "'|'"), (",", "','")):
+        if candidate != dialect.delimiter and len(labels[0].split(candidate)) >= 2:
+            raise UnreadableFile(
+                "dialect-error",
+                f"the file uses {name} as separator (its header is {labels[0]!r}); declare "
+                f"dialect.delimiter: {candidate!r} for the resource or convert the file to "
+                f"{dialect.delimiter!r}-separated",
+            )
+
+
+class Records:
+    """Where each record of the file starts and ends (in bytes), found only when needed: for the
+    empty lines DuckDB skips, and for rows with more cells than DuckDB was asked to read. A
+    newline inside quotes does not end a record."""
+
+    def __init__(self, path: Path, quote: str):
+        self.path = path
+        self.quote = quote.encode()
+        self._bounds: tuple[np.ndarray, np.ndarray] | None = None
+        self._empty: np.ndarray | None = None
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np  # late: see the module docstring
+
+        if self._bounds is None:
+            with mapped(self.path) as data:
+                buffer = np.frombuffer(data, dtype=np.uint8)
+                ends = np.flatnonzero(buffer == 10)
+                if data.find(self.quote) >= 0:
+                    # a newline ends a record when an even number of quote characters precede it
+                    quotes = np.flatnonzero(buffer == self.quote[0])
+                    ends = ends[np.searchsorted(quotes, ends) % 2 == 0]
+                if len(buffer) and (len(ends) == 0 or ends[-1] != len(buffer) - 1):
+                    ends = np.append(ends, len(buffer))  # the last record has no newline
+                starts = np.concatenate(([0], ends[:-1] + 1))
+                carriage = (ends > starts) & (buffer[np.maximum(ends - 1, 0)] == 13)
+                del buffer  # the map cannot close while an array looks into it
+            self._bounds = (starts, ends - carriage.astype(np.int64))
+        return self._bounds
+
+    def empty(self) -> np.ndarray:
+        """Indices (0 = the header) of the records with nothing in them: DuckDB skips them,
+        Python's csv module (and so frictionless) reads them as rows."""
+        if self._empty is None:
+            starts, ends = self.bounds()
+            self._empty = (ends == starts).nonzero()[0].astype("int64")
+        return self._empty
+
+    def cells(self, index: int, dialect: Dialect) -> list[str]:
+        """The cells of one record, as Python's csv module reads them."""
+        starts, ends = self.bounds()
+        with self.path.open("rb") as handle:
+            handle.seek(int(starts[index]))
+            text = handle.read(int(ends[index] - starts[index])).decode("utf-8", "replace")
+        reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter, quotechar=dialect.quote)
+        return next(reader, [])
+
+
+@contextlib.contextmanager
+def mapped(path: Path):
+    """The file's bytes, mapped into memory rather than copied."""
+    with path.open("rb") as handle:
+        if handle.seek(0, io.SEEK_END) == 0:
+            yield b""
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            yield data
+
+
+@dataclass
+class TextCells:
+    """A resource's records after the header as DuckDB read them: a table `table` of text
+    cells c1..cW in the file's order (rowid 0 is row 2), W being one more than the labels, so
+    that a row with a cell too many shows; NULL where a short row has no cell. `path` is the
+    file as UTF-8 (a copy, removed by close(), when it was declared in another encoding)."""
+
+    name: str
+    path: Path
+    dialect: Dialect
+    labels: list[str]
+    table: str
+    records: Records
+    copy: tempfile.TemporaryDirectory | None = None
+
+    def close(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(f"DROP TABLE IF EXISTS {self.table}")
+        if self.copy is not None:
+            self.copy.cleanup()
+
+
+def read_cells(
+    con: duckdb.DuckDBPyConnection, name: str, path: Path, field_names: list[str], resource: dict
+) -> TextCells:
+    """Check the file's encoding, separator and header and have DuckDB read its records.
+    Raises UnreadableFile when it cannot be read as the descriptor says."""
+    dialect = Dialect.of(resource)
+    check_encoding(path, dialect)
+    path, dialect, copy = as_utf8(path, dialect)
+    try:
+        labels = read_labels(path, dialect)
+        if labels is None:
+            raise UnreadableFile("source-error", "the file is empty: not even a header row")
+        check_delimiter(labels, field_names, dialect)
+        # a table, not a temporary one: the cells are checked on another cursor
+        table = "cells_" + re.sub(r"\W", "_", name)
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM "
+            f"{csv_source(path, dialect, len(labels))}"
+        )
+    except BaseException:
+        if copy is not None:
+            copy.cleanup()
+        raise
+    return TextCells(name, path, dialect, labels, table, Records(path, dialect.quote), copy)
+
+
+def as_utf8(
+    path: Path, dialect: Dialect
+) -> tuple[Path, Dialect, tempfile.TemporaryDirectory | None]:
+    """The file as UTF-8: itself, or a transcoded copy in a temporary folder when the
+    descriptor declares another encoding (DuckDB reads UTF-8)."""
+    if dialect.encoding in ("utf-8", "utf8", "utf-8-sig"):
+        return path, dialect, None
+    try:
+        codecs.lookup(dialect.encoding)
+    except LookupError as error:
+        raise UnreadableFile(
+            "encoding-error", f"the declared encoding {dialect.encoding!r} is unknown"
+        ) from error
+    folder = tempfile.TemporaryDirectory(prefix="jobtal-")
+    copy = Path(folder.name) / path.name
+    with (
+        path.open(encoding=dialect.encoding, newline="") as source,
+        copy.open("w", encoding="utf-8", newline="") as target,
+    ):
+        shutil.copyfileobj(source, target, CHUNK)
+    return copy, Dialect(dialect.delimiter, dialect.quote, "utf-8"), folder
+
+
+def csv_source(path: Path, dialect: Dialect, width: int) -> str:
+    """DuckDB's reading of the records after the header as text cells c1..c<width + 1>.
+    DuckDB skips empty lines; Records finds them."""
+    with mapped(path) as data:
+        quoted_newlines = data.find(dialect.quote.encode()) >= 0
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 2))
+    return (
+        f"read_csv({sql_string(str(path))}, header = true, auto_detect = false, "
+        f"columns = {{{columns}}}, delim = {sql_string(dialect.delimiter)}, "
+        f"quote = {sql_string(dialect.quote)}, escape = {sql_string(dialect.quote)}, "
+        f"nullstr = {sql_string(NEVER_NULL)}, null_padding = true, strict_mode = false, "
+        f"parallel = {'false' if quoted_newlines else 'true'})"
+    )
