@@ -352,12 +352,17 @@ def test_same_errors_as_frictionless_on_its_own_sample_files(tmp_path, name):
 
 
 def test_row_numbers_stay_right_in_a_file_read_in_parallel_chunks(tmp_path):
-    """DuckDB reads a large file in parallel chunks; every error must still carry its row."""
-    rows = 900_000  # about 40 MB: several of DuckDB's read buffers
-    planted = {i + 2 for i in range(rows) if i % 97_001 == 1234}  # + 2: the header is row 1
+    """DuckDB reads a large file in parallel chunks; every error must still carry its row,
+    with every kind of check in the query (an enum, a boolean, a bound)."""
+    rows = 900_000  # about 50 MB: several of DuckDB's read buffers
+    kinds = [f"kind{k}" for k in range(11)]
+    bad_degree = {i + 2 for i in range(rows) if i % 97_001 == 1234}  # + 2: the header is row 1
+    bad_kind = {i + 2 for i in range(rows) if i % 89_003 == 777}
     path = tmp_path / "large.csv"
     duckdb.sql(f"""
         COPY (SELECT 'id' || i AS id, CASE WHEN i % 97001 = 1234 THEN '0' ELSE '0.5' END AS degree,
+                     CASE WHEN i % 89003 = 777 THEN 'other' ELSE 'kind' || (i % 11) END AS kind,
+                     CASE WHEN i % 2 = 0 THEN 'true' ELSE '0' END AS flag,
                      'a somewhat longer text to make the rows wider ' || i AS note
               FROM range({rows}) AS t(i) ORDER BY i)
         TO '{path}' (HEADER, QUOTE '')""")
@@ -365,6 +370,8 @@ def test_row_numbers_stay_right_in_a_file_read_in_parallel_chunks(tmp_path):
         "fields": [
             {"name": "id", "type": "string"},
             {"name": "degree", "type": "number", "constraints": {"exclusiveMinimum": 0}},
+            {"name": "kind", "type": "string", "constraints": {"enum": kinds}},
+            {"name": "flag", "type": "boolean"},
             {"name": "note", "type": "string"},
         ],
         "primaryKey": ["id"],
@@ -372,5 +379,11 @@ def test_row_numbers_stay_right_in_a_file_read_in_parallel_chunks(tmp_path):
     con = duckdb.connect()
     table = check_table(con, "large", path, schema, {"name": "large"}, {})
     assert table.rows == rows
-    assert {e.row for e in table.errors} == planted
+    assert {(e.row, e.field) for e in table.errors} == {(r, "degree") for r in bad_degree} | {
+        (r, "kind") for r in bad_kind
+    }
     assert {e.type for e in table.errors} == {"constraint-error"}
+    # every typed row in its place: row r holds id{r - 2}
+    assert con.execute(
+        "SELECT count(*) FROM large WHERE id <> 'id' || (_row - 2) OR flag <> ((_row - 2) % 2 = 0)"
+    ).fetchone() == (0,)

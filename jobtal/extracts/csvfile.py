@@ -1,9 +1,8 @@
 """A CSV resource as text, before any schema is applied: its encoding, separator and header
-checked, and its records read by DuckDB into a table of text cells in the file's order.
+checked, and the SQL with which DuckDB reads its records as text cells.
 
-Nothing here needs frictionless (or numpy, until the cells are checked), so validate.py can
-have DuckDB read the files while frictionless, a third of a second to import, reads the
-descriptor; tablecheck.py then checks the cells.
+Nothing here needs frictionless, a third of a second to import, or numpy, until the cells are
+checked (see validate.py).
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import contextlib
 import csv
 import io
 import mmap
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -181,21 +179,19 @@ def mapped(path: Path):
 
 @dataclass
 class TextCells:
-    """A resource's records after the header as DuckDB read them: a table `table` of text
-    cells c1..cW in the file's order (rowid 0 is row 2), W being one more than the labels, so
-    that a row with a cell too many shows; NULL where a short row has no cell. `path` is the
-    file as UTF-8 (a copy, removed by close(), when it was declared in another encoding)."""
+    """A resource's file, checked and ready for DuckDB: `source` is the SQL that reads its
+    records after the header as text cells (csv_source). `path` is the file as UTF-8 (a copy,
+    removed by close(), when it was declared in another encoding)."""
 
     name: str
     path: Path
     dialect: Dialect
     labels: list[str]
-    table: str
+    source: str
     records: Records
     copy: tempfile.TemporaryDirectory | None = None
 
-    def close(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute(f"DROP TABLE IF EXISTS {self.table}")
+    def close(self) -> None:
         if self.copy is not None:
             self.copy.cleanup()
 
@@ -203,8 +199,8 @@ class TextCells:
 def read_cells(
     con: duckdb.DuckDBPyConnection, name: str, path: Path, field_names: list[str], resource: dict
 ) -> TextCells:
-    """Check the file's encoding, separator and header and have DuckDB read its records.
-    Raises UnreadableFile when it cannot be read as the descriptor says."""
+    """Check the file's encoding, separator and header. Raises UnreadableFile when it cannot
+    be read as the descriptor says."""
     dialect = Dialect.of(resource)
     check_encoding(path, dialect)
     path, dialect, copy = as_utf8(path, dialect)
@@ -213,17 +209,12 @@ def read_cells(
         if labels is None:
             raise UnreadableFile("source-error", "the file is empty: not even a header row")
         check_delimiter(labels, field_names, dialect)
-        # a table, not a temporary one: the cells are checked on another cursor
-        table = "cells_" + re.sub(r"\W", "_", name)
-        con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM "
-            f"{csv_source(path, dialect, len(labels))}"
-        )
+        source = csv_source(path, dialect, len(labels))
     except BaseException:
         if copy is not None:
             copy.cleanup()
         raise
-    return TextCells(name, path, dialect, labels, table, Records(path, dialect.quote), copy)
+    return TextCells(name, path, dialect, labels, source, Records(path, dialect.quote), copy)
 
 
 def as_utf8(

@@ -1,8 +1,10 @@
 """Table Schema validation of one CSV resource, column-wise on DuckDB, with frictionless-py's
 semantics and vocabulary.
 
-frictionless checks a row at a time in Python; here DuckDB reads the file into text cells
-(csvfile.py) and each column is checked with SQL. The answers are frictionless's: the same
+frictionless checks a row at a time in Python; here DuckDB reads the file as text cells
+(csvfile.py) and checks each column with SQL, in one pass that makes a table of the typed
+values in the file's order (create_in_file_order), so that a row's number is its rowid + 2.
+The answers are frictionless's: the same
 error types (`type-error`, `constraint-error`, `missing-cell`, `extra-cell`, `blank-row`,
 `unique-error`, `primary-key`, `foreign-key`, and the label errors) on the same rows (the
 header is row 1; an empty line is a row too), which tests/test_validator_differential.py
@@ -17,6 +19,10 @@ How a cell is read:
   odd-but-valid forms ('+7', ' 7 ', '2024-1-5', 'NaN') get frictionless's exact verdict, and a
   column of a million rows costs one Python call per distinct odd value, not per row.
 
+The query is planned from frictionless's reading of the schema. To let DuckDB start before
+frictionless is loaded, the plan may first be drafted from the descriptor alone (draft_fields);
+a table made from a draft is kept only when frictionless's plan is the same query.
+
 Where jobtal deliberately differs from frictionless, it is stricter and says why: an integer
 that does not fit in 64 bits (`integer-out-of-range`); a byte order mark, another encoding or
 another separator than the descriptor declares (`encoding-error`, `dialect-error`, reported
@@ -26,19 +32,21 @@ problem for the field instead of a type error per row).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import numpy as np
-from frictionless import Field, Schema
-from frictionless.table.label_matching import deduplicate_names
 
 from jobtal.extracts.csvfile import Dialect, Records, TextCells, read_cells
 from jobtal.sql import ident, sql_string
+
+if TYPE_CHECKING:
+    import numpy as np
 
 INT64 = (-(2**63), 2**63 - 1)
 TABLE_SCHEMA_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -158,23 +166,33 @@ PLAIN_PROPERTIES = {
 }
 
 
-def plan_fields(schema: dict, labels: list[str] | None = None) -> list[FieldPlan]:
+def plan_fields(
+    schema: dict, labels: list[str] | None = None, fields: list | None = None
+) -> list[FieldPlan]:
     """The fields each row is read against. As in frictionless, these follow the header: the
     schema's field at each label's position, an any-typed field named after the label where the
-    schema has none, and no field for a schema field the header lacks."""
-    # v2's constraints (exclusiveMinimum ...) are read whether or not the schema names v2
-    frictionless_schema = Schema.from_descriptor({"$schema": TABLE_SCHEMA_V2, **schema})
+    schema has none, and no field for a schema field the header lacks. `fields` are the schema's
+    fields as frictionless reads them, or drafts of them (draft_fields)."""
+    if fields is None:
+        from frictionless import Schema  # here, not above: see draft_fields
+
+        # v2's constraints (exclusiveMinimum ...) are read whether or not the schema names v2
+        fields = Schema.from_descriptor({"$schema": TABLE_SCHEMA_V2, **schema}).fields
     schema_missing = schema.get("missingValues", [""])
     count = len(schema["fields"]) if labels is None else len(labels)
-    names = deduplicate_names(
-        [
-            schema["fields"][i]["name"] if i < len(schema["fields"]) else labels[i]
-            for i in range(count)
-        ]
-    )
+    names = [
+        schema["fields"][i]["name"] if i < len(schema["fields"]) else labels[i]
+        for i in range(count)
+    ]
+    if count > len(schema["fields"]) or len(set(names)) < len(names):
+        from frictionless.table.label_matching import deduplicate_names
+
+        names = deduplicate_names(names)
     plans = []
     for number in range(1, count + 1):
         if number > len(schema["fields"]):
+            from frictionless import Field
+
             any_field = Field.from_descriptor({"name": names[number - 1], "type": "any"})
             plans.append(
                 FieldPlan(
@@ -182,7 +200,7 @@ def plan_fields(schema: dict, labels: list[str] | None = None) -> list[FieldPlan
                 )
             )
             continue
-        raw, field = schema["fields"][number - 1], frictionless_schema.fields[number - 1]
+        raw, field = schema["fields"][number - 1], fields[number - 1]
         field_type = raw.get("type", "string")
         cast, fast, duckdb_type = FAST_PATHS.get(field_type, ("$c", None, "VARCHAR"))
         plain = set(raw) <= PLAIN_PROPERTIES and raw.get("format", "default") == "default"
@@ -215,10 +233,78 @@ def plan_fields(schema: dict, labels: list[str] | None = None) -> list[FieldPlan
     return plans
 
 
+# What planning needs to know of frictionless's field types (its fields/*.py), for drafts.
+DRAFT_CONSTRAINTS = {
+    "string": {"required", "minLength", "maxLength", "pattern", "enum"},
+    "boolean": {"required", "enum"},
+    **{
+        kind: {"required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"}
+        for kind in ("integer", "number", "date", "datetime", "year")
+    },
+}
+
+
+@dataclass(frozen=True)
+class DraftField:
+    """A stand-in for a frictionless field, made without importing frictionless (a third of a
+    second), so that DuckDB can start on a table while frictionless loads. A draft is only ever
+    a guess: check_cells keeps what was made from it only when frictionless's own fields give
+    the very same query."""
+
+    type: str
+    supported_constraints: frozenset[str]
+    true_values: tuple[str, ...] = ("true", "True", "TRUE", "1")
+    false_values: tuple[str, ...] = ("false", "False", "FALSE", "0")
+
+    def create_value_reader(self):
+        def read(value):
+            if isinstance(value, bool):
+                return None
+            if self.type == "integer" and isinstance(value, int):
+                return value
+            if self.type == "number" and isinstance(value, (int, float)):
+                return Decimal(str(value))
+            if self.type == "date" and isinstance(value, str) and len(value) == 10:
+                with contextlib.suppress(ValueError):
+                    return date.fromisoformat(value)
+            if self.type == "string" and isinstance(value, str):
+                return value
+            return None
+
+        return read
+
+
+def draft_fields(schema: dict, labels: list[str]) -> list[DraftField] | None:
+    """Drafts of the schema's fields, or None where a header or field is beyond what a draft
+    covers (frictionless plans those)."""
+    names = [f.get("name") for f in schema["fields"]]
+    if len(labels) > len(names) or len(set(names)) < len(names):
+        return None
+    drafts = []
+    for raw in schema["fields"]:
+        kind = raw.get("type", "string")
+        if kind not in DRAFT_CONSTRAINTS:
+            return None
+        truths = {}
+        if "trueValues" in raw or "falseValues" in raw:
+            truths = {
+                "true_values": tuple(raw.get("trueValues", DraftField.true_values)),
+                "false_values": tuple(raw.get("falseValues", DraftField.false_values)),
+            }
+        drafts.append(DraftField(kind, frozenset(DRAFT_CONSTRAINTS[kind]), **truths))
+    return drafts
+
+
 def boolean_path(field) -> tuple[str, str, str]:
-    trues = ", ".join(sql_string(v) for v in field.true_values)
-    falses = ", ".join(sql_string(v) for v in field.false_values)
-    return f"$c IN ({trues})", f"$c IN ({trues}, {falses})", "BOOLEAN"
+    trues = [sql_string(v) for v in field.true_values]
+    falses = [sql_string(v) for v in field.false_values]
+    return one_of("$c", trues), one_of("$c", trues + falses), "BOOLEAN"
+
+
+def one_of(expression: str, literals: list[str]) -> str:
+    """TRUE when the expression equals one of the SQL literals. Not `IN (...)`: DuckDB makes a
+    long list a join, which loses the file's order (see create_in_file_order)."""
+    return "(" + (" OR ".join(f"{expression} = {x}" for x in literals) or "FALSE") + ")"
 
 
 def sql_constraints_exact(field_type: str, constraints: dict) -> bool:
@@ -276,8 +362,8 @@ def constraint_sql(plan: FieldPlan) -> list[tuple[str, str]]:
                 )
             )
         elif name == "enum":
-            options = ", ".join(sql_literal(reader(option), plan.duckdb_type) for option in value)
-            checks.append((name, f"$v NOT IN ({options})"))
+            options = [sql_literal(reader(option), plan.duckdb_type) for option in value]
+            checks.append((name, f"NOT {one_of('$v', options)}"))
     return checks
 
 
@@ -337,34 +423,81 @@ def check_table(
 ) -> CheckedTable:
     """Check one CSV resource. `references` holds the tables already checked, for foreign keys.
     Raises UnreadableFile when the file cannot be read as declared."""
-    names = [field["name"] for field in schema["fields"]]
-    cells = read_cells(con, name, path, names, resource)
+    started = start_table(con, name, path, schema, resource)
     try:
-        return check_cells(con, cells, schema, references)
+        return check_cells(con, started, schema, references)
     finally:
-        cells.close(con)
+        started.cells.close()
+
+
+@dataclass
+class StartedTable:
+    """A resource whose file has been read as text (`cells`), and whose checked table `table`
+    may already have been made from drafted plans, with the query `drafted`."""
+
+    cells: TextCells
+    table: str
+    drafted: str | None = None
+
+
+def start_table(
+    con: duckdb.DuckDBPyConnection, name: str, path: Path, schema: dict, resource: dict
+) -> StartedTable:
+    """What checking a resource can do before frictionless is loaded: the file's own checks,
+    and, where its fields can be drafted, the checked table. Raises UnreadableFile."""
+    cells = read_cells(con, name, path, [field["name"] for field in schema["fields"]], resource)
+    started = StartedTable(cells, "checked_" + re.sub(r"\W", "_", name))
+    drafts = draft_fields(schema, cells.labels)
+    if drafts is not None:
+        query = typed_select(plan_fields(schema, cells.labels, drafts), cells.source)
+        try:
+            create_in_file_order(con, started.table, query)
+            started.drafted = query
+        except duckdb.Error:
+            pass  # check_cells makes it again, and reports what went wrong
+    return started
+
+
+def create_in_file_order(con: duckdb.DuckDBPyConnection, table: str, query: str) -> None:
+    """CREATE TABLE `table` AS `query`, a query of projections over one CSV file, so that the
+    table's rowid is the record's place in the file (0 for the first after the header): DuckDB
+    keeps the input's order through projections, and its plan says that the insert does
+    ("Batch Create Table As"). Refused when the plan is any other, rather than numbering the
+    rows wrongly."""
+    statement = f"CREATE OR REPLACE TABLE {table} AS {query}"
+    plan = " ".join(str(row[-1]) for row in con.execute(f"EXPLAIN {statement}").fetchall())
+    if "BATCH_CREATE_TABLE_AS" not in re.sub(r"[\s_]+", "_", plan.upper()):
+        raise RuntimeError(
+            f"DuckDB {duckdb.__version__} would not keep the file's order while making {table}; "
+            "jobtal cannot number its rows"
+        )
+    con.execute(statement)
 
 
 def check_cells(
     con: duckdb.DuckDBPyConnection,
-    cells: TextCells,
+    started: StartedTable,
     schema: dict,
     references: dict[str, CheckedTable],
 ) -> CheckedTable:
-    """Check the text cells of a resource against its schema (see read_cells)."""
+    """Check a started resource against its schema, as frictionless reads it."""
+    cells, table = started.cells, started.table
     name, labels, dialect, records = cells.name, cells.labels, cells.dialect, cells.records
     names = [field["name"] for field in schema["fields"]]
     errors = label_errors(labels, names)
     plans = plan_fields(schema, labels)
 
     # --- one pass over the cells: the typed values, with each row's cell errors and the cells
-    # no fast path read beside them. The row number is kept as a column: DuckDB keeps a plain
-    # scan's order, not a query's (the header is row 1; empty lines are counted in later).
-    table = "checked_" + re.sub(r"\W", "_", name)
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed_select(plans, cells.table)}")
+    # no fast path read beside them; made already when the drafted plans were these (the
+    # header is row 1, rowid 0 row 2; empty lines are counted in later)
+    query = typed_select(plans, cells.source)
+    if query != started.drafted:
+        create_in_file_order(con, table, query)
     by_name = {p.name: p for p in plans}
     columns = ", ".join(ident(n) if n in by_name else f"NULL AS {ident(n)}" for n in names)
-    con.execute(f"CREATE OR REPLACE VIEW {ident(name)} AS SELECT _row, {columns} FROM {table}")
+    con.execute(
+        f"CREATE OR REPLACE VIEW {ident(name)} AS SELECT rowid + 2 AS _row, {columns} FROM {table}"
+    )
 
     # --- frictionless reads those cells; their rows get its verdicts
     found = odd_cell_errors(con, table, plans)
@@ -393,8 +526,7 @@ def check_cells(
 
 def missing_sql(plan: FieldPlan) -> str:
     cell = f"r.c{plan.number}"
-    values = ", ".join(sql_string(v) for v in plan.missing)
-    return f"({cell} IS NULL" + (f" OR {cell} IN ({values}))" if values else ")")
+    return f"({cell} IS NULL OR {one_of(cell, [sql_string(v) for v in plan.missing])})"
 
 
 def fast_sql(plan: FieldPlan) -> str:
@@ -409,7 +541,7 @@ def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
     """Read every distinct cell no fast path read with frictionless's own reader, set the
     typed values of the valid ones, and return the errors of the others."""
     odd = con.execute(
-        f"SELECT _row, o.n, o.c FROM (SELECT _row, unnest(_odd) AS o FROM {table} "
+        f"SELECT _row, o.n, o.c FROM (SELECT rowid + 2 AS _row, unnest(_odd) AS o FROM {table} "
         "WHERE _odd IS NOT NULL)"
     ).fetchall()
     by_number = {p.number: p for p in plans}
@@ -432,7 +564,7 @@ def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
             con.executemany("INSERT INTO odd_values VALUES (?, ?)", valid)
             con.execute(
                 f"UPDATE {table} SET {ident(plan.name)} = odd_values.v "
-                f"FROM odd_values WHERE {table}._row = odd_values._row"
+                f"FROM odd_values WHERE {table}.rowid + 2 = odd_values._row"
             )
         for row, value in row_values:
             _, ok, _, notes = verdicts[value]
@@ -466,13 +598,14 @@ def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
     return errors
 
 
-def typed_select(plans: list[FieldPlan], raw: str) -> str:
-    """The checked table's query: each field's typed value (NULL for now where no fast path
-    read the cell), _errors (the row's cell errors, NULL when none), _odd (the cells no fast
-    path read, NULL when none) and _extra (whether the row has a cell beyond the fields).
+def typed_select(plans: list[FieldPlan], source: str) -> str:
+    """The checked table's query over the text cells `source` (csvfile.csv_source), in the
+    file's order: each field's typed value (NULL for now where no fast path read the cell),
+    _errors (the row's cell errors, NULL when none), _odd (the cells no fast path read, NULL
+    when none) and _extra (whether the row has a cell beyond the fields).
     In layers, so that each cell is tested and cast once: the cells, whether each is missing
     and DuckDB's cast of it; whether the fast path reads it; the typed values; the errors."""
-    cells = ["r.rowid + 2 AS _row", f"r.c{len(plans) + 1} IS NOT NULL AS _extra"]
+    cells = [f"r.c{len(plans) + 1} IS NOT NULL AS _extra"]
     for p in plans:
         cast = p.cast.replace("$c", f"r.c{p.number}") if p.fast else "NULL"
         cells += [f"r.c{p.number} AS c{p.number}", f"{missing_sql(p)} AS m{p.number}"]
@@ -490,9 +623,9 @@ def typed_select(plans: list[FieldPlan], raw: str) -> str:
         f"CASE WHEN {any_odd} THEN list_filter([{', '.join(odd)}], lambda x: x IS NOT NULL) END"
     )
     return (
-        f"SELECT _row, {', '.join(typed)}, {errors_sql(plans)} AS _errors, {odd_sql} AS _odd, "
+        f"SELECT {', '.join(typed)}, {errors_sql(plans)} AS _errors, {odd_sql} AS _odd, "
         f"_extra FROM (SELECT {', '.join(values)} FROM (SELECT {', '.join(tested)} FROM "
-        f"(SELECT {', '.join(cells)} FROM {raw} AS r)))"
+        f"(SELECT {', '.join(cells)} FROM {source} AS r)))"
     )
 
 
@@ -538,7 +671,7 @@ def errors_sql(plans: list[FieldPlan]) -> str:
 def row_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
     names = {p.number: p.name for p in plans}
     rows = con.execute(
-        f"SELECT _row, e.n, e.t, e.v, e.note FROM (SELECT _row, unnest(_errors) AS e "
+        f"SELECT _row, e.n, e.t, e.v, e.note FROM (SELECT rowid + 2 AS _row, unnest(_errors) AS e "
         f"FROM {table} WHERE _errors IS NOT NULL)"
     ).fetchall()
     return [CellError(t, int(row), names.get(n), n or None, v, note) for row, n, t, v, note in rows]
@@ -550,7 +683,7 @@ def extra_cell_errors(
     """An error for every cell beyond the fields, in rows that are not blank. DuckDB read one
     cell more than the fields; the few rows that have one are read again in full."""
     rows = con.execute(
-        f"SELECT _row FROM {table} WHERE _extra AND (_errors IS NULL OR "
+        f"SELECT rowid + 2 AS _row FROM {table} WHERE _extra AND (_errors IS NULL OR "
         f"_errors[1].t <> 'blank-row') ORDER BY _row"
     ).fetchall()
     errors = []

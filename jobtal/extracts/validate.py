@@ -2,9 +2,10 @@
 semantics (tablecheck.py, column-wise on DuckDB), then the contract's own checks (SPEC section 3)
 as SQL over the typed tables.
 
-The work overlaps where it can: DuckDB reads the files into text cells (csvfile.py, which needs
-no frictionless) while frictionless is imported and reads the descriptor, which takes half a
-second; then the tables are checked two at a time, each after the tables it refers to.
+The work overlaps where it can. frictionless takes half a second to import and read the
+descriptor; meanwhile DuckDB makes each table from plans drafted without it (tablecheck's
+start_table), two at a time. Then each table is checked as frictionless reads its schema (its
+table made again if the draft was wrong), each after the tables it refers to.
 
 Every problem is collected; nothing stops at the first. The report names the resource, row, field
 and value and says what was expected."""
@@ -19,20 +20,17 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from jobtal.areas import AreaNames
-from jobtal.extracts.csvfile import TextCells, UnreadableFile, read_cells
+from jobtal.extracts.csvfile import UnreadableFile
 from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
+from jobtal.extracts.tablecheck import CheckedTable, StartedTable, check_cells, start_table
 from jobtal.log import log
 from jobtal.months import month_range
 from jobtal.sql import connect, ident
 from jobtal.vocabulary import MICRODATA_RESOURCES, READINESS_BENEFITS
-
-if TYPE_CHECKING:  # imported when needed, see above
-    from jobtal.extracts.tablecheck import CheckedTable
 
 EXAMPLES_PER_GROUP = 5
 
@@ -117,20 +115,19 @@ def check_descriptor(package: ExtractPackage) -> None:
         raise UnusableInput(f"{package.descriptor_path}: {reasons}") from error
 
 
-def read_resource(
+def start_resource(
     con: duckdb.DuckDBPyConnection, package: ExtractPackage, name: str
-) -> tuple[TextCells, float]:
-    """The resource's text cells (or UnreadableFile), and the seconds they took."""
+) -> tuple[StartedTable, float]:
+    """The resource, started (or UnreadableFile), and the seconds that took."""
     started = time.perf_counter()
     resource = package.resources[name]
     entry = next(r for r in package.descriptor["resources"] if r["name"] == name)
-    cursor = con.cursor()
+    cursor = con.cursor()  # a connection of its own to the same database, for threads
     try:
-        names = [f["name"] for f in resource.schema["fields"]]
-        cells = read_cells(cursor, name, resource.path, names, entry)
+        table = start_table(cursor, name, resource.path, resource.schema, entry)
     finally:
         cursor.close()
-    return cells, time.perf_counter() - started
+    return table, time.perf_counter() - started
 
 
 def package_problems_report(location: Path, problems: list[str]) -> ValidationReport:
@@ -147,37 +144,34 @@ def validate_into(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> Va
     levels = dependency_levels(package)
     outcomes: dict[str, CheckedTable | UnreadableFile] = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        # every file is read in the order the tables are checked; a check waits for its file
-        reads = {name: pool.submit(read_resource, con, package, name) for name in sum(levels, [])}
+        # every table is started in the order they are checked; a check waits for its start
+        starts = {name: pool.submit(start_resource, con, package, name) for name in sum(levels, [])}
         try:
             check_descriptor(package)
         except UnusableInput:
-            for read in reads.values():
-                read.cancel()
+            for start in starts.values():
+                start.cancel()
             raise
-        # frictionless is imported by now; tablecheck needs it
-        from jobtal.extracts.tablecheck import CheckedTable, check_cells
-
         checked: dict[str, CheckedTable] = {}
 
         def check(name: str) -> None:
             try:
-                cells, read_seconds = reads[name].result()
+                table, start_seconds = starts[name].result()
             except UnreadableFile as unreadable:
                 outcomes[name] = unreadable
                 return
-            started = time.perf_counter()
-            cursor = con.cursor()  # a connection of its own to the same database, for threads
+            began = time.perf_counter()
+            cursor = con.cursor()
             try:
                 outcomes[name] = check_cells(
-                    cursor, cells, package.resources[name].schema, dict(checked)
+                    cursor, table, package.resources[name].schema, dict(checked)
                 )
             finally:
-                cells.close(cursor)
+                table.cells.close()
                 cursor.close()
             log(
-                f"  {name}: {outcomes[name].rows:,} rows read in {read_seconds:.1f} s, "
-                f"checked in {time.perf_counter() - started:.1f} s"
+                f"  {name}: {outcomes[name].rows:,} rows read in {start_seconds:.1f} s, "
+                f"checked in {time.perf_counter() - began:.1f} s"
             )
 
         for level in levels:  # the tables of a level refer to none still unchecked

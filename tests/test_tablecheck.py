@@ -1,0 +1,80 @@
+"""The validator's shortcuts: tables made from drafted plans while frictionless loads, and the
+file order DuckDB must keep for rows to be numbered right. The answers themselves are compared
+with frictionless-py in test_validator_differential.py."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from jobtal.extracts.csvfile import read_cells
+from jobtal.extracts.package import contract_resources
+from jobtal.extracts.tablecheck import (
+    check_cells,
+    create_in_file_order,
+    draft_fields,
+    plan_fields,
+    start_table,
+    typed_select,
+)
+
+
+@pytest.mark.parametrize("resource", contract_resources(), ids=lambda r: r["name"])
+def test_drafts_of_the_contract_schemas_plan_what_frictionless_plans(resource):
+    """So that on the contract's extracts the table made while frictionless loads is kept."""
+    schema = resource["schema"]
+    labels = [field["name"] for field in schema["fields"]]
+    drafts = draft_fields(schema, labels)
+    assert drafts is not None
+    drafted = typed_select(plan_fields(schema, labels, drafts), "cells")
+    assert drafted == typed_select(plan_fields(schema, labels), "cells")
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "table.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_wrong_draft_is_made_again_as_frictionless_reads_the_schema(tmp_path):
+    # frictionless reads the bound "1" as the number 1; a draft does not read text as a number
+    schema = {"fields": [{"name": "share", "type": "number", "constraints": {"maximum": "1"}}]}
+    path = write(tmp_path, "share\n0.5\n2\n1\n")
+    con = duckdb.connect()
+    started = start_table(con, "table", path, schema, {"name": "table"})
+    final = typed_select(plan_fields(schema, started.cells.labels), started.cells.source)
+    assert started.drafted is not None and started.drafted != final
+    checked = check_cells(con, started, schema, {})
+    assert [(e.row, e.field, e.type, e.value) for e in checked.errors] == [
+        (3, "share", "constraint-error", "2")
+    ]
+    assert con.execute('SELECT _row, share FROM "table" ORDER BY _row').fetchall() == [
+        (2, 0.5),
+        (3, 2.0),
+        (4, 1.0),
+    ]
+
+
+def test_no_draft_where_the_header_has_more_columns_than_the_schema(tmp_path):
+    schema = {"fields": [{"name": "a", "type": "integer"}]}
+    cells = read_cells(duckdb.connect(), "t", write(tmp_path, "a,b\n1,2\n"), ["a"], {})
+    assert draft_fields(schema, cells.labels) is None
+
+
+def test_a_table_whose_query_would_lose_the_file_order_is_refused(tmp_path):
+    """A long IN list becomes a join in DuckDB's plan, and a join does not keep the order in
+    which the file's records come: the rows could not be numbered, so nothing is made."""
+    path = write(tmp_path, "code\n" + "".join(f"{i}\n" for i in range(50)))
+    source = f"read_csv('{path}', header = true, columns = {{'code': 'VARCHAR'}})"
+    listed = ", ".join(f"'{i}'" for i in range(0, 50, 3))
+    con = duckdb.connect()
+    with pytest.raises(RuntimeError, match="would not keep the file's order"):
+        create_in_file_order(con, "t", f"SELECT code IN ({listed}) AS listed FROM {source}")
+    assert (
+        con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 't'").fetchone()[0]
+        == 0
+    )
+    create_in_file_order(con, "t", f"SELECT code FROM {source}")
+    assert [r[0] for r in con.execute("SELECT code FROM t ORDER BY rowid").fetchall()] == [
+        str(i) for i in range(50)
+    ]
