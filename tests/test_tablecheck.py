@@ -4,9 +4,14 @@ with frictionless-py in test_validator_differential.py."""
 
 from __future__ import annotations
 
+import csv
+import io
+from random import Random
+
 import duckdb
 import pytest
 
+from jobtal.extracts import csvfile
 from jobtal.extracts.csvfile import read_cells
 from jobtal.extracts.package import contract_resources
 from jobtal.extracts.tablecheck import (
@@ -57,7 +62,7 @@ def test_a_wrong_draft_is_made_again_as_frictionless_reads_the_schema(tmp_path):
 
 def test_no_draft_where_the_header_has_more_columns_than_the_schema(tmp_path):
     schema = {"fields": [{"name": "a", "type": "integer"}]}
-    cells = read_cells(duckdb.connect(), "t", write(tmp_path, "a,b\n1,2\n"), ["a"], {})
+    cells = read_cells("t", write(tmp_path, "a,b\n1,2\n"), ["a"], {})
     assert draft_fields(schema, cells.labels) is None
 
 
@@ -78,3 +83,20 @@ def test_a_table_whose_query_would_lose_the_file_order_is_refused(tmp_path):
     assert [r[0] for r in con.execute("SELECT code FROM t ORDER BY rowid").fetchall()] == [
         str(i) for i in range(50)
     ]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 24])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_empty_records_are_found_across_chunk_boundaries(tmp_path, monkeypatch, chunk, newline):
+    """The file is read in chunks; an empty line must be found wherever the chunks split it,
+    at the same record index as Python's csv module (and so frictionless) gives it."""
+    monkeypatch.setattr(csvfile, "CHUNK", chunk)
+    random = Random(chunk)
+    for case in range(20):
+        lines = [random.choice(["", "", "a,b", "1", "xyz,,"]) for _ in range(random.randint(1, 9))]
+        text = newline.join(lines) + random.choice(["", newline])
+        path = tmp_path / f"case{case}.csv"
+        path.write_bytes(text.encode())
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        expected = [index for index, row in enumerate(rows) if row == []]
+        assert csvfile.Records(path, '"').empty().tolist() == expected, repr(text)

@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
+from jobtal.sql import sql_string
 
 if TYPE_CHECKING:
     import numpy as np
-
-from jobtal.sql import sql_string
 
 CHUNK = 1 << 24
 
@@ -121,7 +119,8 @@ def check_delimiter(labels: list[str], field_names: list[str], dialect: Dialect)
 class Records:
     """Where each record of the file starts and ends (in bytes), found only when needed: for the
     empty lines DuckDB skips, and for rows with more cells than DuckDB was asked to read. A
-    newline inside quotes does not end a record."""
+    newline inside quotes does not end a record. The file is read in chunks, so a file of
+    gigabytes costs a few bytes per line, not its size, in memory."""
 
     def __init__(self, path: Path, quote: str):
         self.path = path
@@ -129,31 +128,73 @@ class Records:
         self._bounds: tuple[np.ndarray, np.ndarray] | None = None
         self._empty: np.ndarray | None = None
 
-    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+    def chunks(self):
+        """(offset, bytes, the same as a numpy array) of each chunk of the file."""
         import numpy as np  # late: see the module docstring
 
+        offset = 0
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield offset, chunk, np.frombuffer(chunk, dtype=np.uint8)
+                offset += len(chunk)
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
         if self._bounds is None:
-            with mapped(self.path) as data:
-                buffer = np.frombuffer(data, dtype=np.uint8)
-                ends = np.flatnonzero(buffer == 10)
-                if data.find(self.quote) >= 0:
-                    # a newline ends a record when an even number of quote characters precede it
-                    quotes = np.flatnonzero(buffer == self.quote[0])
-                    ends = ends[np.searchsorted(quotes, ends) % 2 == 0]
-                if len(buffer) and (len(ends) == 0 or ends[-1] != len(buffer) - 1):
-                    ends = np.append(ends, len(buffer))  # the last record has no newline
-                starts = np.concatenate(([0], ends[:-1] + 1))
-                carriage = (ends > starts) & (buffer[np.maximum(ends - 1, 0)] == 13)
-                del buffer  # the map cannot close while an array looks into it
+            ends, carriage, quotes, size, previous = [], [], [], 0, 0
+            for offset, _, chunk in self.chunks():
+                newlines = np.flatnonzero(chunk == 10)
+                before = chunk[np.maximum(newlines - 1, 0)]
+                if len(newlines) and newlines[0] == 0:  # the byte before is in the last chunk
+                    before[0] = previous
+                ends.append(newlines + offset)
+                carriage.append(before == 13)
+                quotes.append(np.flatnonzero(chunk == self.quote[0]) + offset)
+                size, previous = offset + len(chunk), chunk[-1]
+            ends, carriage = np.concatenate(ends or [[]]), np.concatenate(carriage or [[]])
+            ends, carriage = ends.astype(np.int64), carriage.astype(bool)
+            quotes = np.concatenate(quotes or [[]])
+            if len(quotes):
+                # a newline ends a record when an even number of quote characters precede it
+                closing = np.searchsorted(quotes, ends) % 2 == 0
+                ends, carriage = ends[closing], carriage[closing]
+            if size and (len(ends) == 0 or ends[-1] != size - 1):
+                ends = np.append(ends, size)  # the last record has no newline
+                carriage = np.append(carriage, previous == 13)
+            starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
+            carriage &= ends > starts
             self._bounds = (starts, ends - carriage.astype(np.int64))
         return self._bounds
 
     def empty(self) -> np.ndarray:
         """Indices (0 = the header) of the records with nothing in them: DuckDB skips them,
         Python's csv module (and so frictionless) reads them as rows."""
-        if self._empty is None:
-            starts, ends = self.bounds()
-            self._empty = (ends == starts).nonzero()[0].astype("int64")
+        import numpy as np
+
+        if self._empty is not None:
+            return self._empty
+        # where every newline ends a record, a record is empty where a newline follows the one
+        # before it (or a carriage return does), counted one chunk at a time
+        empty, lines, last, previous, size = [], 0, -1, 0, 0
+        for offset, raw, chunk in self.chunks():
+            if raw.find(self.quote) >= 0:  # a newline may be inside quotes: find every record
+                starts, ends = self.bounds()
+                self._empty = np.flatnonzero(ends == starts).astype(np.int64)
+                return self._empty
+            newlines = np.flatnonzero(chunk == 10) + offset
+            if len(newlines):
+                gaps = np.diff(newlines, prepend=last)
+                before = chunk[np.maximum(newlines - offset - 1, 0)]
+                if newlines[0] == offset:  # the byte before is in the last chunk
+                    before[0] = previous
+                blank = (gaps == 1) | ((gaps == 2) & (before == 13))
+                empty.append(np.flatnonzero(blank) + lines)
+                lines, last = lines + len(newlines), int(newlines[-1])
+            previous, size = chunk[-1], offset + len(chunk)
+        if size - last == 2 and previous == 13:  # a last record of a carriage return alone
+            empty.append(np.array([lines]))
+        self._empty = np.concatenate(empty or [np.zeros(0)]).astype(np.int64)
         return self._empty
 
     def cells(self, index: int, dialect: Dialect) -> list[str]:
@@ -196,9 +237,7 @@ class TextCells:
             self.copy.cleanup()
 
 
-def read_cells(
-    con: duckdb.DuckDBPyConnection, name: str, path: Path, field_names: list[str], resource: dict
-) -> TextCells:
+def read_cells(name: str, path: Path, field_names: list[str], resource: dict) -> TextCells:
     """Check the file's encoding, separator and header. Raises UnreadableFile when it cannot
     be read as the descriptor says."""
     dialect = Dialect.of(resource)

@@ -445,7 +445,7 @@ def start_table(
 ) -> StartedTable:
     """What checking a resource can do before frictionless is loaded: the file's own checks,
     and, where its fields can be drafted, the checked table. Raises UnreadableFile."""
-    cells = read_cells(con, name, path, [field["name"] for field in schema["fields"]], resource)
+    cells = read_cells(name, path, [field["name"] for field in schema["fields"]], resource)
     started = StartedTable(cells, "checked_" + re.sub(r"\W", "_", name))
     drafts = draft_fields(schema, cells.labels)
     if drafts is not None:
