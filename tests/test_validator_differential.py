@@ -387,3 +387,41 @@ def test_row_numbers_stay_right_in_a_file_read_in_parallel_chunks(tmp_path):
     assert con.execute(
         "SELECT count(*) FROM large WHERE id <> 'id' || (_row - 2) OR flag <> ((_row - 2) % 2 = 0)"
     ).fetchone() == (0,)
+
+
+KEYED_SCHEMA = {
+    "fields": [
+        {"name": "a", "type": "integer"},
+        {"name": "b", "type": "string"},
+        {"name": "c", "type": "integer", "constraints": {"unique": True}},
+    ],
+    "primaryKey": ["a", "b"],
+    "foreignKeys": [
+        {"fields": ["a", "b"], "reference": {"resource": "pairs", "fields": ["x", "y"]}}
+    ],
+}
+PAIRS_SCHEMA = {"fields": [{"name": "x", "type": "integer"}, {"name": "y", "type": "string"}]}
+KEY_CELLS = st.sampled_from(["1", "2", "", "x"]), st.sampled_from(["p", "q", ""])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(st.tuples(*KEY_CELLS, st.sampled_from(["1", "2", "", "y"])), max_size=12),
+    pairs=st.lists(st.tuples(*KEY_CELLS), max_size=5),
+)
+def test_composite_keys_with_empty_cells_as_frictionless(tmp_path_factory, rows, pairs):
+    """Keys of several fields, some cells empty (or not of the field's type, so read as
+    nothing): frictionless compares them as Python tuples, where (1, None) equals (1, None),
+    and leaves out only keys whose every cell is empty."""
+    folder = tmp_path_factory.mktemp("keys")
+    (folder / "table.csv").write_text("a,b,c\n" + "".join(f"{','.join(r)}\n" for r in rows))
+    (folder / "pairs.csv").write_text("x,y\n" + "".join(f"{','.join(p)}\n" for p in pairs))
+    descriptor = {
+        "$schema": V2,
+        "name": "keys",
+        "resources": [
+            {"name": "pairs", "path": "pairs.csv", "schema": PAIRS_SCHEMA, "dialect": DIALECT},
+            {"name": "table", "path": "table.csv", "schema": KEYED_SCHEMA, "dialect": DIALECT},
+        ],
+    }
+    assert_same(descriptor, folder)

@@ -765,17 +765,19 @@ def primary_key(schema: dict) -> list[str]:
 
 
 def repeated_rows(con, table: str, columns: list[str]) -> list[tuple[int, str]]:
-    """(row, key) of every row whose key (not all NULL) an earlier row already had. A hash
-    aggregate finds the repeated keys first, so only their rows are ordered."""
+    """(row, key) of every row whose key (not all NULL) an earlier row already had. Empty cells
+    are equal, as None is in the tuples frictionless compares: (1, None) repeats (1, None). A
+    hash aggregate finds the repeated keys first, so only their rows are ordered."""
     key = ", ".join(ident(c) for c in columns)
     not_all_null = " OR ".join(f"{ident(c)} IS NOT NULL" for c in columns)
-    text = "concat_ws(', ', " + ", ".join(f"CAST({ident(c)} AS VARCHAR)" for c in columns) + ")"
+    same = " AND ".join(f"t.{ident(c)} IS NOT DISTINCT FROM r.{ident(c)}" for c in columns)
+    text = "concat_ws(', ', " + ", ".join(f"CAST(t.{ident(c)} AS VARCHAR)" for c in columns) + ")"
     return con.execute(
         f"WITH repeated AS (SELECT {key} FROM {table} WHERE {not_all_null} GROUP BY {key} "
         f"HAVING count(*) > 1) "
         f"SELECT _row, shown FROM (SELECT _row, {text} AS shown, row_number() OVER "
-        f"(PARTITION BY {key} ORDER BY _row) AS seen FROM {table} "
-        f"SEMI JOIN repeated USING ({key})) WHERE seen > 1 ORDER BY _row"
+        f"(PARTITION BY {', '.join(f't.{ident(c)}' for c in columns)} ORDER BY _row) AS seen "
+        f"FROM {table} AS t SEMI JOIN repeated AS r ON ({same})) WHERE seen > 1 ORDER BY _row"
     ).fetchall()
 
 
