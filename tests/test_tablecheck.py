@@ -11,6 +11,7 @@ from random import Random
 import duckdb
 import pytest
 
+from jobtal import sql
 from jobtal.extracts import csvfile
 from jobtal.extracts.csvfile import read_cells
 from jobtal.extracts.package import contract_resources
@@ -87,16 +88,56 @@ def test_a_table_whose_query_would_lose_the_file_order_is_refused(tmp_path):
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 24])
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-def test_empty_records_are_found_across_chunk_boundaries(tmp_path, monkeypatch, chunk, newline):
+@pytest.mark.parametrize("quoted", [False, True], ids=["unquoted", "quoted"])
+def test_records_are_found_across_chunk_boundaries(tmp_path, monkeypatch, chunk, newline, quoted):
     """The file is read in chunks; an empty line must be found wherever the chunks split it,
-    at the same record index as Python's csv module (and so frictionless) gives it."""
+    at the same record index as Python's csv module (and so frictionless) gives it, and any
+    record read again must have the cells the csv module reads. Files without a quote
+    character are searched byte-wise; with one (a newline may be inside quotes) numpy finds
+    every record's bounds."""
     monkeypatch.setattr(csvfile, "CHUNK", chunk)
     random = Random(chunk)
+    kinds = ["", "", "a,b", "1", "xyz,,", "7,8,9,10"] + (['"p\nq",r', '"",""'] if quoted else [])
     for case in range(20):
-        lines = [random.choice(["", "", "a,b", "1", "xyz,,"]) for _ in range(random.randint(1, 9))]
+        lines = [random.choice(kinds) for _ in range(random.randint(1, 9))]
         text = newline.join(lines) + random.choice(["", newline])
         path = tmp_path / f"case{case}.csv"
         path.write_bytes(text.encode())
         rows = list(csv.reader(io.StringIO(text, newline="")))
         expected = [index for index, row in enumerate(rows) if row == []]
-        assert csvfile.Records(path, '"').empty().tolist() == expected, repr(text)
+        records = csvfile.Records(path, '"')
+        assert records.quoted == ('"' in text)
+        assert records.empty() == expected, repr(text)
+        wanted = random.sample(range(len(rows)), min(3, len(rows)))
+        assert records.cells(wanted, csvfile.Dialect()) == {i: rows[i] for i in wanted}, repr(text)
+
+
+def test_nth_newline_halves_long_spans_to_the_right_offset():
+    """Records are found in a chunk by halving it with bytes.count; the offsets must be those
+    of a plain scan, also where the halving stops on either side of a newline."""
+    random = Random(3)
+    data = bytes(random.choice(b"ab\n") if random.random() < 0.3 else 97 for _ in range(100_000))
+    offsets = [at for at, byte in enumerate(data) if byte == 10]
+    for n in [0, 1, len(offsets) // 2, len(offsets) - 1, *random.sample(range(len(offsets)), 50)]:
+        assert csvfile.nth_newline(data, n) == offsets[n]
+
+
+def test_a_machine_with_one_core_still_numbers_rows(tmp_path, monkeypatch):
+    """With one thread DuckDB plans an insert that the file-order guard refuses; jobtal's
+    connection always has two, so the validator works on a one-core machine too."""
+    path = write(tmp_path, "code\n" + "".join(f"{i}\n" for i in range(50)))
+    query = f"SELECT code FROM read_csv('{path}', header = true, columns = {{'code': 'VARCHAR'}})"
+    with pytest.raises(RuntimeError, match="would not keep the file's order"):
+        create_in_file_order(duckdb.connect(config={"threads": 1}), "t", query)
+
+    real_connect = duckdb.connect
+
+    def one_core(config):  # DuckDB's own default on a machine with one core
+        return real_connect(config={**config, "threads": 1})
+
+    monkeypatch.setattr(sql.duckdb, "connect", one_core)
+    con = sql.connect()
+    create_in_file_order(con, "t", query)
+    assert [r[0] for r in con.execute("SELECT code FROM t ORDER BY rowid").fetchall()] == [
+        str(i) for i in range(50)
+    ]

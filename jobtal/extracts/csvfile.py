@@ -12,6 +12,7 @@ import contextlib
 import csv
 import io
 import mmap
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     import numpy as np
 
 CHUNK = 1 << 24
+
+# a newline that ends the record before an empty one: the next newline follows it directly, or
+# after a carriage return alone (one regular expression finds both in one pass over the bytes)
+EMPTY_RECORD = re.compile(rb"\n(?=\r?\n)")
 
 # A cell DuckDB pads a short row with is NULL; an empty cell must stay '' to be told apart, so
 # DuckDB's null string is set to a byte that never occurs in text.
@@ -117,41 +122,93 @@ def check_delimiter(labels: list[str], field_names: list[str], dialect: Dialect)
 
 
 class Records:
-    """Where each record of the file starts and ends (in bytes), found only when needed: for the
-    empty lines DuckDB skips, and for rows with more cells than DuckDB was asked to read. A
-    newline inside quotes does not end a record. The file is read in chunks, so a file of
-    gigabytes costs a few bytes per line, not its size, in memory."""
+    """Where each record of the file starts and ends, found only when needed: for the empty
+    lines DuckDB skips, and for rows with more cells than DuckDB was asked to read. The file is
+    read in chunks, so a file of gigabytes costs a few bytes per line at most, not its size, in
+    memory.
 
-    def __init__(self, path: Path, quote: str):
+    Where the quote character never occurs, every newline ends a record, and bytes.find and
+    bytes.count (C loops over the chunk) find the empty ones and any record's place. Otherwise
+    a newline inside quotes does not end a record, and numpy finds every record's bounds."""
+
+    def __init__(self, path: Path, quote: str, quoted: bool | None = None):
         self.path = path
         self.quote = quote.encode()
+        self._quoted = quoted
         self._bounds: tuple[np.ndarray, np.ndarray] | None = None
-        self._empty: np.ndarray | None = None
+        self._empty: list[int] | None = None
+        # (offset, length, newlines before it, newlines in it) of each chunk, from the scan
+        # for empty records
+        self._chunks: list[tuple[int, int, int, int]] = []
 
-    def chunks(self):
-        """(offset, bytes, the same as a numpy array) of each chunk of the file."""
-        import numpy as np  # late: see the module docstring
+    @property
+    def quoted(self) -> bool:
+        """Whether the quote character occurs anywhere in the file."""
+        if self._quoted is None:
+            with mapped(self.path) as data:
+                self._quoted = data.find(self.quote) >= 0
+        return self._quoted
 
-        offset = 0
+    def empty(self) -> list[int]:
+        """Indices (0 = the header) of the records with nothing in them: DuckDB skips them,
+        Python's csv module (and so frictionless) reads them as rows."""
+        if self._empty is None:
+            if self.quoted:
+                starts, ends = self.bounds()
+                self._empty = [int(i) for i in (ends == starts).nonzero()[0]]
+            else:
+                self._empty = self._scan_lines()
+        return self._empty
+
+    def _scan_lines(self) -> list[int]:
+        """The empty records of a file where every newline ends one. Seen as a stream with a
+        newline before the header, a record is empty where its newline directly follows the one
+        before it, or a carriage return alone does (EMPTY_RECORD). Each chunk is read behind
+        the last two bytes of the one before, so that no such pair is split."""
+        empty: list[int] = []
+        buffer = bytearray(2 + min(CHUNK, self.path.stat().st_size))
+        buffer[:2] = b"\0\n"  # the newline before the header
+        view = memoryview(buffer)
+        lines, offset = 1, 0  # newlines so far, the one before the header included
         with self.path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                yield offset, chunk, np.frombuffer(chunk, dtype=np.uint8)
-                offset += len(chunk)
+            while size := handle.readinto(view[2:]):
+                end = 2 + size
+                seen, cursor = lines, 2
+                for match in EMPTY_RECORD.finditer(buffer, 0, end):
+                    final = match.end() + (buffer[match.end()] == 13)  # the record's newline
+                    if final < 2:
+                        continue  # found with the last chunk
+                    seen += buffer.count(b"\n", cursor, final)
+                    cursor = final
+                    empty.append(seen - 1)
+                newlines = buffer.count(b"\n", 2, end)
+                self._chunks.append((offset, size, lines - 1, newlines))
+                lines += newlines
+                offset += size
+                buffer[:2] = buffer[end - 2 : end]
+        if offset and buffer[:2] == b"\n\r":  # a last record of a carriage return alone
+            empty.append(lines - 1)
+        return empty
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        import numpy as np
+        """The start and end (after any carriage return) in bytes of every record."""
+        import numpy as np  # late: see the module docstring
 
         if self._bounds is None:
             ends, carriage, quotes, size, previous = [], [], [], 0, 0
-            for offset, _, chunk in self.chunks():
-                newlines = np.flatnonzero(chunk == 10)
-                before = chunk[np.maximum(newlines - 1, 0)]
-                if len(newlines) and newlines[0] == 0:  # the byte before is in the last chunk
-                    before[0] = previous
-                ends.append(newlines + offset)
-                carriage.append(before == 13)
-                quotes.append(np.flatnonzero(chunk == self.quote[0]) + offset)
-                size, previous = offset + len(chunk), chunk[-1]
+            offset = 0
+            with self.path.open("rb") as handle:
+                while raw := handle.read(CHUNK):
+                    chunk = np.frombuffer(raw, dtype=np.uint8)
+                    newlines = np.flatnonzero(chunk == 10)
+                    before = chunk[np.maximum(newlines - 1, 0)]
+                    if len(newlines) and newlines[0] == 0:  # the byte before is in the last chunk
+                        before[0] = previous
+                    ends.append(newlines + offset)
+                    carriage.append(before == 13)
+                    quotes.append(np.flatnonzero(chunk == self.quote[0]) + offset)
+                    size, previous = offset + len(chunk), chunk[-1]
+                    offset += len(raw)
             ends, carriage = np.concatenate(ends or [[]]), np.concatenate(carriage or [[]])
             ends, carriage = ends.astype(np.int64), carriage.astype(bool)
             quotes = np.concatenate(quotes or [[]])
@@ -167,44 +224,59 @@ class Records:
             self._bounds = (starts, ends - carriage.astype(np.int64))
         return self._bounds
 
-    def empty(self) -> np.ndarray:
-        """Indices (0 = the header) of the records with nothing in them: DuckDB skips them,
-        Python's csv module (and so frictionless) reads them as rows."""
-        import numpy as np
-
-        if self._empty is not None:
-            return self._empty
-        # where every newline ends a record, a record is empty where a newline follows the one
-        # before it (or a carriage return does), counted one chunk at a time
-        empty, lines, last, previous, size = [], 0, -1, 0, 0
-        for offset, raw, chunk in self.chunks():
-            if raw.find(self.quote) >= 0:  # a newline may be inside quotes: find every record
-                starts, ends = self.bounds()
-                self._empty = np.flatnonzero(ends == starts).astype(np.int64)
-                return self._empty
-            newlines = np.flatnonzero(chunk == 10) + offset
-            if len(newlines):
-                gaps = np.diff(newlines, prepend=last)
-                before = chunk[np.maximum(newlines - offset - 1, 0)]
-                if newlines[0] == offset:  # the byte before is in the last chunk
-                    before[0] = previous
-                blank = (gaps == 1) | ((gaps == 2) & (before == 13))
-                empty.append(np.flatnonzero(blank) + lines)
-                lines, last = lines + len(newlines), int(newlines[-1])
-            previous, size = chunk[-1], offset + len(chunk)
-        if size - last == 2 and previous == 13:  # a last record of a carriage return alone
-            empty.append(np.array([lines]))
-        self._empty = np.concatenate(empty or [np.zeros(0)]).astype(np.int64)
-        return self._empty
-
-    def cells(self, index: int, dialect: Dialect) -> list[str]:
-        """The cells of one record, as Python's csv module reads them."""
-        starts, ends = self.bounds()
+    def cells(self, indices: list[int], dialect: Dialect) -> dict[int, list[str]]:
+        """The cells of these records, as Python's csv module reads them."""
+        if self.quoted:
+            starts, ends = self.bounds()
+            spans = {i: (int(starts[i]), int(ends[i])) for i in indices}
+        else:
+            spans = self._line_spans(indices)
+        found = {}
         with self.path.open("rb") as handle:
-            handle.seek(int(starts[index]))
-            text = handle.read(int(ends[index] - starts[index])).decode("utf-8", "replace")
-        reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter, quotechar=dialect.quote)
-        return next(reader, [])
+            for index, (start, end) in spans.items():
+                handle.seek(start)
+                raw = handle.read(end - start)
+                text = raw.removesuffix(b"\r").decode("utf-8", "replace")
+                reader = csv.reader(
+                    io.StringIO(text), delimiter=dialect.delimiter, quotechar=dialect.quote
+                )
+                found[index] = next(reader, [])
+        return found
+
+    def _line_spans(self, indices: list[int]) -> dict[int, tuple[int, int]]:
+        """(start, end) of records where every newline ends one: record k runs from after the
+        file's k-th newline (the header from 0) to its next one (or the end of the file)."""
+        self.empty()  # counts the newlines of each chunk
+        wanted = sorted({k for index in indices for k in (index - 1, index)} - {-1})
+        where = {-1: -1}  # the k-th newline (0-based) -> its offset; -1 before the file
+        with self.path.open("rb") as handle:
+            for offset, size, before, newlines in self._chunks:
+                mine = [k for k in wanted if before <= k < before + newlines]
+                if not mine:
+                    continue
+                handle.seek(offset)
+                chunk = handle.read(size)
+                for k in mine:
+                    where[k] = offset + nth_newline(chunk, k - before)
+            end_of_file = handle.seek(0, io.SEEK_END)
+        return {i: (where[i - 1] + 1, where.get(i, end_of_file)) for i in indices}
+
+
+def nth_newline(data: bytes, n: int) -> int:
+    """The offset of the n-th (0-based) newline in `data`, which has more than n. Halves the
+    span with bytes.count until it is short, so the whole costs about one count over `data`."""
+    low, high = 0, len(data)
+    while high - low > 4096:
+        middle = (low + high) // 2
+        before = data.count(b"\n", low, middle)
+        if n < before:
+            high = middle
+        else:
+            n, low = n - before, middle
+    at = data.find(b"\n", low, high)
+    for _ in range(n):
+        at = data.find(b"\n", at + 1, high)
+    return at
 
 
 @contextlib.contextmanager
@@ -248,12 +320,15 @@ def read_cells(name: str, path: Path, field_names: list[str], resource: dict) ->
         if labels is None:
             raise UnreadableFile("source-error", "the file is empty: not even a header row")
         check_delimiter(labels, field_names, dialect)
-        source = csv_source(path, dialect, len(labels))
+        with mapped(path) as data:
+            quoted = data.find(dialect.quote.encode()) >= 0
+        source = csv_source(path, dialect, len(labels), quoted)
     except BaseException:
         if copy is not None:
             copy.cleanup()
         raise
-    return TextCells(name, path, dialect, labels, source, Records(path, dialect.quote), copy)
+    records = Records(path, dialect.quote, quoted)
+    return TextCells(name, path, dialect, labels, source, records, copy)
 
 
 def as_utf8(
@@ -279,16 +354,15 @@ def as_utf8(
     return copy, Dialect(dialect.delimiter, dialect.quote, "utf-8"), folder
 
 
-def csv_source(path: Path, dialect: Dialect, width: int) -> str:
+def csv_source(path: Path, dialect: Dialect, width: int, quoted: bool) -> str:
     """DuckDB's reading of the records after the header as text cells c1..c<width + 1>.
-    DuckDB skips empty lines; Records finds them."""
-    with mapped(path) as data:
-        quoted_newlines = data.find(dialect.quote.encode()) >= 0
+    DuckDB skips empty lines; Records finds them. DuckDB's parallel reader cannot tell a
+    newline inside quotes from one that ends a record: files with quotes are read in one go."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 2))
     return (
         f"read_csv({sql_string(str(path))}, header = true, auto_detect = false, "
         f"columns = {{{columns}}}, delim = {sql_string(dialect.delimiter)}, "
         f"quote = {sql_string(dialect.quote)}, escape = {sql_string(dialect.quote)}, "
         f"nullstr = {sql_string(NEVER_NULL)}, null_padding = true, strict_mode = false, "
-        f"parallel = {'false' if quoted_newlines else 'true'})"
+        f"parallel = {'false' if quoted else 'true'})"
     )

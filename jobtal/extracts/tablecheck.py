@@ -34,19 +34,16 @@ from __future__ import annotations
 
 import contextlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from jobtal.extracts.csvfile import Dialect, Records, TextCells, read_cells
 from jobtal.sql import ident, sql_string
-
-if TYPE_CHECKING:
-    import numpy as np
 
 INT64 = (-(2**63), 2**63 - 1)
 TABLE_SCHEMA_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -499,14 +496,19 @@ def check_cells(
         f"CREATE OR REPLACE VIEW {ident(name)} AS SELECT rowid + 2 AS _row, {columns} FROM {table}"
     )
 
-    # --- frictionless reads those cells; their rows get its verdicts
-    found = odd_cell_errors(con, table, plans)
-    rows_read = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    empties = records.empty()
-    found += row_errors(con, table, plans) + extra_cell_errors(con, table, plans, records, dialect)
-    types = {p.name: p.duckdb_type for p in plans if p.number <= len(names)}
-    itself = CheckedTable(name, [], rows_read, types)  # a foreign key may refer to its own table
-    found += key_errors(con, ident(name), schema, plans, {**references, name: itself, "": itself})
+    # --- the empty lines are looked for in the file (Python) while DuckDB checks the table
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        empty_records = beside.submit(records.empty)
+        # frictionless reads the cells no fast path read; their rows get its verdicts
+        found = odd_cell_errors(con, table, plans)
+        rows_read = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        found += row_errors(con, table, plans)
+        types = {p.name: p.duckdb_type for p in plans if p.number <= len(names)}
+        itself = CheckedTable(name, [], rows_read, types)  # a foreign key may refer to itself
+        references = {**references, name: itself, "": itself}
+        found += key_errors(con, ident(name), schema, plans, references)
+        empties = empty_records.result()
+    found += extra_cell_errors(con, table, plans, records, dialect)
 
     # --- row numbers: DuckDB skipped the empty lines, which frictionless counts as rows
     errors += renumber(found, empties)
@@ -682,26 +684,28 @@ def extra_cell_errors(
 ) -> list[CellError]:
     """An error for every cell beyond the fields, in rows that are not blank. DuckDB read one
     cell more than the fields; the few rows that have one are read again in full."""
-    rows = con.execute(
-        f"SELECT rowid + 2 AS _row FROM {table} WHERE _extra AND (_errors IS NULL OR "
-        f"_errors[1].t <> 'blank-row') ORDER BY _row"
-    ).fetchall()
-    errors = []
-    for (row,) in rows:
-        record = record_index(int(row) - 1, records.empty())
-        cells = records.cells(record, dialect)
-        errors += [
-            CellError(
-                "extra-cell", int(row), None, number, value, "a cell the schema has no field for"
-            )
-            for number, value in enumerate(cells[len(plans) :], start=len(plans) + 1)
-        ]
-    return errors
+    rows = [
+        int(row)
+        for (row,) in con.execute(
+            f"SELECT rowid + 2 AS _row FROM {table} WHERE _extra AND (_errors IS NULL OR "
+            f"_errors[1].t <> 'blank-row') ORDER BY _row"
+        ).fetchall()
+    ]
+    if not rows:
+        return []
+    empties = records.empty()
+    where = {row: record_index(row - 1, empties) for row in rows}
+    cells = records.cells(list(where.values()), dialect)
+    return [
+        CellError("extra-cell", row, None, number, value, "a cell the schema has no field for")
+        for row in rows
+        for number, value in enumerate(cells[where[row]][len(plans) :], start=len(plans) + 1)
+    ]
 
 
-def record_index(k: int, empties: np.ndarray) -> int:
+def record_index(k: int, empties: list[int]) -> int:
     """The file's record index of DuckDB's row k, counting the empty records it skipped."""
-    for empty in empties.tolist():
+    for empty in empties:
         if empty <= k:
             k += 1
         else:
@@ -709,9 +713,9 @@ def record_index(k: int, empties: np.ndarray) -> int:
     return k
 
 
-def renumber(errors: list[CellError], empties: np.ndarray) -> list[CellError]:
+def renumber(errors: list[CellError], empties: list[int]) -> list[CellError]:
     """Errors found on DuckDB's rows, renumbered as frictionless numbers rows."""
-    if len(empties) == 0:
+    if not empties:
         return errors
     return [
         CellError(
