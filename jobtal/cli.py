@@ -5,8 +5,10 @@ Exit status: 0 success, 1 invalid extracts (with a report), 2 unusable input or 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -39,6 +41,26 @@ def main() -> None:
     """jobtal: monthly employment statistics per Danish jobcentre, as a static website."""
 
 
+def run() -> None:
+    """The `jobtal` program (the command installed on the PATH): the command line, as a
+    process of its own."""
+    main(obj={"own_process": True})
+
+
+def end(status: int) -> NoReturn:
+    """End a command that has nothing left to clean up (its files closed, its database in
+    memory) with this exit status. As the `jobtal` process it ends at once, once its output is
+    flushed: Python's own teardown of the modules frictionless and DuckDB load takes a tenth of
+    a second, a twentieth of validating a million rows. Run in-process (tests), it ends as any
+    click command does."""
+    context = click.get_current_context(silent=True)
+    if context is not None and (context.find_root().obj or {}).get("own_process"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
+
+
 @main.command()
 @click.argument("package", type=click.Path(path_type=Path), default=".")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
@@ -51,9 +73,9 @@ def validate(package: Path, as_json: bool) -> None:
         _, report = check_extracts(package)
     except UnusableInput as error:
         click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_UNUSABLE)
+        end(EXIT_UNUSABLE)
     click.echo(report.to_json() if as_json else report.to_text())
-    sys.exit(0 if report.valid else EXIT_INVALID)
+    end(0 if report.valid else EXIT_INVALID)
 
 
 @main.command()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -130,6 +133,28 @@ def test_a_resource_path_outside_the_package_is_refused(tmp_path):
     assert result.exit_code == 1
     assert "leaves the package folder" in result.output
     assert "is a URL" in result.output
+
+
+def test_the_jobtal_program_ends_with_its_whole_report_and_status(tmp_path, tiny_package):
+    """The installed program ends as soon as validation is done, without Python's teardown:
+    the report must still arrive whole through a pipe, with the right exit status."""
+    program = Path(sys.executable).with_name("jobtal")
+    valid = subprocess.run([program, "validate", "--json", tiny_package], capture_output=True)
+    assert valid.returncode == 0, valid.stderr
+    assert json.loads(valid.stdout)["rows"]["benefit_spells"] == len(SPELLS)
+    # a report of thousands of lines is larger than a pipe's buffer
+    bad = [f"xqs-e{i},xqp-E1,101,bistand,2024-01-01,,1,K,1990," for i in range(5000)]
+    package = write_tiny_package(tmp_path, replace={"benefit_spells": spells_with(*bad)})
+    invalid = subprocess.run([program, "validate", "--json", package], capture_output=True)
+    assert invalid.returncode == 1, invalid.stderr
+    problems = json.loads(invalid.stdout)["problems"]
+    assert sum(p["type"] == "constraint-error" for p in problems) == 5000
+    text = subprocess.run([program, "validate", package], capture_output=True, text=True)
+    assert text.returncode == 1
+    assert text.stdout.endswith("... and 4995 more\n")
+    unusable = subprocess.run([program, "validate", tmp_path / "missing"], capture_output=True)
+    assert unusable.returncode == 2
+    assert b"error:" in unusable.stderr
 
 
 def test_unusable_input_exits_2(tmp_path):

@@ -141,3 +141,21 @@ def test_a_machine_with_one_core_still_numbers_rows(tmp_path, monkeypatch):
     assert [r[0] for r in con.execute("SELECT code FROM t ORDER BY rowid").fetchall()] == [
         str(i) for i in range(50)
     ]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 1 << 24])
+def test_utf8_is_checked_across_chunk_boundaries(tmp_path, monkeypatch, chunk):
+    """The file is checked for UTF-8 a chunk at a time (ASCII chunks at a glance): a character
+    cut by a chunk's end is whole, and a bad byte is named with its line wherever it falls."""
+    monkeypatch.setattr(csvfile, "CHUNK", chunk)
+    path = tmp_path / "text.csv"
+    path.write_bytes("a,b\nÆbleø,å\nx,y\n".encode())
+    csvfile.check_encoding(path, csvfile.Dialect())  # no error
+    for data, line, byte in [
+        (b"a,b\nx,y\n\xe6ble,1\n", 3, "0xE6"),  # Latin-1 'æ' between ASCII
+        ("a,b\næ,1\n".encode() + b"z\xf8\n", 3, "0xF8"),
+        ("a,b\nø".encode()[:-1], 2, "0xC3"),  # the file ends inside a character
+    ]:
+        path.write_bytes(data)
+        with pytest.raises(csvfile.UnreadableFile, match=f"line {line} has the byte {byte}"):
+            csvfile.check_encoding(path, csvfile.Dialect())

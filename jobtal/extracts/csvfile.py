@@ -77,15 +77,23 @@ def check_encoding(path: Path, dialect: Dialect) -> None:
         handle.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         offset = 0
-        while chunk := handle.read(CHUNK):
+        while True:
+            chunk = handle.read(CHUNK)
+            pending = decoder.getstate()[0]  # the start of a character the last chunk cut
+            if chunk and chunk.isascii() and not pending:  # ASCII is UTF-8, and quick to see
+                offset += len(chunk)
+                continue
             try:
-                decoder.decode(chunk)
+                decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as error:
-                position = offset + error.start
+                # the decoder's positions count the bytes it held back from the last chunk
+                position = offset - len(pending) + error.start
+                handle.seek(position)
+                byte = handle.read(1)[0]
                 handle.seek(0)
-                before = handle.read(position)
-                line = before.count(b"\n") + 1
-                byte = chunk[error.start]
+                line = 1
+                while handle.tell() < position:
+                    line += handle.read(min(CHUNK, position - handle.tell())).count(b"\n")
                 guess = bytes([byte]).decode("cp1252", errors="replace")
                 raise UnreadableFile(
                     "encoding-error",
@@ -93,6 +101,8 @@ def check_encoding(path: Path, dialect: Dialect) -> None:
                     f"{guess!r} in Windows-1252; declare encoding: windows-1252 for the resource "
                     "or convert the file to UTF-8",
                 ) from error
+            if not chunk:
+                return
             offset += len(chunk)
 
 

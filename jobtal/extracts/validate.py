@@ -209,9 +209,14 @@ SERIES_PERIOD = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4](-MAT)?)?$"
 def series_problems(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> list[Problem]:
     """Every series' areas are the country, a region or a municipality of the reference data,
     and its periods one of the published forms (SPEC §7)."""
+    if not package.series:
+        return []
     known = sorted({(a.area_type, a.area_code) for a in AreaNames().by_code.values()})
-    con.execute("CREATE OR REPLACE TEMP TABLE known_areas (area_type VARCHAR, area_code VARCHAR)")
-    con.executemany("INSERT INTO known_areas VALUES (?, ?)", known)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE known_areas AS "
+        "SELECT unnest(?::VARCHAR[]) AS area_type, unnest(?::VARCHAR[]) AS area_code",
+        [[kind for kind, _ in known], [code for _, code in known]],
+    )
     problems = []
     for name in package.series:
         for row, field_name, value, kind, message in con.execute(f"""
@@ -440,8 +445,10 @@ def population_problems(con: duckdb.DuckDBPyConnection, reference: str) -> list[
             )
         ]
     months = month_range(first, reference)
-    con.execute("CREATE OR REPLACE TEMP TABLE expected_months (month VARCHAR)")
-    con.executemany("INSERT INTO expected_months VALUES (?)", [[m] for m in months])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE expected_months AS SELECT unnest(?::VARCHAR[]) AS month",
+        [months],
+    )
     missing = con.execute(
         "SELECT m.municipality_code, e.month, count(p.persons) FROM municipalities m "
         "CROSS JOIN expected_months e LEFT JOIN population p "
