@@ -50,6 +50,15 @@ def test_an_empty_file(tmp_path):
     assert "empty" in problem["message"]
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_an_empty_first_line(tmp_path, newline):
+    """The header must be the first line; an empty line before it is said to be one, not
+    taken for a header without columns."""
+    (problem,) = invalid_with(tmp_path, "blank-header", text=newline + spells())
+    assert problem["resource"] == "benefit_spells"
+    assert "first line is empty" in problem["message"]
+
+
 def test_only_a_header(tmp_path):
     (problem,) = invalid_with(tmp_path, "no-rows", text=SPELLS_HEADER + "\n")
     assert problem["resource"] == "benefit_spells"

@@ -147,8 +147,7 @@ class Records:
         self._quoted = quoted
         self._bounds: tuple[np.ndarray, np.ndarray] | None = None
         self._empty: list[int] | None = None
-        # (offset, length, newlines before it, newlines in it) of each chunk, from the scan
-        # for empty records
+        # (offset, length, newlines before it, newlines in it) of each chunk, from a count
         self._chunks: list[tuple[int, int, int, int]] = []
 
     @property
@@ -159,23 +158,41 @@ class Records:
                 self._quoted = data.find(self.quote) >= 0
         return self._quoted
 
-    def empty(self) -> list[int]:
+    def empty(self, rows: int | None = None) -> list[int]:
         """Indices (0 = the header) of the records with nothing in them: DuckDB skips them,
-        Python's csv module (and so frictionless) reads them as rows."""
+        Python's csv module (and so frictionless) reads them as rows. `rows`, where known, is
+        how many rows DuckDB read after the header: where every newline ends a record and those
+        rows and the header are all the file's records, none is empty, and counting the
+        newlines is all there is to do."""
         if self._empty is None:
             if self.quoted:
                 starts, ends = self.bounds()
                 self._empty = [int(i) for i in (ends == starts).nonzero()[0]]
+            elif rows is not None and self._count_records() == rows + 1:
+                self._empty = []
             else:
                 self._empty = self._scan_lines()
         return self._empty
 
+    def _count_records(self) -> int:
+        """The number of records where every newline ends one, and the newlines of each chunk."""
+        chunks, lines, offset, last = [], 0, 0, b"\n"
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                newlines = chunk.count(b"\n")
+                chunks.append((offset, len(chunk), lines, newlines))
+                lines, offset, last = lines + newlines, offset + len(chunk), chunk[-1:]
+        self._chunks = chunks
+        return lines + (last != b"\n")  # a last record without a newline
+
     def _scan_lines(self) -> list[int]:
-        """The empty records of a file where every newline ends one. Seen as a stream with a
-        newline before the header, a record is empty where its newline directly follows the one
-        before it, or a carriage return alone does (EMPTY_RECORD). Each chunk is read behind
-        the last two bytes of the one before, so that no such pair is split."""
+        """The empty records of a file where every newline ends one, and the newlines of each
+        chunk. Seen as a stream with a newline before the header, a record is empty where its
+        newline directly follows the one before it, or a carriage return alone does
+        (EMPTY_RECORD). Each chunk is read behind the last two bytes of the one before, so
+        that no such pair is split."""
         empty: list[int] = []
+        chunks = []
         buffer = bytearray(2 + min(CHUNK, self.path.stat().st_size))
         buffer[:2] = b"\0\n"  # the newline before the header
         view = memoryview(buffer)
@@ -192,12 +209,13 @@ class Records:
                     cursor = final
                     empty.append(seen - 1)
                 newlines = buffer.count(b"\n", 2, end)
-                self._chunks.append((offset, size, lines - 1, newlines))
+                chunks.append((offset, size, lines - 1, newlines))
                 lines += newlines
                 offset += size
                 buffer[:2] = buffer[end - 2 : end]
         if offset and buffer[:2] == b"\n\r":  # a last record of a carriage return alone
             empty.append(lines - 1)
+        self._chunks = chunks
         return empty
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -256,7 +274,8 @@ class Records:
     def _line_spans(self, indices: list[int]) -> dict[int, tuple[int, int]]:
         """(start, end) of records where every newline ends one: record k runs from after the
         file's k-th newline (the header from 0) to its next one (or the end of the file)."""
-        self.empty()  # counts the newlines of each chunk
+        if not self._chunks:
+            self._count_records()
         wanted = sorted({k for index in indices for k in (index - 1, index)} - {-1})
         where = {-1: -1}  # the k-th newline (0-based) -> its offset; -1 before the file
         with self.path.open("rb") as handle:
@@ -329,6 +348,12 @@ def read_cells(name: str, path: Path, field_names: list[str], resource: dict) ->
         labels = read_labels(path, dialect)
         if labels is None:
             raise UnreadableFile("source-error", "the file is empty: not even a header row")
+        if not labels:
+            raise UnreadableFile(
+                "blank-header",
+                "the file's first line is empty; the header (the column names) must be the "
+                "first line",
+            )
         check_delimiter(labels, field_names, dialect)
         with mapped(path) as data:
             quoted = data.find(dialect.quote.encode()) >= 0
