@@ -110,6 +110,10 @@ def test_records_are_found_across_chunk_boundaries(tmp_path, monkeypatch, chunk,
         assert records.empty() == expected, repr(text)
         wanted = random.sample(range(len(rows)), min(3, len(rows)))
         assert records.cells(wanted, csvfile.Dialect()) == {i: rows[i] for i in wanted}, repr(text)
+        if 0 not in expected:  # told how many rows DuckDB read (a header is never empty)
+            told = csvfile.Records(path, '"')
+            assert told.empty(len(rows) - 1 - len(expected)) == expected, repr(text)
+            assert told.cells(wanted, csvfile.Dialect()) == {i: rows[i] for i in wanted}
 
 
 def test_nth_newline_halves_long_spans_to_the_right_offset():

@@ -62,9 +62,8 @@ class CellError:
 
 
 def label_errors(labels: list[str], field_names: list[str]) -> list[CellError]:
-    """frictionless's header errors when labels are matched to fields by position."""
-    if not labels:
-        return [CellError("blank-header", None, None, None, None, "the header is empty")]
+    """frictionless's header errors when labels are matched to fields by position (an empty
+    header never gets here: csvfile.read_cells refuses it)."""
     errors = []
     for number, label in enumerate(labels[len(field_names) :], start=len(field_names) + 1):
         errors.append(
@@ -498,11 +497,11 @@ def check_cells(
     )
 
     # --- the empty lines are looked for in the file (Python) while DuckDB checks the table
+    rows_read = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     with ThreadPoolExecutor(max_workers=1) as beside:
-        empty_records = beside.submit(records.empty)
+        empty_records = beside.submit(records.empty, rows_read)
         # frictionless reads the cells no fast path read; their rows get its verdicts
         found = odd_cell_errors(con, table, plans)
-        rows_read = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         found += row_errors(con, table, plans)
         types = {p.name: p.duckdb_type for p in plans if p.number <= len(names)}
         itself = CheckedTable(name, [], rows_read, types)  # a foreign key may refer to itself
