@@ -147,6 +147,7 @@ class Records:
         self._quoted = quoted
         self._bounds: tuple[np.ndarray, np.ndarray] | None = None
         self._empty: list[int] | None = None
+        self._records: int | None = None
         # (offset, length, newlines before it, newlines in it) of each chunk, from a count
         self._chunks: list[tuple[int, int, int, int]] = []
 
@@ -163,44 +164,46 @@ class Records:
         Python's csv module (and so frictionless) reads them as rows. `rows`, where known, is
         how many rows DuckDB read after the header: where every newline ends a record and those
         rows and the header are all the file's records, none is empty, and counting the
-        newlines is all there is to do."""
+        newlines (count, which may have run already) is all there is to do."""
         if self._empty is None:
             if self.quoted:
                 starts, ends = self.bounds()
                 self._empty = [int(i) for i in (ends == starts).nonzero()[0]]
-            elif rows is not None and self._count_records() == rows + 1:
+            elif rows is not None and self.count() == rows + 1:
                 self._empty = []
             else:
                 self._empty = self._scan_lines()
         return self._empty
 
-    def _count_records(self) -> int:
-        """The number of records where every newline ends one, and the newlines of each chunk."""
-        chunks, lines, offset, last = [], 0, 0, b"\n"
-        with self.path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                newlines = chunk.count(b"\n")
-                chunks.append((offset, len(chunk), lines, newlines))
-                lines, offset, last = lines + newlines, offset + len(chunk), chunk[-1:]
-        self._chunks = chunks
-        return lines + (last != b"\n")  # a last record without a newline
+    def count(self) -> int:
+        """The number of records where every newline ends one (and the newlines of each chunk,
+        which place any record). Done once; it can run while DuckDB reads the file."""
+        if self._records is None:
+            chunks, lines, offset, last = [], 0, 0, b"\n"
+            with self.path.open("rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    newlines = chunk.count(b"\n")
+                    chunks.append((offset, len(chunk), lines, newlines))
+                    lines, offset, last = lines + newlines, offset + len(chunk), chunk[-1:]
+            self._chunks = chunks
+            self._records = lines + (last != b"\n")  # a last record without a newline
+        return self._records
 
     def _scan_lines(self) -> list[int]:
-        """The empty records of a file where every newline ends one, and the newlines of each
-        chunk. Seen as a stream with a newline before the header, a record is empty where its
-        newline directly follows the one before it, or a carriage return alone does
-        (EMPTY_RECORD). Each chunk is read behind the last two bytes of the one before, so
-        that no such pair is split."""
+        """The empty records of a file where every newline ends one. Seen as a stream with a
+        newline before the header, a record is empty where its newline directly follows the one
+        before it, or a carriage return alone does (EMPTY_RECORD). Each chunk is searched
+        behind the last two bytes of the one before, so that no such pair is split."""
+        self.count()
         empty: list[int] = []
-        chunks = []
         buffer = bytearray(2 + min(CHUNK, self.path.stat().st_size))
         buffer[:2] = b"\0\n"  # the newline before the header
         view = memoryview(buffer)
-        lines, offset = 1, 0  # newlines so far, the one before the header included
         with self.path.open("rb") as handle:
-            while size := handle.readinto(view[2:]):
+            for _, size, before, _ in self._chunks:
+                handle.readinto(view[2 : 2 + size])
                 end = 2 + size
-                seen, cursor = lines, 2
+                seen, cursor = before + 1, 2  # newlines so far, the one before the header too
                 for match in EMPTY_RECORD.finditer(buffer, 0, end):
                     final = match.end() + (buffer[match.end()] == 13)  # the record's newline
                     if final < 2:
@@ -208,14 +211,9 @@ class Records:
                     seen += buffer.count(b"\n", cursor, final)
                     cursor = final
                     empty.append(seen - 1)
-                newlines = buffer.count(b"\n", 2, end)
-                chunks.append((offset, size, lines - 1, newlines))
-                lines += newlines
-                offset += size
                 buffer[:2] = buffer[end - 2 : end]
-        if offset and buffer[:2] == b"\n\r":  # a last record of a carriage return alone
-            empty.append(lines - 1)
-        self._chunks = chunks
+        if self._chunks and buffer[:2] == b"\n\r":  # a last record of a carriage return alone
+            empty.append(self._records - 1)
         return empty
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -274,8 +272,7 @@ class Records:
     def _line_spans(self, indices: list[int]) -> dict[int, tuple[int, int]]:
         """(start, end) of records where every newline ends one: record k runs from after the
         file's k-th newline (the header from 0) to its next one (or the end of the file)."""
-        if not self._chunks:
-            self._count_records()
+        self.count()
         wanted = sorted({k for index in indices for k in (index - 1, index)} - {-1})
         where = {-1: -1}  # the k-th newline (0-based) -> its offset; -1 before the file
         with self.path.open("rb") as handle:

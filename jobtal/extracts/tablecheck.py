@@ -444,8 +444,14 @@ def start_table(
     cells = read_cells(name, path, [field["name"] for field in schema["fields"]], resource)
     started = StartedTable(cells, "checked_" + re.sub(r"\W", "_", name))
     drafts = draft_fields(schema, cells.labels)
-    if drafts is not None:
-        query = typed_select(plan_fields(schema, cells.labels, drafts), cells.source)
+    if drafts is None:
+        return started
+    query = typed_select(plan_fields(schema, cells.labels, drafts), cells.source)
+    # the file's records are counted (Python) while DuckDB makes the table: where DuckDB read
+    # them all, there is no empty one to look for when the table is checked (Records.empty)
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        if not cells.records.quoted:
+            beside.submit(cells.records.count)
         try:
             create_in_file_order(con, started.table, query)
             started.drafted = query
