@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -123,16 +124,18 @@ def frictionless_errors(folder: Path) -> tuple[set[tuple], float]:
     return found, seconds
 
 
-# Runs a command and prints its peak memory (kB) on stderr. It is its own small process, so the
-# figure is the command's own and not this (large) process's, which a forked child starts from.
+# Runs a command and prints its peak memory (kB) and the CPU seconds it used (user + system) on
+# stderr. It is its own small process, so the figures are the command's own and not this (large)
+# process's, which a forked child starts from.
 PEAK_MEMORY = (
     "import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime, file=sys.stderr); "
     "sys.exit(code)"
 )
 
 
-def jobtal_errors(folder: Path) -> tuple[set[tuple], float, float]:
+def jobtal_errors(folder: Path) -> tuple[set[tuple], float, float, float]:
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", PEAK_MEMORY, JOBTAL, "validate", "--json", str(folder)],
@@ -144,13 +147,14 @@ def jobtal_errors(folder: Path) -> tuple[set[tuple], float, float]:
     if result.returncode not in (0, 1):
         sys.exit(f"jobtal validate failed: {result.stderr}")
     report = json.loads(result.stdout)
-    peak_mb = int(result.stderr.strip().splitlines()[-1]) / 1024
+    peak_kb, cpu_seconds = result.stderr.strip().splitlines()[-1].split()
+    peak_mb = int(peak_kb) / 1024
     found = {
         (p["row"], p["field"], p["type"])
         for p in report["problems"]
         if p["resource"] == "benefit_spells"
     }
-    return found, seconds, peak_mb
+    return found, seconds, peak_mb, float(cpu_seconds)
 
 
 def national(folder: Path) -> None:
@@ -207,13 +211,15 @@ def main() -> None:
         # to even out the machine's noise by itself)
         runs = [jobtal_errors(table) for _ in range(JOBTAL_RUNS)]
         ours = runs[0][0]
-        assert all(found == ours for found, _, _ in runs), "jobtal's runs disagree"
-        our_seconds = statistics.median(seconds for _, seconds, _ in runs)
-        peak_mb = max(peak for _, _, peak in runs)
+        assert all(found == ours for found, *_ in runs), "jobtal's runs disagree"
+        our_seconds = statistics.median(seconds for _, seconds, _, _ in runs)
+        peak_mb = max(peak for _, _, peak, _ in runs)
+        cpu_seconds = statistics.median(cpu for *_, cpu in runs)
         print(
             f"jobtal validate:  {our_seconds:8.1f} s  {args.rows / our_seconds:>12,.0f} rows/s"
             f"  peak memory {peak_mb:,.0f} MB  (median of "
-            f"{', '.join(f'{seconds:.2f}' for _, seconds, _ in runs)} s)"
+            f"{', '.join(f'{seconds:.2f}' for _, seconds, _, _ in runs)} s; "
+            f"{cpu_seconds:.1f} CPU-seconds on {os.cpu_count()} cores)"
         )
         theirs, their_seconds = frictionless_errors(table)
         print(
