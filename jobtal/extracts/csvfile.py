@@ -137,14 +137,15 @@ class Records:
     read in chunks, so a file of gigabytes costs a few bytes per line at most, not its size, in
     memory.
 
-    Where the quote character never occurs, every newline ends a record, and bytes.find and
-    bytes.count (C loops over the chunk) find the empty ones and any record's place. Otherwise
-    a newline inside quotes does not end a record, and numpy finds every record's bounds."""
+    Where the quote character never occurs, every newline ends a record: bytes.count and one
+    regular expression (C loops over each chunk) find the empty ones and any record's place.
+    Otherwise a newline inside quotes does not end a record, and numpy finds every record's
+    bounds."""
 
-    def __init__(self, path: Path, quote: str, quoted: bool | None = None):
+    def __init__(self, path: Path, quote: str):
         self.path = path
         self.quote = quote.encode()
-        self._quoted = quoted
+        self._quoted: bool | None = None
         self._bounds: tuple[np.ndarray, np.ndarray] | None = None
         self._empty: list[int] | None = None
         self._records: int | None = None
@@ -153,7 +154,8 @@ class Records:
 
     @property
     def quoted(self) -> bool:
-        """Whether the quote character occurs anywhere in the file."""
+        """Whether the quote character occurs anywhere in the file (found with memchr, at
+        gigabytes a second)."""
         if self._quoted is None:
             with mapped(self.path) as data:
                 self._quoted = data.find(self.quote) >= 0
@@ -352,14 +354,12 @@ def read_cells(name: str, path: Path, field_names: list[str], resource: dict) ->
                 "first line",
             )
         check_delimiter(labels, field_names, dialect)
-        with mapped(path) as data:
-            quoted = data.find(dialect.quote.encode()) >= 0
-        source = csv_source(path, dialect, len(labels), quoted)
+        records = Records(path, dialect.quote)
+        source = csv_source(path, dialect, len(labels), records.quoted)
     except BaseException:
         if copy is not None:
             copy.cleanup()
         raise
-    records = Records(path, dialect.quote, quoted)
     return TextCells(name, path, dialect, labels, source, records, copy)
 
 
