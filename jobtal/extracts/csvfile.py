@@ -166,7 +166,7 @@ class Records:
         Python's csv module (and so frictionless) reads them as rows. `rows`, where known, is
         how many rows DuckDB read after the header: where every newline ends a record and those
         rows and the header are all the file's records, none is empty, and counting the
-        newlines (count, which may have run already) is all there is to do."""
+        newlines is all there is to do."""
         if self._empty is None:
             if self.quoted:
                 starts, ends = self.bounds()
@@ -179,7 +179,7 @@ class Records:
 
     def count(self) -> int:
         """The number of records where every newline ends one (and the newlines of each chunk,
-        which place any record). Done once; it can run while DuckDB reads the file."""
+        which place any record), counted once."""
         if self._records is None:
             chunks, lines, offset, last = [], 0, 0, b"\n"
             with self.path.open("rb") as handle:

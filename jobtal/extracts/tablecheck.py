@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -447,16 +446,11 @@ def start_table(
     if drafts is None:
         return started
     query = typed_select(plan_fields(schema, cells.labels, drafts), cells.source)
-    # the file's records are counted (Python) while DuckDB makes the table: where DuckDB read
-    # them all, there is no empty one to look for when the table is checked (Records.empty)
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        if not cells.records.quoted:
-            beside.submit(cells.records.count)
-        try:
-            create_in_file_order(con, started.table, query)
-            started.drafted = query
-        except duckdb.Error:
-            pass  # check_cells makes it again, and reports what went wrong
+    try:
+        create_in_file_order(con, started.table, query)
+        started.drafted = query
+    except duckdb.Error:
+        pass  # check_cells makes it again, and reports what went wrong
     return started
 
 
@@ -502,18 +496,15 @@ def check_cells(
         f"CREATE OR REPLACE VIEW {ident(name)} AS SELECT rowid + 2 AS _row, {columns} FROM {table}"
     )
 
-    # --- the empty lines are looked for in the file (Python) while DuckDB checks the table
+    # --- frictionless reads the cells no fast path read; their rows get its verdicts
+    found = odd_cell_errors(con, table, plans)
     rows_read = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        empty_records = beside.submit(records.empty, rows_read)
-        # frictionless reads the cells no fast path read; their rows get its verdicts
-        found = odd_cell_errors(con, table, plans)
-        found += row_errors(con, table, plans)
-        types = {p.name: p.duckdb_type for p in plans if p.number <= len(names)}
-        itself = CheckedTable(name, [], rows_read, types)  # a foreign key may refer to itself
-        references = {**references, name: itself, "": itself}
-        found += key_errors(con, ident(name), schema, plans, references)
-        empties = empty_records.result()
+    empties = records.empty(rows_read)
+    found += row_errors(con, table, plans)
+    types = {p.name: p.duckdb_type for p in plans if p.number <= len(names)}
+    itself = CheckedTable(name, [], rows_read, types)  # a foreign key may refer to itself
+    references = {**references, name: itself, "": itself}
+    found += key_errors(con, ident(name), schema, plans, references)
     found += extra_cell_errors(con, table, plans, records, dialect)
 
     # --- row numbers: DuckDB skipped the empty lines, which frictionless counts as rows
