@@ -59,6 +59,14 @@ def test_an_empty_first_line(tmp_path, newline):
     assert "first line is empty" in problem["message"]
 
 
+def test_old_mac_line_ends(tmp_path):
+    """Lines ended by a carriage return alone are said to be so, not read as one long row."""
+    text = "\r".join([SPELLS_HEADER, *SPELLS]) + "\r"
+    (problem,) = invalid_with(tmp_path, "dialect-error", raw=text.encode())
+    assert problem["resource"] == "benefit_spells"
+    assert "carriage return alone" in problem["message"]
+
+
 def test_only_a_header(tmp_path):
     (problem,) = invalid_with(tmp_path, "no-rows", text=SPELLS_HEADER + "\n")
     assert problem["resource"] == "benefit_spells"

@@ -246,7 +246,7 @@ def jobtal_errors(descriptor: dict, folder: Path) -> set[tuple]:
             con, resource["name"], folder / resource["path"], resource["schema"], resource, checked
         )
         checked[resource["name"]] = table
-        found |= {(resource["name"], e.row, e.field, e.type) for e in table.errors}
+        found |= {(resource["name"], e.row, e.field or None, e.type) for e in table.errors}
     con.close()
     return found
 
@@ -425,3 +425,24 @@ def test_composite_keys_with_empty_cells_as_frictionless(tmp_path_factory, rows,
         ],
     }
     assert_same(descriptor, folder)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b,\n1,x,3\n4,5,\n",  # a header ending in the separator: a blank extra label
+        "a,b,,\n1,2,3,4\n5,6\n",  # two of them, and a short row
+        "a,,\n1,2,3\n",  # a blank label inside the schema's fields, then one beyond
+    ],
+)
+def test_blank_labels_as_frictionless(tmp_path, text):
+    """A column with a blank label beyond the schema's fields is an extra field, as in
+    frictionless (its cells are not extra cells), whatever it is named inside jobtal."""
+    (tmp_path / "blank.csv").write_text(text, encoding="utf-8")
+    schema = {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}]}
+    descriptor = {
+        "$schema": V2,
+        "name": "blank",
+        "resources": [{"name": "blank", "path": "blank.csv", "schema": schema, "dialect": DIALECT}],
+    }
+    assert_same(descriptor, tmp_path)

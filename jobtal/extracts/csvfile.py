@@ -107,10 +107,19 @@ def check_encoding(path: Path, dialect: Dialect) -> None:
 
 
 def read_labels(path: Path, dialect: Dialect) -> list[str] | None:
-    """The first record of the file as Python's csv module reads it (None if the file is empty)."""
+    """The first record of the file as Python's csv module reads it (None if the file is empty).
+    Raises UnreadableFile for lines ended by a carriage return alone, which neither DuckDB's
+    reader as jobtal sets it up nor the record counting (Records) takes as line ends."""
     encoding = "utf-8-sig" if dialect.encoding.startswith("utf") else dialect.encoding
     with path.open(encoding=encoding, newline="", errors="replace") as handle:
         head = handle.read(1 << 20)
+    line_end = re.search("\r\n|\n|\r", head)
+    if line_end is not None and line_end.group() == "\r":
+        raise UnreadableFile(
+            "dialect-error",
+            "the file ends its lines with a carriage return alone (old Mac style); convert it "
+            "to line ends of \\n or \\r\\n",
+        )
     reader = csv.reader(io.StringIO(head), delimiter=dialect.delimiter, quotechar=dialect.quote)
     labels = next(reader, None)
     # frictionless strips the white space around labels before it compares them

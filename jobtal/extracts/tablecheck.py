@@ -611,7 +611,8 @@ def typed_select(plans: list[FieldPlan], source: str) -> str:
         cells += [f"{cast} AS t{p.number}"]
     tested = ["*", *(f"{fast_sql(p)} AS f{p.number}" for p in plans)]
     values = ["*", *(f"CASE WHEN f{p.number} THEN t{p.number} END AS v{p.number}" for p in plans)]
-    typed = [f"v{p.number} AS {ident(p.name)}" for p in plans]
+    # (a column beyond the schema's fields may have a blank label, which SQL cannot name)
+    typed = [f"v{p.number} AS {ident(p.name or f'_field{p.number}')}" for p in plans]
     odd = [
         f"CASE WHEN NOT m{p.number} AND NOT f{p.number} THEN {{'n': {p.number}, "
         f"'c': c{p.number}}} END"
