@@ -127,6 +127,40 @@ def test_declared_semicolons_and_windows_1252_are_read(tmp_path):
     assert report["rows"]["municipalities"] == text.count("\n") - 1
 
 
+@pytest.mark.parametrize(
+    ("dialect", "words"),
+    [({"header": False}, "header: false"), ({"commentChar": "#"}, 'commentChar: "#"')],
+)
+def test_a_dialect_jobtal_does_not_read(tmp_path, dialect, words):
+    """A dialect property that would make the file read otherwise is refused, not ignored."""
+    package = write_tiny_package(tmp_path)
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    descriptor["resources"][1]["dialect"] = {"delimiter": ",", **dialect}
+    package.write_text(json.dumps(descriptor), encoding="utf-8")
+    result, report = validate(package)
+    assert result.exit_code == 1, result.output
+    (problem,) = problems_of(report, "dialect-error")
+    assert problem["resource"] == "municipalities"
+    assert words in problem["message"]
+
+
+def test_a_foreign_key_to_a_resource_the_package_lacks(tmp_path):
+    """frictionless reports a resource-error for it; so does jobtal, instead of skipping it."""
+    package = write_tiny_package(tmp_path)
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    schema = descriptor["resources"][1]["schema"]
+    schema["foreignKeys"] = [
+        *schema.get("foreignKeys", []),
+        {"fields": ["region_code"], "reference": {"resource": "regionz", "fields": ["code"]}},
+    ]
+    package.write_text(json.dumps(descriptor), encoding="utf-8")
+    result, report = validate(package)
+    assert result.exit_code == 1, result.output
+    (problem,) = problems_of(report, "resource-error")
+    assert problem["resource"] == "municipalities"
+    assert "'regionz'" in problem["message"]
+
+
 def test_latin_1_text_with_aeoeaa(tmp_path):
     package = write_tiny_package(tmp_path)
     text = (tmp_path / "municipalities.csv").read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ and broken headers."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -446,3 +447,37 @@ def test_blank_labels_as_frictionless(tmp_path, text):
         "resources": [{"name": "blank", "path": "blank.csv", "schema": schema, "dialect": DIALECT}],
     }
     assert_same(descriptor, tmp_path)
+
+
+def test_fields_no_fast_path_reads_as_frictionless(tmp_path):
+    """Fields with a decimal mark, a group mark, a date format or non-bare numbers are read by
+    frictionless's own reader only: the same errors, and the valid values in the typed table."""
+    schema = {
+        "fields": [
+            {"name": "n", "type": "number", "decimalChar": ",", "constraints": {"maximum": 2}},
+            {"name": "g", "type": "number", "groupChar": " "},
+            {"name": "d", "type": "date", "format": "%d/%m/%Y"},
+            {"name": "b", "type": "integer", "bareNumber": False},
+        ]
+    }
+    rows = [
+        ("0,5", "1 000", "05/01/2024", "7 kr."),
+        ("1,25", "12", "31/12/2023", "$8"),
+        ("2,5", "1.000", "2024-01-05", "x"),
+        ("0.5", "1 000 000", "30/02/2024", "-3"),
+        ("", "", "", ""),
+    ]
+    text = "n,g,d,b\n" + "".join(",".join(f'"{c}"' for c in row) + "\n" for row in rows)
+    (tmp_path / "marks.csv").write_text(text, encoding="utf-8")
+    descriptor = {
+        "$schema": V2,
+        "name": "marks",
+        "resources": [{"name": "marks", "path": "marks.csv", "schema": schema, "dialect": DIALECT}],
+    }
+    assert_same(descriptor, tmp_path)
+    con = duckdb.connect()
+    check_table(con, "marks", tmp_path / "marks.csv", schema, descriptor["resources"][0], {})
+    assert con.execute("SELECT n, g, d, b FROM marks ORDER BY _row").fetchall()[:2] == [
+        (0.5, 1000.0, datetime.date(2024, 1, 5), 7),
+        (1.25, 12.0, datetime.date(2023, 12, 31), 8),
+    ]

@@ -11,6 +11,7 @@ import codecs
 import contextlib
 import csv
 import io
+import json
 import mmap
 import re
 import shutil
@@ -44,6 +45,19 @@ class UnreadableFile(Exception):
         self.note = note
 
 
+# Table Dialect properties jobtal does not read, with the only value it accepts for each
+UNREAD_DIALECT = {
+    "header": True,
+    "headerRows": [1],
+    "commentChar": None,
+    "commentRows": [],
+    "skipInitialSpace": False,
+    "escapeChar": None,
+    "doubleQuote": True,
+    "nullSequence": None,
+}
+
+
 @dataclass(frozen=True)
 class Dialect:
     delimiter: str = ","
@@ -52,9 +66,20 @@ class Dialect:
 
     @classmethod
     def of(cls, resource: dict) -> Dialect:
+        """The resource's dialect. Raises UnreadableFile for a dialect property jobtal does not
+        read (a header elsewhere than on the first line, comments, escapes ...), rather than
+        reading the file otherwise than declared."""
         dialect = resource.get("dialect") or {}
         if isinstance(dialect, dict) and isinstance(dialect.get("csv"), dict):
             dialect = dialect["csv"]  # the frictionless v5 form
+        for name, default in UNREAD_DIALECT.items():
+            if name in dialect and dialect[name] != default:
+                raise UnreadableFile(
+                    "dialect-error",
+                    f"the descriptor's dialect sets {name}: {json.dumps(dialect[name])}, which "
+                    f"jobtal does not read: an extract has its column names on the first line "
+                    f"and is plain CSV; leave {name} out or convert the file",
+                )
         return cls(
             delimiter=dialect.get("delimiter", ","),
             quote=dialect.get("quoteChar", '"'),

@@ -606,7 +606,9 @@ def typed_select(plans: list[FieldPlan], source: str) -> str:
     and DuckDB's cast of it; whether the fast path reads it; the typed values; the errors."""
     cells = [f"r.c{len(plans) + 1} IS NOT NULL AS _extra"]
     for p in plans:
-        cast = p.cast.replace("$c", f"r.c{p.number}") if p.fast else "NULL"
+        # where no fast path reads the field, every value comes from frictionless's reading (of
+        # the type's column: a bare NULL would make a column of no type)
+        cast = p.cast.replace("$c", f"r.c{p.number}") if p.fast else f"NULL::{p.duckdb_type}"
         cells += [f"r.c{p.number} AS c{p.number}", f"{missing_sql(p)} AS m{p.number}"]
         cells += [f"{cast} AS t{p.number}"]
     tested = ["*", *(f"{fast_sql(p)} AS f{p.number}" for p in plans)]
@@ -738,9 +740,13 @@ TYPE_WORDS = {
 
 def type_note(plan: FieldPlan) -> str:
     words = TYPE_WORDS.get(plan.type, plan.type)
+    field = plan.frictionless_field
     if plan.type == "boolean":
-        field = plan.frictionless_field
         words = f"one of {', '.join(field.true_values + field.false_values)}"
+    elif plan.type == "number" and getattr(field, "decimal_char", ".") != ".":
+        words = f"a number with {field.decimal_char!r} as decimal mark"
+    elif plan.type in ("date", "datetime") and getattr(field, "format", "default") != "default":
+        words = f"a {'date' if plan.type == 'date' else 'date and time'} as {field.format}"
     return f"expected {words}"
 
 

@@ -189,6 +189,15 @@ def validate_into(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> Va
             list(pool.map(check, level))
             checked.update({n: o for n in level if isinstance(o := outcomes[n], CheckedTable)})
     for name in package.resources:  # report in the package's order
+        report.problems.extend(
+            Problem(
+                name,
+                "resource-error",
+                f"a foreign key refers to the resource {reference!r}, which the package lacks",
+            )
+            for reference in references_of(package.resources[name].schema, name)
+            if reference not in package.resources
+        )
         outcome = outcomes[name]
         if isinstance(outcome, UnreadableFile):
             report.problems.append(Problem(name, outcome.type, outcome.note))
