@@ -17,6 +17,7 @@ from jobtal.extracts.csvfile import read_cells
 from jobtal.extracts.package import contract_resources
 from jobtal.extracts.tablecheck import (
     check_cells,
+    check_table,
     create_in_file_order,
     draft_fields,
     plan_fields,
@@ -163,3 +164,19 @@ def test_utf8_is_checked_across_chunk_boundaries(tmp_path, monkeypatch, chunk):
         path.write_bytes(data)
         with pytest.raises(csvfile.UnreadableFile, match=f"line {line} has the byte {byte}"):
             csvfile.check_encoding(path, csvfile.Dialect())
+
+
+def test_a_value_frictionless_cannot_compare_with_a_bound(tmp_path):
+    """frictionless's own reader raises on a date and time with a time zone against a bound
+    without one; jobtal says so for that cell and keeps the value."""
+    path = write(tmp_path, "at\n2024-01-05T10:00:00Z\n2024-01-05T10:00:00\n")
+    schema = {
+        "fields": [
+            {"name": "at", "type": "datetime", "constraints": {"maximum": "2025-01-01T00:00:00"}}
+        ]
+    }
+    con = duckdb.connect()
+    table = check_table(con, "t", path, schema, {"name": "t"}, {})
+    assert [(e.row, e.type) for e in table.errors] == [(2, "constraint-error")]
+    assert "time zone" in table.errors[0].note
+    assert con.execute('SELECT count("at") FROM t').fetchone() == (2,)

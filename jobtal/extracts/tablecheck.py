@@ -367,7 +367,13 @@ def python_verdicts(plan: FieldPlan, values: list[str]) -> list[tuple]:
     reader = plan.frictionless_field.create_cell_reader()
     rows = []
     for raw in values:
-        value, notes = reader(raw)
+        try:
+            value, notes = reader(raw)
+        except (TypeError, ValueError, ArithmeticError):
+            # frictionless fails on the value itself when a bound cannot be compared with it
+            # (a time zone on one side only): the value as read, and no bound checked
+            value = plan.frictionless_field.create_value_reader()(raw)
+            notes = {"type": ""} if value is None else {"uncomparable": ""}
         notes = dict(notes or {})
         ok = "type" not in notes
         notes.pop("type", None)
@@ -764,6 +770,8 @@ def constraint_note(plan: FieldPlan, constraint: str) -> str:
         "enum": "must be one of "
         + (", ".join(map(str, value)) if isinstance(value, list) else str(value)),
         "unique": "must be unique",
+        "uncomparable": "cannot be compared with the field's minimum or maximum, such as a "
+        "time with a time zone against a bound without one",
     }.get(constraint, f"constraint {constraint} is {value}")
 
 
