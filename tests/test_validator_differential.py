@@ -481,3 +481,27 @@ def test_fields_no_fast_path_reads_as_frictionless(tmp_path):
         (0.5, 1000.0, datetime.date(2024, 1, 5), 7),
         (1.25, 12.0, datetime.date(2023, 12, 31), 8),
     ]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"type": "integer", "constraints": {"minimum": -(10**20), "maximum": 10**20}},
+        {"type": "integer", "constraints": {"enum": [1, 2, 10**20]}},
+        {"type": "string", "constraints": {"pattern": "(?=1)[0-9]+"}},  # RE2 has no lookahead
+        {"type": "string", "constraints": {"pattern": "(a)\\1"}},  # nor back references
+    ],
+    ids=["int-bounds", "int-enum", "lookahead", "backreference"],
+)
+def test_constraints_sql_cannot_state_as_frictionless(tmp_path, field):
+    """Bounds beyond the column's integers and patterns DuckDB's regular expressions do not
+    take are left to frictionless's reader, with its answers."""
+    values = ["1", "2", "11", "aa", "", "-5", "2024", "1.0", " 1", "123"]
+    (tmp_path / "c.csv").write_text("a\n" + "".join(f"{v}\n" for v in values))
+    schema = {"fields": [{"name": "a", **field}]}
+    descriptor = {
+        "$schema": V2,
+        "name": "c",
+        "resources": [{"name": "c", "path": "c.csv", "schema": schema, "dialect": DIALECT}],
+    }
+    assert_same(descriptor, tmp_path)

@@ -209,7 +209,7 @@ def plan_fields(
             for k, v in (raw.get("constraints") or {}).items()
             if k in field.supported_constraints or k == "unique"
         }
-        if fast and not sql_constraints_exact(field_type, constraints):
+        if fast and not sql_constraints_exact(field_type, constraints, field):
             fast = None
         missing = raw.get("missingValues", schema_missing)
         plans.append(
@@ -302,17 +302,34 @@ def one_of(expression: str, literals: list[str]) -> str:
     return "(" + (" OR ".join(f"{expression} = {x}" for x in literals) or "FALSE") + ")"
 
 
-def sql_constraints_exact(field_type: str, constraints: dict) -> bool:
-    """Whether SQL can check these constraints exactly as Python does on fast-path values."""
+COLUMN_RANGES = {"BIGINT": INT64, "INTEGER": (-(2**31), 2**31 - 1)}
+
+
+def sql_constraints_exact(field_type: str, constraints: dict, field) -> bool:
+    """Whether SQL can check these constraints exactly as Python does on fast-path values:
+    their values fit the column (a bound beyond 64 bits does not), and a pattern is one that
+    DuckDB's regular expressions (RE2) take."""
+    reader = field.create_value_reader()
+    column_range = COLUMN_RANGES.get(FAST_PATHS.get(field_type, ("", "", ""))[2])
     for name, value in constraints.items():
-        if name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            if field_type == "number" and len(re.sub(r"[^0-9]", "", str(value)).lstrip("0")) > 15:
-                return False
+        if name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"):
+            for bound in value if name == "enum" and isinstance(value, list) else [value]:
+                typed = reader(bound)
+                digits = re.sub(r"[^0-9]", "", str(bound)).lstrip("0")
+                if field_type == "number" and len(digits) > 15:
+                    return False  # beyond a double's exact digits
+                if (
+                    column_range
+                    and isinstance(typed, int)
+                    and not (column_range[0] <= typed <= column_range[1])
+                ):
+                    return False
         if name == "pattern":
-            try:
-                duckdb.sql(f"SELECT regexp_full_match('', {sql_string(str(value))})").fetchall()
-            except duckdb.Error:
-                return False
+            with duckdb.connect() as check:  # its own: planning may run in several threads
+                try:
+                    check.execute(f"SELECT regexp_full_match('', {sql_string(str(value))})")
+                except duckdb.Error:
+                    return False
     return True
 
 
@@ -379,7 +396,7 @@ def python_verdicts(plan: FieldPlan, values: list[str]) -> list[tuple]:
         notes.pop("type", None)
         typed = to_duckdb(value, plan.duckdb_type)
         if ok and value is not None and typed is None:
-            notes = {"out-of-range": ""}  # read by frictionless, but too large for the column
+            notes["out-of-range"] = ""  # read by frictionless, but too large for the column
         rows.append((raw, ok, typed, sorted(notes)))
     return rows
 
@@ -659,7 +676,9 @@ def errors_sql(plans: list[FieldPlan]) -> str:
         )
         if p.constraints.get("required"):
             cell_errors.append(error(f"m{n}", n, "constraint-error", "'a value is required'", c))
-        for constraint, failing in constraint_sql(p):
+        # constraints in SQL only for cells a fast path read (frictionless checks the others):
+        # a field without one may have constraints SQL cannot even state
+        for constraint, failing in constraint_sql(p) if p.fast else []:
             test = failing.replace("$v", f"v{n}").replace("$c", c)
             cell_errors.append(
                 error(
