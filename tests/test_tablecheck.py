@@ -21,6 +21,7 @@ from jobtal.extracts.tablecheck import (
     create_in_file_order,
     draft_fields,
     plan_fields,
+    record_numbering,
     start_table,
     typed_select,
 )
@@ -180,3 +181,15 @@ def test_a_value_frictionless_cannot_compare_with_a_bound(tmp_path):
     assert [(e.row, e.type) for e in table.errors] == [(2, "constraint-error")]
     assert "time zone" in table.errors[0].note
     assert con.execute('SELECT count("at") FROM t').fetchone() == (2,)
+
+
+def test_record_numbering_counts_in_the_skipped_empty_records():
+    """DuckDB's row k is the file's record k plus the empty records before it: the bisection
+    gives what stepping through the empty records one by one gives."""
+    random = Random(5)
+    for _ in range(200):
+        records = random.randint(1, 60)
+        empties = sorted(random.sample(range(records), random.randint(0, records // 2)))
+        read = [r for r in range(records) if r not in empties]  # the records DuckDB read
+        record = record_numbering(empties)
+        assert [record(k) for k in range(len(read))] == read

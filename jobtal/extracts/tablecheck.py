@@ -32,8 +32,10 @@ problem for the field instead of a type error per row).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -719,7 +721,8 @@ def extra_cell_errors(
     if not rows:
         return []
     empties = records.empty()
-    where = {row: record_index(row - 1, empties) for row in rows}
+    record = record_numbering(empties)
+    where = {row: record(row - 1) for row in rows}
     cells = records.cells(list(where.values()), dialect)
     return [
         CellError("extra-cell", row, None, number, value, "a cell the schema has no field for")
@@ -728,24 +731,23 @@ def extra_cell_errors(
     ]
 
 
-def record_index(k: int, empties: list[int]) -> int:
-    """The file's record index of DuckDB's row k, counting the empty records it skipped."""
-    for empty in empties:
-        if empty <= k:
-            k += 1
-        else:
-            break
-    return k
+def record_numbering(empties: list[int]) -> Callable[[int], int]:
+    """A function from DuckDB's row k to the file's record index, counting in the empty records
+    DuckDB skipped (`empties`, ascending). Row k is record k + j, where j empty records come
+    before it: the first j with empties[j] - j > k, found by bisection since empties[j] - j
+    never decreases (so a file of many empty lines and many errors is not numbered in
+    quadratic time)."""
+    shifted = [empty - j for j, empty in enumerate(empties)]
+    return lambda k: k + bisect.bisect_right(shifted, k)
 
 
 def renumber(errors: list[CellError], empties: list[int]) -> list[CellError]:
     """Errors found on DuckDB's rows, renumbered as frictionless numbers rows."""
     if not empties:
         return errors
+    record = record_numbering(empties)
     return [
-        CellError(
-            e.type, record_index(e.row - 1, empties) + 1, e.field, e.field_number, e.value, e.note
-        )
+        CellError(e.type, record(e.row - 1) + 1, e.field, e.field_number, e.value, e.note)
         if e.row is not None
         else e
         for e in errors
