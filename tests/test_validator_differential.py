@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -505,3 +506,46 @@ def test_constraints_sql_cannot_state_as_frictionless(tmp_path, field):
         "resources": [{"name": "c", "path": "c.csv", "schema": schema, "dialect": DIALECT}],
     }
     assert_same(descriptor, tmp_path)
+
+
+def test_odd_but_valid_cells_get_frictionless_values(tmp_path):
+    """Cells no fast path reads but frictionless accepts (' 7', '+7', 'TRUE', '2024-01-05T10:00:00Z'
+    ...) are put into the typed table, a column at a time, with the value frictionless reads."""
+    from frictionless import Resource, Schema
+
+    schema = {
+        "fields": [
+            {"name": "i", "type": "integer"},
+            {"name": "n", "type": "number"},
+            {"name": "b", "type": "boolean"},
+            {"name": "y", "type": "year"},
+            {"name": "t", "type": "datetime"},
+            {"name": "d", "type": "date"},
+        ]
+    }
+    rows = [
+        ("+7", " 0.5 ", "True", " 2024", "2024-01-05T10:00:00", "2024-01-05"),
+        (" 8 ", "1e3", "TRUE", "2025", "2024-01-05T10:00:00Z", "2024-01-05"),
+        ("1_000", "-0.25", "0", "1999", "2024-01-05T10:00:00+02:00", "2024-01-05"),
+        ("9", "NaN", "false", "2000", "2024-01-05 10:00:00", "2024-01-05"),
+    ]
+    path = tmp_path / "odd.csv"
+    path.write_text("i,n,b,y,t,d\n" + "".join(",".join(r) + "\n" for r in rows))
+    con = duckdb.connect()
+    check_table(con, "odd", path, schema, {"name": "odd"}, {})
+    ours = con.execute("SELECT i, n, b, y, t, d FROM odd ORDER BY _row").fetchall()
+    resource = Resource(path=str(path), schema=Schema.from_descriptor(schema))
+    with resource:
+        theirs = [[row[f["name"]] for f in schema["fields"]] for row in resource.row_stream]
+
+    def as_stored(value):  # a number as a double, a time in UTC without its zone
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            return value.astimezone(datetime.UTC).replace(tzinfo=None)
+        return value
+
+    expected = [tuple(as_stored(value) for value in row) for row in theirs]
+    assert [tuple("NaN" if v != v else v for v in row) for row in ours] == [
+        tuple("NaN" if v != v else v for v in row) for row in expected
+    ]
