@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -50,9 +51,9 @@ INT64 = (-(2**63), 2**63 - 1)
 TABLE_SCHEMA_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 
-@dataclass(frozen=True)
-class CellError:
-    """One error, in frictionless's terms."""
+class CellError(NamedTuple):
+    """One error, in frictionless's terms. (A named tuple: a file may have a million, and a
+    tuple is made several times faster than a frozen dataclass.)"""
 
     type: str
     row: int | None  # None for label and file errors
@@ -750,12 +751,7 @@ def renumber(errors: list[CellError], empties: list[int]) -> list[CellError]:
     if not empties:
         return errors
     record = record_numbering(empties)
-    return [
-        CellError(e.type, record(e.row - 1) + 1, e.field, e.field_number, e.value, e.note)
-        if e.row is not None
-        else e
-        for e in errors
-    ]
+    return [e if e.row is None else e._replace(row=record(e.row - 1) + 1) for e in errors]
 
 
 TYPE_WORDS = {

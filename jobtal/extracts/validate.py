@@ -18,8 +18,9 @@ import re
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -35,8 +36,9 @@ from jobtal.vocabulary import MICRODATA_RESOURCES, READINESS_BENEFITS
 EXAMPLES_PER_GROUP = 5
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
+    """One problem in the report (a named tuple: a report may hold a million)."""
+
     resource: str
     type: str  # frictionless's error types where frictionless found it, else the contract's
     message: str
@@ -61,7 +63,7 @@ class ValidationReport:
                 "package": self.package,
                 "valid": self.valid,
                 "rows": self.rows,
-                "problems": [asdict(problem) for problem in self.problems],
+                "problems": [problem._asdict() for problem in self.problems],
             },
             indent=2,
             ensure_ascii=False,
@@ -73,10 +75,14 @@ class ValidationReport:
             return f"{self.package}: valid ({counts} rows)"
         lines = [f"{self.package}: INVALID, {len(self.problems)} problem(s)"]
         groups = Counter((problem.resource, problem.type) for problem in self.problems)
+        examples: dict[tuple[str, str], list[Problem]] = {group: [] for group in groups}
+        for problem in self.problems:  # one pass, however many problems there are
+            shown = examples[problem.resource, problem.type]
+            if len(shown) < EXAMPLES_PER_GROUP:
+                shown.append(problem)
         for (resource, error_type), count in groups.items():  # as they first occur
             lines.append(f"  {resource}: {error_type} x {count}")
-            examples = [p for p in self.problems if (p.resource, p.type) == (resource, error_type)]
-            for problem in examples[:EXAMPLES_PER_GROUP]:
+            for problem in examples[resource, error_type]:
                 where = ", ".join(
                     part
                     for part in (
