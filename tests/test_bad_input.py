@@ -67,6 +67,17 @@ def test_old_mac_line_ends(tmp_path):
     assert "carriage return alone" in problem["message"]
 
 
+def test_a_line_longer_than_duckdb_reads(tmp_path):
+    """A line of megabytes (an unclosed quote's usual work) is said to be too long for the
+    reader, with DuckDB's own words, not a traceback."""
+    row = GOOD_ROW.split(",")
+    row[1] = "p" * 3_000_000
+    (problem,) = invalid_with(tmp_path, "source-error", text=spells(",".join(row)))
+    assert problem["resource"] == "benefit_spells"
+    assert "Maximum line size" in problem["message"]
+    assert "ppp" not in problem["message"]
+
+
 def test_only_a_header(tmp_path):
     (problem,) = invalid_with(tmp_path, "no-rows", text=SPELLS_HEADER + "\n")
     assert problem["resource"] == "benefit_spells"

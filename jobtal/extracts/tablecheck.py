@@ -44,7 +44,7 @@ from typing import NamedTuple
 
 import duckdb
 
-from jobtal.extracts.csvfile import Dialect, Records, TextCells, read_cells
+from jobtal.extracts.csvfile import Dialect, Records, TextCells, UnreadableFile, read_cells
 from jobtal.sql import ident, sql_string
 
 INT64 = (-(2**63), 2**63 - 1)
@@ -497,6 +497,20 @@ def create_in_file_order(con: duckdb.DuckDBPyConnection, table: str, query: str)
         )
 
 
+def csv_error_note(error: duckdb.Error) -> str:
+    """What DuckDB's CSV reader says about a file it cannot read (a line over its maximum
+    size, ...), without the line itself and the reader's settings that follow."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    said = [
+        line
+        for line in lines[: lines.index("") if "" in lines else None]
+        if line and not line.startswith("Original Line")
+    ]
+    return "DuckDB cannot read the file as CSV: " + " ".join(said).removeprefix(
+        "Invalid Input Error: "
+    )
+
+
 def check_cells(
     con: duckdb.DuckDBPyConnection,
     started: StartedTable,
@@ -515,7 +529,10 @@ def check_cells(
     # header is row 1, rowid 0 row 2; empty lines are counted in later)
     query = typed_select(plans, cells.source)
     if query != started.drafted:
-        create_in_file_order(con, table, query)
+        try:
+            create_in_file_order(con, table, query)
+        except duckdb.InvalidInputException as error:  # DuckDB's reader stopped on the file
+            raise UnreadableFile("source-error", csv_error_note(error)) from error
     by_name = {p.name: p for p in plans}
     columns = ", ".join(ident(n) if n in by_name else f"NULL AS {ident(n)}" for n in names)
     con.execute(

@@ -183,6 +183,9 @@ def validate_into(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> Va
                 outcomes[name] = check_cells(
                     cursor, table, package.resources[name].schema, dict(checked)
                 )
+            except UnreadableFile as unreadable:  # DuckDB's reader stopped on the file
+                outcomes[name] = unreadable
+                return
             finally:
                 table.cells.close()
                 cursor.close()
