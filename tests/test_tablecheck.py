@@ -109,6 +109,7 @@ def test_records_are_found_across_chunk_boundaries(tmp_path, monkeypatch, chunk,
         expected = [index for index, row in enumerate(rows) if row == []]
         records = csvfile.Records(path, '"')
         assert records.quoted == ('"' in text)
+        assert records.newline_in_quotes() == ('"p\nq"' in text)  # DuckDB reads those in one go
         assert records.empty() == expected, repr(text)
         wanted = random.sample(range(len(rows)), min(3, len(rows)))
         assert records.cells(wanted, csvfile.Dialect()) == {i: rows[i] for i in wanted}, repr(text)

@@ -183,6 +183,7 @@ class Records:
         self._bounds: tuple[np.ndarray, np.ndarray] | None = None
         self._empty: list[int] | None = None
         self._records: int | None = None
+        self._newline_in_quotes = False
         # (offset, length, newlines before it, newlines in it) of each chunk, from a count
         self._chunks: list[tuple[int, int, int, int]] = []
 
@@ -194,6 +195,13 @@ class Records:
             with mapped(self.path) as data:
                 self._quoted = data.find(self.quote) >= 0
         return self._quoted
+
+    def newline_in_quotes(self) -> bool:
+        """Whether a quoted cell holds a newline (found with every record's bounds, which a
+        file with quotes needs anyway)."""
+        if self.quoted:
+            self.bounds()
+        return self._newline_in_quotes
 
     def empty(self, rows: int | None = None) -> list[int]:
         """Indices (0 = the header) of the records with nothing in them: DuckDB skips them,
@@ -277,6 +285,7 @@ class Records:
             if len(quotes):
                 # a newline ends a record when an even number of quote characters precede it
                 closing = np.searchsorted(quotes, ends) % 2 == 0
+                self._newline_in_quotes = not closing.all()
                 ends, carriage = ends[closing], carriage[closing]
             if size and (len(ends) == 0 or ends[-1] != size - 1):
                 ends = np.append(ends, size)  # the last record has no newline
@@ -389,7 +398,7 @@ def read_cells(name: str, path: Path, field_names: list[str], resource: dict) ->
             )
         check_delimiter(labels, field_names, dialect)
         records = Records(path, dialect.quote)
-        source = csv_source(path, dialect, len(labels), records.quoted)
+        source = csv_source(path, dialect, len(labels), records.newline_in_quotes())
     except BaseException:
         if copy is not None:
             copy.cleanup()
@@ -420,15 +429,15 @@ def as_utf8(
     return copy, Dialect(dialect.delimiter, dialect.quote, "utf-8"), folder
 
 
-def csv_source(path: Path, dialect: Dialect, width: int, quoted: bool) -> str:
+def csv_source(path: Path, dialect: Dialect, width: int, newline_in_quotes: bool) -> str:
     """DuckDB's reading of the records after the header as text cells c1..c<width + 1>.
     DuckDB skips empty lines; Records finds them. DuckDB's parallel reader cannot tell a
-    newline inside quotes from one that ends a record: files with quotes are read in one go."""
+    newline inside quotes from one that ends a record: a file with one is read in one go."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 2))
     return (
         f"read_csv({sql_string(str(path))}, header = true, auto_detect = false, "
         f"columns = {{{columns}}}, delim = {sql_string(dialect.delimiter)}, "
         f"quote = {sql_string(dialect.quote)}, escape = {sql_string(dialect.quote)}, "
         f"nullstr = {sql_string(NEVER_NULL)}, null_padding = true, strict_mode = false, "
-        f"parallel = {'false' if quoted else 'true'})"
+        f"parallel = {'false' if newline_in_quotes else 'true'})"
     )
