@@ -122,6 +122,34 @@ def build(data: Path | None, out: Path, previous: Path | None) -> None:
 
 
 @main.command()
+@click.argument(
+    "site", type=click.Path(path_type=Path, exists=True), default=str(paths.DEFAULT_SITE)
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON on stdout.")
+def audit(site: Path, as_json: bool) -> None:
+    """Attack the published data as a reader holding every file could: SITE is a built site
+    (its data/ and every release under releases/) or a data folder.
+
+    Every linear relation among the published values (margins adding up to totals, regions
+    and municipality groups, benefits, shares and their numerators, the same value in every
+    release) is solved with linear programming, and each suppressed value gets the interval an
+    attacker can prove. Exit 0 when none is pinned down and no count is proven to lie in 1-4;
+    1 when some are (the first are named); 2 when SITE holds no published jobtal data."""
+    from jobtal.audit import AuditInputError, audit_site
+    from jobtal.audit.relations import IndicatorKnowledge
+    from jobtal.indicators.engine import load_definitions
+
+    knowledge = IndicatorKnowledge({d.id: d.decimals for d in load_definitions()})
+    try:
+        result = audit_site(site, knowledge)
+    except AuditInputError as error:
+        click.echo(f"error: {error}", err=True)
+        end(EXIT_UNUSABLE)
+    click.echo(result.to_json() if as_json else result.to_text())
+    end(0 if result.passed else EXIT_INVALID)
+
+
+@main.command()
 @click.option(
     "--out",
     type=click.Path(path_type=Path),

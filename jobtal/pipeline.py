@@ -25,6 +25,7 @@ from jobtal.publish.pages import PageWriter, SiteContent
 from jobtal.publish.release_pages import ReleasePages
 from jobtal.publish.releases import (
     ARCHIVED_CHANGES,
+    ARCHIVED_VALUES,
     CHANGES_FILE,
     RELEASES,
     archive_release,
@@ -109,7 +110,12 @@ def build(
             f"{len(definitions)} indicators, {values:,} values up to {package.reference_month}"
         )
     with stage("protect") as current:
-        flags = protect(con, package.reference_month, definitions)
+        flags = protect(
+            con,
+            package.reference_month,
+            definitions,
+            [(r.name, previous / RELEASES / r.name / ARCHIVED_VALUES) for r in previous_releases],
+        )
         compared = compare(con, definitions)
         # other publishers' series join after protection: they are published as they are
         series = add_series(con, load_series_definitions(), set(package.series))

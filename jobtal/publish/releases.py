@@ -39,6 +39,7 @@ INDEX = "index.json"
 RELEASE_FILE = "release.json"
 CHANGES_FILE = "changes.csv"  # as the build writes it
 ARCHIVED_CHANGES = "changes.csv.gz"  # as the release keeps it
+ARCHIVED_VALUES = "data/jobtal.csv.gz"  # every value the release published
 
 # The kinds of change between two releases, in the order they are listed.
 CHANGE_KINDS = ("revised", "suppressed", "unsuppressed", "withdrawn", "added")

@@ -14,6 +14,7 @@ import duckdb
 
 from jobtal.indicators.engine import Definition
 from jobtal.log import progress
+from jobtal.rounding import rounded
 from jobtal.sql import sql_string
 from jobtal.vocabulary import AGE_GROUPS, AREA_TYPES, BENEFITS
 
@@ -98,11 +99,13 @@ def build_published(
         SELECT p.indicator, p.benefit, p.area_type, p.area_code, a.area_name, p.period,
                p.sex, p.age_group,
                CASE WHEN p.value IS NULL THEN NULL
-                    WHEN m.decimals = 0 THEN CAST(CAST(round(p.value) AS BIGINT) AS VARCHAR)
-                    ELSE printf('%.' || m.decimals || 'f', round(p.value, m.decimals))
+                    WHEN m.decimals = 0
+                    THEN CAST(CAST({rounded("p.value", 0)} AS BIGINT) AS VARCHAR)
+                    ELSE printf('%.' || m.decimals || 'f', {rounded("p.value", "m.decimals")})
                END AS value,
                m.unit, p.flag, m.source,
-               p.value AS numeric_value
+               -- every other form of the number (pages, charts, Excel) shows this one
+               {rounded("p.value", "m.decimals")} AS numeric_value
         FROM protected_values AS p
         JOIN (SELECT DISTINCT area_type, area_code, area_name FROM areas) AS a
           USING (area_type, area_code)

@@ -1,0 +1,293 @@
+"""The attacker's audit (SPEC section 6): can any suppressed value be worked out from what is
+published, across every file and release?
+
+    published values -> relations (relations.py) -> intervals (intervals.py) -> report
+
+`audit_published` runs it on the table `audit_values` already in a DuckDB connection (the build
+does this on the values it is about to publish); `audit_site` reads a published site or data
+folder first, exactly as a reader downloads it: the current `/data/jobtal.csv` and every
+release's archived `jobtal.csv.gz` under `/releases/`."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+
+from jobtal.audit.intervals import Published, bound, choose_suppression, problem_from_terms
+from jobtal.audit.relations import ADDITIVE, IndicatorKnowledge, build_relations
+from jobtal.vocabulary import BENEFITS
+
+CURRENT = ""  # the release name of the values being audited (not yet archived)
+SHOWN_LEAKS = 20
+
+
+class AuditInputError(Exception):
+    """The folder holds no published jobtal data to audit."""
+
+
+@dataclass
+class AuditResult:
+    unknowns: pd.DataFrame  # one row per unknown variable: its cell, bounds and what leaks
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # indicator -> figures
+    seconds: float = 0.0
+    lps: int = 0
+    relations: int = 0
+    revealed: pd.DataFrame = field(default_factory=pd.DataFrame)  # see revealed_by_later_releases
+    to_suppress: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @property
+    def suppressed(self) -> pd.DataFrame:
+        return self.unknowns[self.unknowns.hidden]
+
+    @property
+    def leaks(self) -> pd.DataFrame:
+        return self.unknowns[self.unknowns.pinned | self.unknowns.small]
+
+    @property
+    def passed(self) -> bool:
+        return self.leaks.empty and self.revealed.empty
+
+    def to_json(self) -> str:
+        columns = [
+            "indicator",
+            "benefit",
+            "area_type",
+            "area_code",
+            "period",
+            "sex",
+            "age_group",
+            "var_release",
+            "low",
+            "high",
+            "pinned",
+            "small",
+        ]
+        return json.dumps(
+            {
+                "passed": self.passed,
+                "indicators": self.counts,
+                "suppressed": len(self.suppressed),
+                "relations": self.relations,
+                "linear_programs": self.lps,
+                "seconds": round(self.seconds, 1),
+                "given_away": json.loads(self.leaks[columns].to_json(orient="records")),
+                "published_later": json.loads(self.revealed.to_json(orient="records")),
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+
+    def to_text(self) -> str:
+        lines = [
+            f"{'indicator':<34} {'suppressed':>10} {'pinned':>7} {'in 1-4':>7} {'no value':>8}",
+        ]
+        for indicator, figures in self.counts.items():
+            lines.append(
+                f"{indicator:<34} {figures['suppressed']:>10,} {figures['pinned']:>7,} "
+                f"{figures['small']:>7,} {figures['inconsistent']:>8,}"
+            )
+        leaks = self.leaks
+        lines.append(
+            f"{len(self.suppressed):,} suppressed values bounded with {self.relations:,} relations "
+            f"and {self.lps:,} linear programs in {self.seconds:.1f} s: "
+            + ("none can be worked out." if leaks.empty else f"{len(leaks):,} GIVEN AWAY.")
+        )
+        for row in leaks.head(SHOWN_LEAKS).itertuples():
+            what = "pinned" if row.pinned else "proven 1-4"
+            where = f" (release {row.var_release})" if row.var_release else ""
+            lines.append(
+                f"  {what}: {row.indicator},{row.benefit},{row.area_type},{row.area_code},"
+                f"{row.period},{row.sex},{row.age_group}{where} in [{row.low:g}, {row.high:g}]"
+            )
+        if len(leaks) > SHOWN_LEAKS:
+            lines.append(f"  ... and {len(leaks) - SHOWN_LEAKS:,} more")
+        if not self.revealed.empty:
+            lines.append(
+                f"{len(self.revealed):,} values suppressed in one release are published in a "
+                "later one:"
+            )
+            for row in self.revealed.head(SHOWN_LEAKS).itertuples():
+                lines.append(
+                    f"  {row.indicator},{row.benefit},{row.area_type},{row.area_code},"
+                    f"{row.period},{row.sex},{row.age_group}: suppressed in {row.suppressed_in}, "
+                    f"published in {row.published_in.replace('~', 'the current data')}"
+                )
+        return "\n".join(lines)
+
+
+def audit_published(
+    con: duckdb.DuckDBPyConnection,
+    knowledge: IndicatorKnowledge,
+    exact: bool = True,
+    repair: bool = False,
+) -> AuditResult:
+    """audit_values, audit_areas -> the interval of every suppressed value (not `exact`: see
+    intervals.bound). With `repair` (audit_values then holds the truth), the result also names
+    the published values to suppress so that what is open can move (`to_suppress`, var_ids;
+    see intervals.choose_suppression)."""
+    started = time.perf_counter()
+    build_relations(con, knowledge)
+    unknowns = con.execute(
+        """
+        SELECT var_id, indicator, benefit, area_type, area_code, period, sex, age_group,
+               var_release, is_integer, hidden, truth
+        FROM audit_vars WHERE unknown ORDER BY var_id
+        """
+    ).df()
+    column_of = pd.Series(np.arange(len(unknowns)), index=unknowns.var_id.to_numpy())
+    # each relation: sum(coef x, unknowns) + (known part) = 0, or >= 0
+    rows = con.execute(
+        """
+        SELECT r.equation,
+               sum(CASE WHEN t.coef > 0 THEN t.coef * v.low ELSE t.coef * v.high END)
+                   FILTER (WHERE NOT v.unknown) AS known_low,
+               sum(CASE WHEN t.coef > 0 THEN t.coef * v.high ELSE t.coef * v.low END)
+                   FILTER (WHERE NOT v.unknown) AS known_high,
+               list(t.var_id ORDER BY t.var_id) FILTER (WHERE v.unknown) AS unknown_vars,
+               list(t.coef ORDER BY t.var_id) FILTER (WHERE v.unknown) AS unknown_coefs,
+               -- published by this release alone: protection may still suppress them
+               list(t.var_id ORDER BY t.var_id)
+                   FILTER (WHERE NOT v.unknown AND v.published_in = '') AS movable_vars,
+               list(t.coef ORDER BY t.var_id)
+                   FILTER (WHERE NOT v.unknown AND v.published_in = '') AS movable_coefs
+        FROM audit_relations AS r
+        JOIN audit_terms AS t USING (kind, indicator, instance)
+        JOIN audit_vars AS v USING (var_id)
+        GROUP BY r.kind, r.indicator, r.instance, r.equation
+        ORDER BY r.kind, r.indicator, r.instance
+        """
+    ).df()
+    known_low = rows.known_low.fillna(0).to_numpy()
+    known_high = rows.known_high.fillna(0).to_numpy()
+    equation = rows.equation.to_numpy(dtype=bool)
+    # the unknown part lies in [-known_high, -known_low] (an equation) or >= -known_high
+    low = -known_high
+    high = np.where(equation, -known_low, np.inf)
+    lengths = rows.unknown_vars.map(len).to_numpy()
+    if len(rows):
+        flat_vars = np.concatenate(rows.unknown_vars.to_numpy())
+        flat_coefs = np.concatenate(rows.unknown_coefs.to_numpy())
+    else:
+        flat_vars, flat_coefs = np.zeros(0, dtype=np.int64), np.zeros(0)
+    problem = problem_from_terms(
+        np.repeat(np.arange(len(rows)), lengths),
+        column_of.loc[flat_vars].to_numpy(),
+        flat_coefs,
+        low,
+        high,
+        low,
+        np.full(len(rows), np.inf),
+        unknowns.is_integer.to_numpy(dtype=bool),
+        unknowns.hidden.to_numpy(dtype=bool),
+        # the restricted search holds all but one benefit (and 'alle') at a time
+        pd.Categorical(unknowns.benefit, categories=list(BENEFITS)).codes.astype(np.int64)
+        + 1
+        - (unknowns.benefit == "alle").to_numpy() * (len(BENEFITS)),
+    )
+    truth = unknowns.truth.to_numpy(dtype=float, na_value=np.nan)
+    bounds = bound(problem, exact, truth)
+    to_suppress = np.zeros(0, dtype=np.int64)
+    if repair and bounds.leaks.any():
+        movable = rows.movable_vars.map(_as_list)
+        movable_coefs = rows.movable_coefs.map(_as_list)
+        flat = np.concatenate(movable.to_numpy()).astype(np.int64)
+        ids, columns = np.unique(flat, return_inverse=True)
+        values = (
+            con.execute(
+                "SELECT var_id, truth FROM audit_vars WHERE var_id IN (SELECT unnest(?))",
+                [ids.tolist()],
+            )
+            .df()
+            .set_index("var_id")
+            .truth.reindex(ids)
+            .fillna(0)
+            .to_numpy()
+        )
+        published = Published(
+            coo_matrix(
+                (
+                    np.concatenate(movable_coefs.to_numpy()),
+                    (np.repeat(np.arange(len(rows)), movable.map(len).to_numpy()), columns),
+                ),
+                shape=(len(rows), len(ids)),
+            ).tocsc(),
+            values,
+        )
+        to_suppress = ids[choose_suppression(problem, published, truth, bounds)]
+    unknowns["low"] = bounds.low
+    unknowns["high"] = bounds.high
+    unknowns["pinned"] = bounds.pinned
+    unknowns["small"] = bounds.small
+    unknowns["inconsistent"] = bounds.inconsistent
+    counts = {}
+    for indicator in ADDITIVE:
+        mine = unknowns[(unknowns.indicator == indicator) & unknowns.hidden]
+        counts[indicator] = {
+            "suppressed": len(mine),
+            "pinned": int(mine.pinned.sum()),
+            "small": int(mine.small.sum()),
+            "inconsistent": int(mine.inconsistent.sum()),
+        }
+    result = AuditResult(unknowns, counts, time.perf_counter() - started, bounds.lps, len(rows))
+    result.to_suppress = to_suppress
+    return result
+
+
+def _as_list(value) -> list:
+    """A list column's cell: DuckDB gives NULL (NaN in pandas) for an empty filtered list."""
+    return list(value) if isinstance(value, (list, np.ndarray)) else []
+
+
+def audit_site(path: Path, knowledge: IndicatorKnowledge) -> AuditResult:
+    """Audit the published files under a site or data folder."""
+    from jobtal.audit.published import load_site
+
+    return _audit_loaded(lambda con: load_site(con, path), knowledge)
+
+
+def audit_files(
+    files: list[tuple[str, Path]], jobcentre: Path, knowledge: IndicatorKnowledge
+) -> AuditResult:
+    """Audit (release, all-values file) pairs, '' naming the current values."""
+    from jobtal.audit.published import load_published
+
+    return _audit_loaded(lambda con: load_published(con, files, jobcentre), knowledge)
+
+
+def _audit_loaded(load, knowledge: IndicatorKnowledge) -> AuditResult:
+    from jobtal.sql import connect
+
+    con = connect()
+    try:
+        load(con)
+        result = audit_published(con, knowledge)
+        result.revealed = revealed_by_later_releases(con)
+        return result
+    finally:
+        con.close()
+
+
+def revealed_by_later_releases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Cells an earlier release suppressed and a later one publishes (the current values, not
+    yet in a release, are the latest)."""
+    return con.execute(
+        """
+        WITH ordered AS (
+            SELECT *, COALESCE(NULLIF(release, ''), '~') AS position FROM published_values
+        )
+        SELECT indicator, benefit, area_type, area_code, period, sex, age_group,
+               min(position) FILTER (WHERE suppressed) AS suppressed_in,
+               max(position) FILTER (WHERE NOT suppressed) AS published_in
+        FROM ordered
+        GROUP BY ALL
+        HAVING min(position) FILTER (WHERE suppressed) < max(position) FILTER (WHERE NOT suppressed)
+        ORDER BY ALL
+        """
+    ).df()

@@ -1,0 +1,113 @@
+"""Read what a reader downloads into the audit's input tables: `audit_values` (release and cell
+-> published value, or suppressed) and `audit_areas` (which region and municipality group each
+municipality lies in, as every jobcentre's own file shows).
+
+A site folder holds the current `data/` and every release under `releases/<name>/data/`; a data
+folder holds the current files only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from jobtal.audit import AuditInputError
+from jobtal.audit.relations import ADDITIVE, NUMERATOR, SHARES
+from jobtal.sql import sql_string
+
+ALL_VALUES = ("jobtal.csv", "jobtal.csv.gz")
+# the indicators whose values enter relations (the rest are checked release against release)
+RELATED = tuple(i for i in ADDITIVE if not i.endswith(NUMERATOR)) + tuple(SHARES)
+KEY = "indicator, benefit, area_type, area_code, period, sex, age_group"
+
+
+def find_files(path: Path) -> tuple[list[tuple[str, Path]], list[Path]]:
+    """([(release, all-values file)], [jobtal data folders]) under a site or data folder."""
+    path = path.resolve()
+    if path.is_file():
+        return [("", path)], [path.parent]
+    data_dirs = [d for d in (path / "data", path) if any((d / n).is_file() for n in ALL_VALUES)]
+    values: list[tuple[str, Path]] = []
+    index = path / "releases" / "index.json"
+    archived_sha = set()
+    if index.is_file():
+        try:
+            names = [r["name"] for r in json.loads(index.read_text("utf-8"))["releases"]]
+        except (ValueError, KeyError, TypeError) as error:
+            raise AuditInputError(f"{index}: not a release index ({error})") from error
+        for name in names:
+            folder = path / "releases" / name
+            archive = folder / "data" / "jobtal.csv.gz"
+            if not archive.is_file():
+                raise AuditInputError(f"release {name}: {archive} is missing")
+            values.append((name, archive))
+            try:
+                release = json.loads((folder / "release.json").read_text("utf-8"))
+                archived_sha.add(release.get("figures_sha256"))
+            except (OSError, ValueError):
+                pass
+    if data_dirs:
+        current = next(data_dirs[0] / n for n in ALL_VALUES if (data_dirs[0] / n).is_file())
+        from jobtal.publish.releases import sha256
+
+        # the current figures are a release already read: reading them again adds nothing
+        if current.suffix != ".csv" or sha256(current) not in archived_sha:
+            values.append(("", current))
+    if not values:
+        raise AuditInputError(
+            f"{path}: no published jobtal data here (looked for data/jobtal.csv and "
+            "releases/*/data/jobtal.csv.gz)"
+        )
+    return values, data_dirs
+
+
+def load_site(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """Fill audit_values and audit_areas from the files under `path`; return the releases."""
+    files, data_dirs = find_files(path)
+    jobcentre = [d / "jobcentre" for d in data_dirs if (d / "jobcentre").is_dir()]
+    if not jobcentre:
+        raise AuditInputError(
+            f"{path}: no data/jobcentre/ files, which say which region and municipality group "
+            "each jobcentre lies in"
+        )
+    load_published(con, files, jobcentre[0])
+    return [release for release, _ in files]
+
+
+def load_published(
+    con: duckdb.DuckDBPyConnection, files: list[tuple[str, Path]], jobcentre: Path
+) -> None:
+    """audit_values from (release, all-values file) pairs ('' for the current values);
+    audit_areas from the jobcentre files in `jobcentre`."""
+    related = ", ".join(sql_string(i) for i in RELATED)
+    selects = [
+        f"""SELECT {sql_string(release)} AS release, {KEY},
+                   TRY_CAST(value AS DOUBLE) AS value,
+                   COALESCE(flag = 'suppressed', FALSE) AS suppressed
+            FROM read_csv({sql_string(str(file))}, all_varchar = true, header = true)
+            WHERE regexp_full_match(period, '\\d{{4}}-\\d{{2}}')"""
+        for release, file in files
+    ]
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE published_values AS {' UNION ALL '.join(selects)}"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE audit_values AS SELECT * FROM published_values "
+            f"WHERE indicator IN ({related})"
+        )
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE audit_areas AS
+            SELECT regexp_extract(filename, '(\\d+)\\.csv$', 1) AS kommune,
+                   max(area_code) FILTER (WHERE area_type = 'region') AS region,
+                   max(area_code) FILTER (WHERE area_type = 'kommunegruppe') AS kommunegruppe
+            FROM read_csv({sql_string(str(jobcentre / "*.csv"))}, all_varchar = true,
+                          filename = true)
+            WHERE area_type IN ('region', 'kommunegruppe')
+            GROUP BY ALL
+            """
+        )
+    except duckdb.Error as error:
+        raise AuditInputError(f"cannot read the published values: {error}") from error
