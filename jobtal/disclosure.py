@@ -29,12 +29,8 @@ from pathlib import Path
 
 import duckdb
 
-from jobtal.audit import audit_published
-from jobtal.audit.published import RELATED
-from jobtal.audit.relations import NUMERATOR, SHARES, IndicatorKnowledge
 from jobtal.indicators.engine import Definition
 from jobtal.log import log
-from jobtal.rounding import rounded
 from jobtal.sql import sql_string
 
 SMALLEST_PUBLISHED = 5
@@ -109,21 +105,14 @@ def protect(
         FROM indicator_values
         """
     )
-    primary = count_suppressed(con)
     load_earlier_releases(con, earlier_releases)
     keep_earlier_suppression(con)
     additive = [d.id for d in definitions if d.additive]
     if additive:
         suppress_secondary(con, additive)
-    tie_suppression(con, definitions)
-    by_sets = count_suppressed(con)
-    rounds, repaired = protect_against_attack(con, definitions)
-    total = con.execute("SELECT count(*) FROM disclosure_cells").fetchone()[0]
-    log(
-        f"  suppressed: {primary:,} primary, {by_sets:,} after the additive sets, "
-        f"{count_suppressed(con):,} after {rounds} rounds of the attacker's audit "
-        f"({repaired:,} more) of {total:,} values"
-    )
+    for definition in definitions:  # in published order: a share before its difference
+        for other in definition.suppressed_with:
+            suppress_with(con, definition.id, other)
     con.execute(
         """
         CREATE OR REPLACE TABLE protected_values AS
@@ -139,16 +128,6 @@ def protect(
         "SELECT COALESCE(flag, 'published'), count(*) FROM protected_values GROUP BY 1 ORDER BY 1"
     ).fetchall()
     return dict(counts)
-
-
-def count_suppressed(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT count(*) FROM disclosure_cells WHERE suppressed").fetchone()[0]
-
-
-def tie_suppression(con: duckdb.DuckDBPyConnection, definitions: list[Definition]) -> None:
-    for definition in definitions:  # in published order: a share before its difference
-        for other in definition.suppressed_with:
-            suppress_with(con, definition.id, other)
 
 
 def load_earlier_releases(
@@ -185,122 +164,6 @@ def keep_earlier_suppression(con: duckdb.DuckDBPyConnection) -> None:
         WHERE NOT d.suppressed AND {" AND ".join(f"e.{c} = d.{c}" for c in CELL_KEY_COLUMNS)}
         """
     )
-
-
-def protect_against_attack(
-    con: duckdb.DuckDBPyConnection, definitions: list[Definition]
-) -> tuple[int, int]:
-    """Run the attacker's audit on what would be published (with every earlier release), and
-    suppress more where it finds a value it can work out, until it finds none; return the
-    rounds and the values suppressed on the way.
-
-    The audit runs quick (intervals.bound, not exact): whatever its witnesses do not clear is
-    treated as given away, so this never stops while a value can still be worked out. For each
-    such value, one published value sharing a relation with it is suppressed: the smallest
-    (non-zero first) that this build alone publishes (a value an earlier release published is
-    public already). Months never share a relation, so after the first round only the months
-    that changed are audited again."""
-    knowledge = IndicatorKnowledge({d.id: d.decimals for d in definitions})
-    decimals = {d.id: d.decimals for d in definitions}
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE audit_areas AS "
-        "SELECT CAST(municipality_code AS VARCHAR) AS kommune, "
-        "max(area_code) FILTER (WHERE area_type = 'region') AS region, "
-        "max(area_code) FILTER (WHERE area_type = 'kommunegruppe') AS kommunegruppe "
-        "FROM areas GROUP BY 1"
-    )
-    related = ", ".join(sql_string(i) for i in RELATED)
-    shares = ", ".join(sql_string(i) for i in SHARES)
-    rounding = " ".join(
-        f"WHEN {sql_string(i)} THEN {rounded('value', d)}" for i, d in decimals.items()
-    )
-    months = "SELECT DISTINCT period FROM disclosure_cells"
-    rounds = added_total = 0
-    while True:
-        rounds += 1
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE audit_values AS
-            SELECT '' AS release, {CELL_KEY},
-                   CASE WHEN suppressed THEN NULL ELSE CASE indicator {rounding} END END AS value,
-                   suppressed,
-                   -- what only the publisher knows: the unrounded value, a share's numerator
-                   CASE WHEN indicator IN ({shares}) THEN COALESCE(subset_persons, 0)
-                        ELSE value END AS truth
-            FROM disclosure_cells
-            WHERE indicator IN ({related}) AND period IN ({months})
-            UNION ALL
-            SELECT release, {CELL_KEY}, value, suppressed, NULL FROM earlier_values
-            WHERE indicator IN ({related}) AND period IN ({months})
-            """
-        )
-        result = audit_published(con, knowledge, exact=False, repair=True)
-        leaks = result.leaks
-        if leaks.empty:
-            return rounds, added_total
-        con.register("leaks_found", leaks[["var_id", "period"]])
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE chosen_vars AS SELECT unnest(?) AS var_id",
-            [result.to_suppress.tolist()],
-        )
-        added = con.execute(
-            f"""
-            UPDATE disclosure_cells AS d SET suppressed = TRUE
-            FROM audit_cells AS c
-            WHERE c.var_id IN (SELECT var_id FROM chosen_vars) AND c.release = ''
-              AND d.indicator = replace(c.indicator, '{NUMERATOR}', '')
-              AND {" AND ".join(f"d.{k} = c.{k}" for k in CELL_KEY_COLUMNS[1:])}
-              AND NOT d.suppressed
-            """
-        ).fetchone()[0]
-        # where the LP found nothing to move, the smallest value beside each open one
-        con.execute("CREATE OR REPLACE TEMP TABLE open_vars AS SELECT var_id FROM leaks_found")
-        added += (
-            0
-            if added
-            else con.execute(
-                f"""
-            WITH candidates AS (
-                SELECT o.var_id AS open_var, d.cell_id,
-                       CASE WHEN c.indicator LIKE '%{NUMERATOR}' THEN d.subset_persons
-                            ELSE d.value END AS size
-                FROM open_vars AS o
-                JOIN audit_terms AS mine ON mine.var_id = o.var_id AND mine.release = ''
-                JOIN audit_terms AS other
-                  ON other.instance = mine.instance AND other.kind = mine.kind
-                 AND other.indicator = mine.indicator AND other.var_id <> o.var_id
-                JOIN audit_vars AS v ON v.var_id = other.var_id
-                JOIN audit_cells AS c ON c.var_id = other.var_id AND c.release = ''
-                JOIN disclosure_cells AS d
-                  ON d.indicator = replace(c.indicator, '{NUMERATOR}', '')
-                 AND {" AND ".join(f"d.{k} = c.{k}" for k in CELL_KEY_COLUMNS[1:])}
-                WHERE NOT v.unknown AND v.published_in = '' AND NOT d.suppressed
-            ), chosen AS (
-                SELECT cell_id, ROW_NUMBER() OVER (
-                           PARTITION BY open_var
-                           ORDER BY CASE WHEN size > 0 THEN 0 ELSE 1 END, size, cell_id)
-                       AS choice
-                FROM candidates
-            )
-            UPDATE disclosure_cells SET suppressed = TRUE
-            WHERE cell_id IN (SELECT cell_id FROM chosen WHERE choice = 1)
-            """
-            ).fetchone()[0]
-        )
-        if not added:
-            log(
-                f"  {len(leaks):,} values the audit may work out have nothing left to suppress "
-                "beside them"
-            )
-            return rounds, added_total
-        added_total += added
-        tie_suppression(con, definitions)
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE changed_months AS SELECT DISTINCT period FROM leaks_found"
-        )
-        con.unregister("leaks_found")
-        months = "SELECT period FROM changed_months"
-        log(f"  audit round {rounds}: {len(leaks):,} values open, {added:,} more suppressed")
 
 
 def suppress_with(con: duckdb.DuckDBPyConnection, indicator: str, other: str) -> None:

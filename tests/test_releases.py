@@ -128,7 +128,29 @@ def assert_changes_are_the_difference(before: Path, after: Path, release: str) -
 def test_changes_csv_is_exactly_the_difference_between_the_releases(tiny_site, next_site):
     listed = assert_changes_are_the_difference(tiny_site, next_site, "2024-04")
     kinds = {row["change"] for row in listed}
-    assert {"revised", "suppressed", "unsuppressed", "added"} <= kinds
+    assert {"revised", "suppressed", "added"} <= kinds
+    # what a release suppressed, no later release publishes (SPEC section 6)
+    assert "unsuppressed" not in kinds
+
+
+def test_a_value_once_suppressed_stays_suppressed_though_its_revision_is_publishable(
+    tiny_site, next_site
+):
+    """The next month revises February (a late registration, a corrected spell) and so
+    changes which values the additive sets would suppress: before the rule, some values
+    suppressed in release 2024-03 were published in 2024-04 (listed as `unsuppressed`),
+    giving their old values away. Every one of them stays suppressed now."""
+    before = {
+        tuple(row[k] for k in KEYS): row
+        for row in csv.DictReader(io.StringIO((tiny_site / "data" / "jobtal.csv").read_text()))
+    }
+    after = {
+        tuple(row[k] for k in KEYS): row
+        for row in csv.DictReader(io.StringIO((next_site / "data" / "jobtal.csv").read_text()))
+    }
+    once_suppressed = [key for key, row in before.items() if row["flag"] == "suppressed"]
+    assert once_suppressed
+    assert all(after[key]["flag"] == "suppressed" for key in once_suppressed)
 
 
 def test_the_late_registrations_show_as_revisions(next_site):

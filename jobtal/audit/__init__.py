@@ -18,13 +18,11 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
 
-from jobtal.audit.intervals import Published, bound, choose_suppression, problem_from_terms
+from jobtal.audit.intervals import bound, problem_from_terms
 from jobtal.audit.relations import ADDITIVE, IndicatorKnowledge, build_relations
 from jobtal.vocabulary import BENEFITS
 
-CURRENT = ""  # the release name of the values being audited (not yet archived)
 SHOWN_LEAKS = 20
 
 
@@ -34,13 +32,14 @@ class AuditInputError(Exception):
 
 @dataclass
 class AuditResult:
-    unknowns: pd.DataFrame  # one row per unknown variable: its cell, bounds and what leaks
+    # one row per unknown variable: its cell, what leaks and [low, high]: the exact interval
+    # for a value given away, a range it was shown to take for the others
+    unknowns: pd.DataFrame
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # indicator -> figures
     seconds: float = 0.0
     lps: int = 0
     relations: int = 0
     revealed: pd.DataFrame = field(default_factory=pd.DataFrame)  # see revealed_by_later_releases
-    to_suppress: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def suppressed(self) -> pd.DataFrame:
@@ -123,15 +122,11 @@ class AuditResult:
 
 
 def audit_published(
-    con: duckdb.DuckDBPyConnection,
-    knowledge: IndicatorKnowledge,
-    exact: bool = True,
-    repair: bool = False,
+    con: duckdb.DuckDBPyConnection, knowledge: IndicatorKnowledge, exact: bool = True
 ) -> AuditResult:
     """audit_values, audit_areas -> the interval of every suppressed value (not `exact`: see
-    intervals.bound). With `repair` (audit_values then holds the truth), the result also names
-    the published values to suppress so that what is open can move (`to_suppress`, var_ids;
-    see intervals.choose_suppression)."""
+    intervals.bound). Where audit_values has the column `truth` (see relations.py), the true
+    values are the starting point of the search for witnesses."""
     started = time.perf_counter()
     build_relations(con, knowledge)
     unknowns = con.execute(
@@ -151,12 +146,7 @@ def audit_published(
                sum(CASE WHEN t.coef > 0 THEN t.coef * v.high ELSE t.coef * v.low END)
                    FILTER (WHERE NOT v.unknown) AS known_high,
                list(t.var_id ORDER BY t.var_id) FILTER (WHERE v.unknown) AS unknown_vars,
-               list(t.coef ORDER BY t.var_id) FILTER (WHERE v.unknown) AS unknown_coefs,
-               -- published by this release alone: protection may still suppress them
-               list(t.var_id ORDER BY t.var_id)
-                   FILTER (WHERE NOT v.unknown AND v.published_in = '') AS movable_vars,
-               list(t.coef ORDER BY t.var_id)
-                   FILTER (WHERE NOT v.unknown AND v.published_in = '') AS movable_coefs
+               list(t.coef ORDER BY t.var_id) FILTER (WHERE v.unknown) AS unknown_coefs
         FROM audit_relations AS r
         JOIN audit_terms AS t USING (kind, indicator, instance)
         JOIN audit_vars AS v USING (var_id)
@@ -170,7 +160,7 @@ def audit_published(
     # the unknown part lies in [-known_high, -known_low] (an equation) or >= -known_high
     low = -known_high
     high = np.where(equation, -known_low, np.inf)
-    lengths = rows.unknown_vars.map(len).to_numpy()
+    lengths = rows.unknown_vars.map(len).to_numpy(dtype=np.int64)
     if len(rows):
         flat_vars = np.concatenate(rows.unknown_vars.to_numpy())
         flat_coefs = np.concatenate(rows.unknown_coefs.to_numpy())
@@ -193,34 +183,6 @@ def audit_published(
     )
     truth = unknowns.truth.to_numpy(dtype=float, na_value=np.nan)
     bounds = bound(problem, exact, truth)
-    to_suppress = np.zeros(0, dtype=np.int64)
-    if repair and bounds.leaks.any():
-        movable = rows.movable_vars.map(_as_list)
-        movable_coefs = rows.movable_coefs.map(_as_list)
-        flat = np.concatenate(movable.to_numpy()).astype(np.int64)
-        ids, columns = np.unique(flat, return_inverse=True)
-        values = (
-            con.execute(
-                "SELECT var_id, truth FROM audit_vars WHERE var_id IN (SELECT unnest(?))",
-                [ids.tolist()],
-            )
-            .df()
-            .set_index("var_id")
-            .truth.reindex(ids)
-            .fillna(0)
-            .to_numpy()
-        )
-        published = Published(
-            coo_matrix(
-                (
-                    np.concatenate(movable_coefs.to_numpy()),
-                    (np.repeat(np.arange(len(rows)), movable.map(len).to_numpy()), columns),
-                ),
-                shape=(len(rows), len(ids)),
-            ).tocsc(),
-            values,
-        )
-        to_suppress = ids[choose_suppression(problem, published, truth, bounds)]
     unknowns["low"] = bounds.low
     unknowns["high"] = bounds.high
     unknowns["pinned"] = bounds.pinned
@@ -235,14 +197,7 @@ def audit_published(
             "small": int(mine.small.sum()),
             "inconsistent": int(mine.inconsistent.sum()),
         }
-    result = AuditResult(unknowns, counts, time.perf_counter() - started, bounds.lps, len(rows))
-    result.to_suppress = to_suppress
-    return result
-
-
-def _as_list(value) -> list:
-    """A list column's cell: DuckDB gives NULL (NaN in pandas) for an empty filtered list."""
-    return list(value) if isinstance(value, (list, np.ndarray)) else []
+    return AuditResult(unknowns, counts, time.perf_counter() - started, bounds.lps, len(rows))
 
 
 def audit_site(path: Path, knowledge: IndicatorKnowledge) -> AuditResult:

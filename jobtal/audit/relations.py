@@ -176,7 +176,7 @@ def build_relations(con: duckdb.DuckDBPyConnection, knowledge: IndicatorKnowledg
                    s.area_code, s.period, s.sex, s.age_group,
                    s.value AS share, s.suppressed AS share_suppressed,
                    d.value AS denominator, d.suppressed AS denominator_suppressed,
-                   s.{truth} AS truth
+                   {"s.truth" if has_truth else "NULL::DOUBLE"} AS truth
             FROM audit_values AS s
             JOIN audit_values AS d
               ON d.indicator = 'personer' AND {

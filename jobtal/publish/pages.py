@@ -544,18 +544,21 @@ class PageWriter:
             lang=self.lang,
         )
         shown = [r for r in rows if r.value is not None]
-        highest = max(shown, key=lambda r: r.value, default=None)
-        lowest = min(shown, key=lambda r: r.value, default=None)
+
+        def extreme(value: float | None) -> str:
+            """Every municipality with that (published, rounded) value: ties are named all."""
+            if value is None:
+                return "–"
+            names = ", ".join(r.area_name for r in shown if r.value == value)
+            return f"{names} ({self.lang.number(value, decimals)})"
+
+        values = [r.value for r in shown]
         alt = self.lang.t(
             "alt_map",
             title=self.title(indicator),
             month=month,
-            highest=f"{highest.area_name} ({self.lang.number(highest.value, decimals)})"
-            if highest
-            else "–",
-            lowest=f"{lowest.area_name} ({self.lang.number(lowest.value, decimals)})"
-            if lowest
-            else "–",
+            highest=extreme(max(values, default=None)),
+            lowest=extreme(min(values, default=None)),
         )
         table = self.table(
             title,

@@ -1,0 +1,395 @@
+"""The attacker's audit (jobtal.audit): what can be worked out of the published values.
+
+Expected findings are worked out by hand for small tables, and, over random tables, by an
+attacker written here (scipy's linprog over equations derived from the geography in this file,
+not jobtal's relations) that must find exactly what the audit finds."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from scipy.optimize import linprog
+
+from jobtal.audit import audit_published, audit_site
+from jobtal.audit.relations import IndicatorKnowledge
+from jobtal.cli import main
+from jobtal.disclosure import protect
+from jobtal.indicators.engine import load_definitions
+from jobtal.vocabulary import AGE_GROUPS
+from tests.test_disclosure import (
+    DEFINITIONS,
+    REFERENCE_MONTH,
+    add_counts,
+    additive_sets,
+    database,
+    published,
+    random_tables,
+)
+
+KNOWLEDGE = IndicatorKnowledge({d.id: d.decimals for d in load_definitions()})
+MONTH, OTHER_MONTH = "2024-03", "2024-02"
+
+
+def audit(rows, areas, releases=("",)):
+    """rows: (indicator, benefit, area_type, area_code, period, sex, age_group, value or None)
+    published in every release named; areas: {kommune: (region, group)}."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE audit_values (release VARCHAR, indicator VARCHAR, benefit VARCHAR, "
+        "area_type VARCHAR, area_code VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, "
+        "value DOUBLE, suppressed BOOLEAN)"
+    )
+    for release in releases:
+        con.executemany(
+            "INSERT INTO audit_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[release, *row, row[-1] is None] for row in rows],
+        )
+    con.execute("CREATE TABLE audit_areas (kommune VARCHAR, region VARCHAR, kommunegruppe VARCHAR)")
+    con.executemany(
+        "INSERT INTO audit_areas VALUES (?, ?, ?)",
+        [[str(k), str(r), str(g)] for k, (r, g) in areas.items()],
+    )
+    result = audit_published(con, KNOWLEDGE)
+    con.close()
+    return result
+
+
+def given_away(result) -> dict[tuple, tuple[float, float]]:
+    return {
+        (r.indicator, r.area_type, r.area_code, r.sex, r.age_group): (r.low, r.high)
+        for r in result.leaks.itertuples()
+    }
+
+
+def geography_rows(counts: dict[str, int], month: str, areas, suppressed=()):
+    """personer (all benefits) per municipality with its region, group and country totals."""
+    totals: dict[tuple[str, str], int] = {}
+    for code, n in counts.items():
+        region, group = areas[code]
+        for area in (("kommune", code), ("region", region), ("kommunegruppe", group)):
+            totals[area] = totals.get(area, 0) + n
+        totals[("land", "DK")] = totals.get(("land", "DK"), 0) + n
+    return [
+        ("personer", "alle", t, c, month, "alle", "alle", None if c in suppressed else float(n))
+        for (t, c), n in totals.items()
+    ]
+
+
+# --- hand-made tables -------------------------------------------------------------------------
+
+# Region 1 holds 101 and 102; region 2 holds 103 and 104. Municipality group 1 holds 101, 102
+# and 103; group 2 holds 104 alone.
+CROSS = {"101": ("1", "1"), "102": ("1", "1"), "103": ("2", "1"), "104": ("2", "2")}
+
+
+def test_two_sets_each_with_two_unknowns_still_give_a_cell_away():
+    # 101 = 3 (small), 102 = 8 and 103 = 4 (small) are suppressed. Region 1 has two unknowns
+    # (101, 102) and group 1 three (101, 102, 103): no set on its own has a lone unknown. But
+    # group 1 - region 1 = 103: 15 - 11 = 4, and region 2 - 104 = 103 as well.
+    counts = {"101": 3, "102": 8, "103": 4, "104": 20}
+    rows = geography_rows(counts, MONTH, CROSS, suppressed={"101", "102", "103"})
+    # a second month, all published, shows the reader that the areas add up exactly
+    rows += geography_rows({k: n + 10 for k, n in counts.items()}, OTHER_MONTH, CROSS)
+    result = audit(rows, CROSS)
+    assert given_away(result) == {("personer", "kommune", "103", "alle", "alle"): (4, 4)}
+    assert not result.passed
+
+
+def test_areas_are_read_as_adding_up_only_where_the_reader_has_seen_them_do_so():
+    # A person who moves within a month counts in both municipalities, so a region may be
+    # less than its municipalities' sum. With 101-104 all suppressed no region or group is
+    # ever seen adding up: region 2 >= 103 + 104 ... bound nothing above, and 103 may be
+    # anything from 0 up. A month where they are all published shows the sums to be exact:
+    # then group 2 (104 alone) = 20, and 103 = region 2 - 104 = 4.
+    counts = {"101": 3, "102": 8, "103": 4, "104": 20}
+    hidden = {"101", "102", "103", "104"}
+    alone = audit(geography_rows(counts, MONTH, CROSS, suppressed=hidden), CROSS)
+    # (a value not given away is shown a range it can take, not its whole interval)
+    bounds = alone.unknowns.set_index("area_code")
+    assert bounds.loc["103", "high"] >= 5
+    assert alone.passed
+    learned = audit(
+        geography_rows(counts, MONTH, CROSS, suppressed=hidden)
+        + geography_rows(counts, OTHER_MONTH, CROSS),
+        CROSS,
+    )
+    assert given_away(learned) == {
+        ("personer", "kommune", "103", "alle", "alle"): (4, 4),
+        ("personer", "kommune", "104", "alle", "alle"): (20, 20),
+    }
+
+
+def young_rows(month: str, sixteen: float | None, twenty_five: float | None, young: float):
+    one = {"101": ("1", "1")}
+    return [
+        ("personer", "alle", "kommune", "101", month, "alle", "16-24", sixteen),
+        ("personer", "alle", "kommune", "101", month, "alle", "25-29", twenty_five),
+        ("personer", "alle", "kommune", "101", month, "alle", "30-39", None),
+        ("personer", "alle", "kommune", "101", month, "alle", "40-49", None),
+        *[("personer", "alle", "kommune", "101", month, "alle", g, 0.0) for g in AGE_GROUPS[4:]],
+        ("personer", "alle", "kommune", "101", month, "alle", "alle", 100.0),
+        ("unge_paa_ydelse", "alle", "kommune", "101", month, "alle", "alle", young),
+    ], one
+
+
+def test_the_young_are_the_two_youngest_age_groups():
+    # 16-24 (3) and 30-39, 40-49 are suppressed: the age set has three unknowns, but
+    # unge_paa_ydelse (20) - 25-29 (17) = 3
+    rows, areas = young_rows(MONTH, None, 17.0, 20.0)
+    other, _ = young_rows(OTHER_MONTH, 5.0, 15.0, 20.0)
+    other = [(*r[:-1], 30.0 if r[-1] is None else r[-1]) for r in other]
+    result = audit(rows + other, areas)
+    assert given_away(result) == {("personer", "kommune", "101", "alle", "16-24"): (3, 3)}
+
+
+def share_rows(month: str, hidden: bool):
+    """afgang in two municipalities and their region: 101 has 2 leaving of 10 (suppressed, a
+    numerator of 1-4), 102 5 of 50 (10.0 %), the region 7 of 60 (11.7 %)."""
+    rows = []
+    for code, area_type, leaving, persons in (
+        ("101", "kommune", 2, 10),
+        ("102", "kommune", 5, 50),
+        ("1", "region", 7, 60),
+        ("1", "kommunegruppe", 7, 60),
+        ("DK", "land", 7, 60),
+    ):
+        share = round(100 * leaving / persons, 1)
+        rows += [
+            ("personer", "dagpenge", area_type, code, month, "alle", "alle", float(persons)),
+            (
+                "afgang",
+                "dagpenge",
+                area_type,
+                code,
+                month,
+                "alle",
+                "alle",
+                None if hidden and code == "101" else share,
+            ),
+        ]
+    return rows
+
+
+def test_a_suppressed_share_gives_its_numerator_away_through_the_region():
+    areas = {"101": ("1", "1"), "102": ("1", "1")}
+    result = audit(share_rows(MONTH, hidden=True) + share_rows(OTHER_MONTH, hidden=False), areas)
+    # the region's 11.7 % of 60 is 7 (7.0 to 7.05), 102's 10.0 % of 50 is 5: 101's is 2
+    assert given_away(result) == {("afgang:taeller", "kommune", "101", "alle", "alle"): (2, 2)}
+
+
+def test_a_value_suppressed_in_one_release_and_published_in_the_next_is_found():
+    rows = geography_rows({"101": 3, "102": 8}, MONTH, {"101": ("1", "1"), "102": ("1", "1")})
+    con_rows = [(*r[:-1], None if r[3] in ("101", "102") else r[-1]) for r in rows]
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE published_values (release VARCHAR, indicator VARCHAR, benefit VARCHAR, "
+        "area_type VARCHAR, area_code VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, "
+        "value DOUBLE, suppressed BOOLEAN)"
+    )
+    for release, values in (("2024-03", con_rows), ("2024-04", rows)):
+        con.executemany(
+            "INSERT INTO published_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[release, *row, row[-1] is None] for row in values],
+        )
+    from jobtal.audit import revealed_by_later_releases
+
+    revealed = revealed_by_later_releases(con)
+    assert sorted(revealed.area_code) == ["101", "102"]
+    assert set(revealed.suppressed_in) == {"2024-03"}
+    assert set(revealed.published_in) == {"2024-04"}
+
+
+def test_the_same_cells_in_two_releases_are_one_unknown():
+    # release A suppresses 101 and 102 (region 11); release B publishes 102 = 8 and keeps 101
+    # suppressed: together they give 101 = 3
+    areas = {"101": ("1", "1"), "102": ("1", "1")}
+    first = geography_rows({"101": 3, "102": 8}, MONTH, areas, suppressed={"101", "102"})
+    second = geography_rows({"101": 3, "102": 8}, MONTH, areas, suppressed={"101"})
+    learn = geography_rows({"101": 30, "102": 8}, OTHER_MONTH, areas)
+    con_a = audit(first + learn, areas)
+    assert con_a.passed
+    both = audit_two(first + learn, second + learn, areas)
+    assert ("personer", "kommune", "101", "alle", "alle") in given_away(both)
+
+
+def audit_two(first, second, areas):
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE audit_values (release VARCHAR, indicator VARCHAR, benefit VARCHAR, "
+        "area_type VARCHAR, area_code VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, "
+        "value DOUBLE, suppressed BOOLEAN)"
+    )
+    for release, rows in (("2024-03", first), ("2024-04", second)):
+        con.executemany(
+            "INSERT INTO audit_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[release, *row, row[-1] is None] for row in rows],
+        )
+    con.execute("CREATE TABLE audit_areas (kommune VARCHAR, region VARCHAR, kommunegruppe VARCHAR)")
+    con.executemany(
+        "INSERT INTO audit_areas VALUES (?, ?, ?)", [[k, r, g] for k, (r, g) in areas.items()]
+    )
+    result = audit_published(con, KNOWLEDGE)
+    con.close()
+    return result
+
+
+# --- the audit against an attacker written here -----------------------------------------------
+
+
+def independent_attack(municipalities, values):
+    """Bounds of every suppressed cell by linear programming over the additive sets (all
+    equations: the reader has seen them add up in a fully published month), x >= 0; then the
+    integer bounds. Returns {cell: (low, high)}."""
+    unknown = sorted(key for key, value in values.items() if value is None)
+    position = {key: i for i, key in enumerate(unknown)}
+    equations, constants = [], []
+    for total, members in additive_sets(municipalities, values):
+        row = np.zeros(len(unknown))
+        constant = 0.0
+        for cell, sign in [(total, -1.0)] + [(m, 1.0) for m in members]:
+            if values[cell] is None:
+                row[position[cell]] += sign
+            else:
+                constant -= sign * values[cell]
+        if row.any():
+            equations.append(row)
+            constants.append(constant)
+    bounds = {}
+    for key, i in position.items():
+        ends = []
+        for sign in (1, -1):
+            cost = np.zeros(len(unknown))
+            cost[i] = sign
+            solution = linprog(
+                cost,
+                A_eq=np.array(equations) if equations else None,
+                b_eq=np.array(constants) if equations else None,
+                bounds=[(0, 10_000)] * len(unknown),
+                method="highs",
+            )
+            ends.append(sign * solution.fun)
+        bounds[key] = (math.ceil(ends[0] - 1e-6), math.floor(ends[1] + 1e-6))
+    return bounds
+
+
+def audit_of_published(municipalities, values):
+    rows = [
+        ("personer", "alle", t, c, REFERENCE_MONTH, s, a, v) for (t, c, s, a), v in values.items()
+    ]
+    areas = {str(code): (str(r), str(g)) for code, (r, g) in municipalities.items()}
+    return audit(rows + learning_month(municipalities), areas)
+
+
+def learning_month(municipalities):
+    """The same geography, all published, in another month, so that every set is seen to add
+    up: every municipality 10 (per sex 5 and 5, all in the first age group)."""
+    learn = {}
+    for code, (region, group) in municipalities.items():
+        for sex, age, n in [("alle", "alle", 10), ("K", "alle", 5), ("M", "alle", 5)] + [
+            ("alle", g, 10 if g == AGE_GROUPS[0] else 0) for g in AGE_GROUPS
+        ]:
+            for area in (
+                ("kommune", str(code)),
+                ("region", str(region)),
+                ("kommunegruppe", str(group)),
+                ("land", "DK"),
+            ):
+                learn[(*area, sex, age)] = learn.get((*area, sex, age), 0) + n
+    return [
+        ("personer", "alle", t, c, "2000-01", s, a, float(n)) for (t, c, s, a), n in learn.items()
+    ]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_tables())
+def test_the_audit_finds_what_an_independent_attacker_finds(table):
+    municipalities, counts = table
+    con = database(municipalities)
+    add_counts(con, "personer", counts)
+    protect(con, REFERENCE_MONTH, DEFINITIONS)
+    values = published(con)
+    con.close()
+    expected = {
+        key: ends
+        for key, ends in independent_attack(municipalities, values).items()
+        if ends[1] <= ends[0] or (ends[0] >= 1 and ends[1] <= 4)
+    }
+    result = audit_of_published(municipalities, values)
+    found = {
+        (r.area_type, r.area_code, r.sex, r.age_group): (
+            math.ceil(r.low - 1e-6),
+            math.floor(r.high + 1e-6),
+        )
+        for r in result.leaks.itertuples()
+    }
+    assert found == expected
+    # and what is given away is the truth
+    for key, (low, high) in found.items():
+        if low == high:
+            assert counts[key] == low
+
+
+# --- the published site -----------------------------------------------------------------------
+
+
+def test_every_value_the_audit_pins_on_the_tiny_site_is_the_true_value(tiny_site, tiny_package):
+    from jobtal.extracts.package import load_package
+    from jobtal.extracts.validate import validate_into
+    from jobtal.indicators.engine import compute, prepare
+    from jobtal.sql import connect
+
+    result = audit_site(tiny_site, KNOWLEDGE)
+    assert result.counts["personer"]["suppressed"] > 0
+    package, _ = load_package(tiny_package)
+    con = connect()
+    validate_into(con, package)
+    prepare(con, package.reference_month)
+    compute(con, load_definitions())
+    truth = {
+        row[:7]: row[7:]
+        for row in con.execute(
+            "SELECT indicator, benefit, area_type, area_code, period, sex, age_group, value, "
+            "subset_persons FROM indicator_values"
+        ).fetchall()
+    }
+    con.close()
+    pinned = result.leaks[result.leaks.pinned & (result.leaks.high - result.leaks.low < 0.5)]
+    for row in pinned.itertuples():
+        key = (
+            row.indicator.removesuffix(":taeller"),
+            row.benefit,
+            row.area_type,
+            row.area_code,
+            row.period,
+            row.sex,
+            row.age_group,
+        )
+        value, numerator = truth[key]
+        true = numerator if row.indicator.endswith(":taeller") else value
+        assert true == pytest.approx(row.low, abs=0.5), (key, row.low, true)
+
+
+def test_jobtal_audit_reports_and_exits_by_what_it_finds(tiny_site, next_site):
+    from click.testing import CliRunner
+
+    for site in (tiny_site, next_site):
+        outcome = CliRunner().invoke(main, ["audit", str(site)])
+        result = audit_site(site, KNOWLEDGE)
+        assert outcome.exit_code == (0 if result.passed else 1), outcome.output
+        assert "suppressed values bounded" in outcome.output
+        for row in result.leaks.head(3).itertuples():
+            assert f"{row.indicator},{row.benefit},{row.area_type},{row.area_code}" in (
+                outcome.output
+            )
+
+
+def test_jobtal_audit_on_a_folder_without_data_is_a_usage_error(tmp_path):
+    from click.testing import CliRunner
+
+    outcome = CliRunner().invoke(main, ["audit", str(tmp_path)])
+    assert outcome.exit_code == 2
+    assert "no published jobtal data" in outcome.output
