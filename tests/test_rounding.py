@@ -50,3 +50,13 @@ def test_the_csv_and_every_other_form_show_the_same_rounded_number(indicator, va
     shown = expected.replace("-", "−")  # the pages write a minus sign
     assert Language.load("en").number(number, decimals).replace(",", "") == shown
     assert Language.load("da").number(number, decimals) == shown.replace(".", ",")
+
+
+def test_the_method_page_states_the_rounding_rule_and_the_protection_criterion(tiny_site):
+    for page, words in (
+        ("metode/index.html", ("Afrunding", "0,15 bliver 0,2", "jobtal audit", "1 og 4")),
+        ("en/metode/index.html", ("Rounding", "0.15 becomes 0.2", "jobtal audit", "1 and 4")),
+    ):
+        html = (tiny_site / page).read_text(encoding="utf-8")
+        for word in words:
+            assert word in html, (page, word)
