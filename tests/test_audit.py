@@ -17,37 +17,33 @@ from scipy.optimize import linprog
 from jobtal.audit import audit_published, audit_site
 from jobtal.audit.relations import IndicatorKnowledge
 from jobtal.cli import main
-from jobtal.disclosure import protect
 from jobtal.indicators.engine import load_definitions
 from jobtal.vocabulary import AGE_GROUPS
-from tests.test_disclosure import (
-    DEFINITIONS,
-    REFERENCE_MONTH,
-    add_counts,
-    additive_sets,
-    database,
-    published,
-    random_tables,
-)
+from tests.test_disclosure import REFERENCE_MONTH, additive_sets, protect_table, random_tables
 
 KNOWLEDGE = IndicatorKnowledge({d.id: d.decimals for d in load_definitions()})
 MONTH, OTHER_MONTH = "2024-03", "2024-02"
 
 
-def audit(rows, areas, releases=("",)):
+def values_table(con, table: str, rows_by_release: dict[str, list]) -> None:
     """rows: (indicator, benefit, area_type, area_code, period, sex, age_group, value or None)
-    published in every release named; areas: {kommune: (region, group)}."""
-    con = duckdb.connect()
+    as each release published them."""
     con.execute(
-        "CREATE TABLE audit_values (release VARCHAR, indicator VARCHAR, benefit VARCHAR, "
+        f"CREATE TABLE {table} (release VARCHAR, indicator VARCHAR, benefit VARCHAR, "
         "area_type VARCHAR, area_code VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, "
         "value DOUBLE, suppressed BOOLEAN)"
     )
-    for release in releases:
+    for release, rows in rows_by_release.items():
         con.executemany(
-            "INSERT INTO audit_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [[release, *row, row[-1] is None] for row in rows],
         )
+
+
+def audit_releases(rows_by_release: dict[str, list], areas):
+    """The audit of these releases' values; areas: {kommune: (region, group)}."""
+    con = duckdb.connect()
+    values_table(con, "audit_values", rows_by_release)
     con.execute("CREATE TABLE audit_areas (kommune VARCHAR, region VARCHAR, kommunegruppe VARCHAR)")
     con.executemany(
         "INSERT INTO audit_areas VALUES (?, ?, ?)",
@@ -56,6 +52,10 @@ def audit(rows, areas, releases=("",)):
     result = audit_published(con, KNOWLEDGE)
     con.close()
     return result
+
+
+def audit(rows, areas):
+    return audit_releases({"": rows}, areas)
 
 
 def given_away(result) -> dict[tuple, tuple[float, float]]:
@@ -185,16 +185,7 @@ def test_a_value_suppressed_in_one_release_and_published_in_the_next_is_found():
     rows = geography_rows({"101": 3, "102": 8}, MONTH, {"101": ("1", "1"), "102": ("1", "1")})
     con_rows = [(*r[:-1], None if r[3] in ("101", "102") else r[-1]) for r in rows]
     con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE published_values (release VARCHAR, indicator VARCHAR, benefit VARCHAR, "
-        "area_type VARCHAR, area_code VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, "
-        "value DOUBLE, suppressed BOOLEAN)"
-    )
-    for release, values in (("2024-03", con_rows), ("2024-04", rows)):
-        con.executemany(
-            "INSERT INTO published_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[release, *row, row[-1] is None] for row in values],
-        )
+    values_table(con, "published_values", {"2024-03": con_rows, "2024-04": rows})
     from jobtal.audit import revealed_by_later_releases
 
     revealed = revealed_by_later_releases(con)
@@ -212,29 +203,8 @@ def test_the_same_cells_in_two_releases_are_one_unknown():
     learn = geography_rows({"101": 30, "102": 8}, OTHER_MONTH, areas)
     con_a = audit(first + learn, areas)
     assert con_a.passed
-    both = audit_two(first + learn, second + learn, areas)
+    both = audit_releases({"2024-03": first + learn, "2024-04": second + learn}, areas)
     assert ("personer", "kommune", "101", "alle", "alle") in given_away(both)
-
-
-def audit_two(first, second, areas):
-    con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE audit_values (release VARCHAR, indicator VARCHAR, benefit VARCHAR, "
-        "area_type VARCHAR, area_code VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, "
-        "value DOUBLE, suppressed BOOLEAN)"
-    )
-    for release, rows in (("2024-03", first), ("2024-04", second)):
-        con.executemany(
-            "INSERT INTO audit_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[release, *row, row[-1] is None] for row in rows],
-        )
-    con.execute("CREATE TABLE audit_areas (kommune VARCHAR, region VARCHAR, kommunegruppe VARCHAR)")
-    con.executemany(
-        "INSERT INTO audit_areas VALUES (?, ?, ?)", [[k, r, g] for k, (r, g) in areas.items()]
-    )
-    result = audit_published(con, KNOWLEDGE)
-    con.close()
-    return result
 
 
 # --- the audit against an attacker written here -----------------------------------------------
@@ -308,11 +278,7 @@ def learning_month(municipalities):
 @given(random_tables())
 def test_the_audit_finds_what_an_independent_attacker_finds(table):
     municipalities, counts = table
-    con = database(municipalities)
-    add_counts(con, "personer", counts)
-    protect(con, REFERENCE_MONTH, DEFINITIONS)
-    values = published(con)
-    con.close()
+    values = protect_table(municipalities, counts)
     expected = {
         key: ends
         for key, ends in independent_attack(municipalities, values).items()

@@ -21,6 +21,7 @@ import pandas as pd
 
 from jobtal.audit.intervals import bound, problem_from_terms
 from jobtal.audit.relations import ADDITIVE, IndicatorKnowledge, build_relations
+from jobtal.publish.releases import KEYS
 from jobtal.vocabulary import BENEFITS
 
 SHOWN_LEAKS = 20
@@ -54,20 +55,7 @@ class AuditResult:
         return self.leaks.empty and self.revealed.empty
 
     def to_json(self) -> str:
-        columns = [
-            "indicator",
-            "benefit",
-            "area_type",
-            "area_code",
-            "period",
-            "sex",
-            "age_group",
-            "var_release",
-            "low",
-            "high",
-            "pinned",
-            "small",
-        ]
+        columns = [*KEYS, "var_release", "low", "high", "pinned", "small"]
         return json.dumps(
             {
                 "passed": self.passed,

@@ -68,18 +68,6 @@ class IndicatorKnowledge:
         return 0.5 * 10 ** -self.decimals.get(indicator.removesuffix(NUMERATOR), 0)
 
 
-SAME_CELL = (
-    "release",
-    "indicator",
-    "benefit",
-    "area_type",
-    "area_code",
-    "period",
-    "sex",
-    "age_group",
-)
-
-
 def _join(alias_a: str, alias_b: str, columns: tuple[str, ...]) -> str:
     return " AND ".join(f"{alias_a}.{c} = {alias_b}.{c}" for c in columns)
 
