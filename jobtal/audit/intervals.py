@@ -241,7 +241,10 @@ class Witnesses:
         return np.flatnonzero((pinned | small) & self.hidden[where])
 
 
-SEARCH_ROUNDS = 12
+# rounds of _search: on 3 months of demo data 3 rounds audit in 60 s, 12 in 77 s (more LPs on
+# the whole component, each dearer than an unknown's own two), 1 in 104 s (more unknowns left to
+# their own LPs): scripts/bench_audit.py
+SEARCH_ROUNDS = 3
 
 
 def _search(lp: ComponentLP, witnesses: Witnesses, where: np.ndarray) -> bool:
