@@ -359,3 +359,22 @@ def test_jobtal_audit_on_a_folder_without_data_is_a_usage_error(tmp_path):
     outcome = CliRunner().invoke(main, ["audit", str(tmp_path)])
     assert outcome.exit_code == 2
     assert "no published jobtal data" in outcome.output
+
+
+def test_jobtal_audit_json_is_clean_json_on_stdout(tiny_site):
+    """Run as the installed program: the LP solver's banner must not land in the report."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    program = Path(sys.executable).with_name("jobtal")
+    done = subprocess.run(
+        [str(program), "audit", "--json", str(tiny_site)], capture_output=True, text=True
+    )
+    report = json.loads(done.stdout)
+    result = audit_site(tiny_site, KNOWLEDGE)
+    assert done.returncode == (0 if result.passed else 1)
+    assert report["passed"] == result.passed
+    assert len(report["given_away"]) == len(result.leaks)
+    assert report["indicators"]["personer"] == result.counts["personer"]

@@ -20,6 +20,8 @@ A value is given away (a leak) when:
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -28,6 +30,31 @@ from scipy.sparse import bmat, coo_matrix, csc_matrix, identity
 from scipy.sparse.csgraph import connected_components
 
 TOLERANCE = 1e-6
+_banner_shown = False
+
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS instance. The first one made in a process prints HiGHS's banner on
+    standard output, before any option can turn it off, where `jobtal audit --json` writes its
+    report: it is sent to standard error (the log) instead."""
+    global _banner_shown
+    if _banner_shown:
+        highs = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            os.dup2(2, 1)
+            highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_shown = True
+    for option, value in (("output_flag", False), ("threads", 1), ("random_seed", 0)):
+        highs.setOptionValue(option, value)
+    return highs
+
+
 SMALLEST_PUBLISHED = 5
 INFINITY = highspy.kHighsInf
 
@@ -154,15 +181,9 @@ class ComponentLP:
         # the attacker's unknowns are bounded by the published totals; the cap only keeps an
         # unbounded one finite, far beyond any value that matters
         self.cap = max(1000.0, 10 * (finite.max() if len(finite) else 0))
-        self.highs = highspy.Highs()
-        for option, value in (
-            ("output_flag", False),
-            ("threads", 1),
-            ("presolve", "off"),
-            ("simplex_strategy", 4),  # primal
-            ("random_seed", 0),
-        ):
-            self.highs.setOptionValue(option, value)
+        self.highs = new_highs()
+        self.highs.setOptionValue("presolve", "off")
+        self.highs.setOptionValue("simplex_strategy", 4)  # primal
         # [A 0; I -I] [x; r]: the relations, then x_j - r_j >= 0
         full = bmat(
             [[matrix, None], [identity(n, format="csc"), -identity(n, format="csc")]],
