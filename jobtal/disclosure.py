@@ -31,11 +31,10 @@ import duckdb
 
 from jobtal.indicators.engine import Definition
 from jobtal.log import log
+from jobtal.publish.releases import KEYS, published_values_sql
 from jobtal.sql import sql_string
 
 SMALLEST_PUBLISHED = 5
-CELL_KEY_COLUMNS = ("indicator", "benefit", "area_type", "area_code", "period", "sex", "age_group")
-CELL_KEY = ", ".join(CELL_KEY_COLUMNS)
 
 SAME_CELL_OF_AREA = (
     "p.indicator = c.indicator AND p.area_type = c.area_type AND p.area_code = c.area_code "
@@ -133,24 +132,20 @@ def protect(
 def load_earlier_releases(
     con: duckdb.DuckDBPyConnection, earlier_releases: list[tuple[str, Path]]
 ) -> None:
-    """earlier_values: every value the earlier releases published (or suppressed), of the
-    months this build publishes too."""
-    selects = [
-        f"""SELECT {sql_string(name)} AS release, {CELL_KEY},
-                   TRY_CAST(value AS DOUBLE) AS value,
-                   COALESCE(flag = 'suppressed', FALSE) AS suppressed
-            FROM read_csv({sql_string(str(path))}, all_varchar = true, header = true)"""
-        for name, path in earlier_releases
-    ]
+    """earlier_suppressed: the cells the earlier releases suppressed, of the months this build
+    publishes too."""
+    keys = ", ".join(KEYS)
+    selects = [published_values_sql(name, path) for name, path in earlier_releases]
+    # with no earlier release, an empty table of the same columns
+    earlier = (
+        " UNION ALL ".join(selects) or f"SELECT {keys}, suppressed FROM disclosure_cells LIMIT 0"
+    )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE earlier_values AS
-        SELECT * FROM ({" UNION ALL ".join(selects)}) AS earlier
-        WHERE period IN (SELECT DISTINCT period FROM disclosure_cells)
+        CREATE OR REPLACE TEMP TABLE earlier_suppressed AS
+        SELECT DISTINCT {keys} FROM ({earlier}) AS earlier
+        WHERE suppressed AND period IN (SELECT DISTINCT period FROM disclosure_cells)
         """
-        if selects
-        else f"""CREATE OR REPLACE TEMP TABLE earlier_values AS
-        SELECT '' AS release, {CELL_KEY}, value, suppressed FROM disclosure_cells LIMIT 0"""
     )
 
 
@@ -160,8 +155,8 @@ def keep_earlier_suppression(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""
         UPDATE disclosure_cells AS d SET suppressed = TRUE
-        FROM (SELECT DISTINCT {CELL_KEY} FROM earlier_values WHERE suppressed) AS e
-        WHERE NOT d.suppressed AND {" AND ".join(f"e.{c} = d.{c}" for c in CELL_KEY_COLUMNS)}
+        FROM earlier_suppressed AS e
+        WHERE NOT d.suppressed AND {" AND ".join(f"e.{c} = d.{c}" for c in KEYS)}
         """
     )
 

@@ -14,12 +14,12 @@ import duckdb
 
 from jobtal.audit import AuditInputError
 from jobtal.audit.relations import ADDITIVE, NUMERATOR, SHARES
+from jobtal.publish.releases import ARCHIVED_VALUES, MONTHLY, published_values_sql, sha256
 from jobtal.sql import sql_string
 
 ALL_VALUES = ("jobtal.csv", "jobtal.csv.gz")
 # the indicators whose values enter relations (the rest are checked release against release)
 RELATED = tuple(i for i in ADDITIVE if not i.endswith(NUMERATOR)) + tuple(SHARES)
-KEY = "indicator, benefit, area_type, area_code, period, sex, age_group"
 
 
 def find_files(path: Path) -> tuple[list[tuple[str, Path]], list[Path]]:
@@ -38,7 +38,7 @@ def find_files(path: Path) -> tuple[list[tuple[str, Path]], list[Path]]:
             raise AuditInputError(f"{index}: not a release index ({error})") from error
         for name in names:
             folder = path / "releases" / name
-            archive = folder / "data" / "jobtal.csv.gz"
+            archive = folder / ARCHIVED_VALUES
             if not archive.is_file():
                 raise AuditInputError(f"release {name}: {archive} is missing")
             values.append((name, archive))
@@ -49,8 +49,6 @@ def find_files(path: Path) -> tuple[list[tuple[str, Path]], list[Path]]:
                 pass
     if data_dirs:
         current = next(data_dirs[0] / n for n in ALL_VALUES if (data_dirs[0] / n).is_file())
-        from jobtal.publish.releases import sha256
-
         # the current figures are a release already read: reading them again adds nothing
         if current.suffix != ".csv" or sha256(current) not in archived_sha:
             values.append(("", current))
@@ -81,14 +79,9 @@ def load_published(
     """audit_values from (release, all-values file) pairs ('' for the current values);
     audit_areas from the jobcentre files in `jobcentre`."""
     related = ", ".join(sql_string(i) for i in RELATED)
-    selects = [
-        f"""SELECT {sql_string(release)} AS release, {KEY},
-                   TRY_CAST(value AS DOUBLE) AS value,
-                   COALESCE(flag = 'suppressed', FALSE) AS suppressed
-            FROM read_csv({sql_string(str(file))}, all_varchar = true, header = true)
-            WHERE regexp_full_match(period, '\\d{{4}}-\\d{{2}}')"""
-        for release, file in files
-    ]
+    # jobtal's own values are monthly; other publishers' series are checked release against
+    # release only
+    selects = [f"{published_values_sql(release, file)} WHERE {MONTHLY}" for release, file in files]
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE published_values AS {' UNION ALL '.join(selects)}"

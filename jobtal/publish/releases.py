@@ -96,6 +96,16 @@ class Release:
         return cls(**json.loads(path.read_text(encoding="utf-8")))
 
 
+def published_values_sql(release: str, path: Path) -> str:
+    """SQL: the values a published all-values file (jobtal.csv, or a release's .csv.gz) holds,
+    as a reader reads them: release, the cell's KEYS, value (NULL when empty) and whether it
+    was suppressed."""
+    return f"""SELECT {sql_string(release)} AS release, {", ".join(KEYS)},
+                   TRY_CAST(value AS DOUBLE) AS value,
+                   COALESCE(flag = 'suppressed', FALSE) AS suppressed
+            FROM read_csv({sql_string(str(path))}, all_varchar = true, header = true)"""
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
