@@ -28,11 +28,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
+from jobtal.hypercube import (
+    Outcome,
+    Table,
+    area_dimension,
+    benefit_dimension,
+    breakdown_dimension,
+    protect_table,
+    single,
+)
 from jobtal.indicators.engine import Definition
 from jobtal.log import log
 from jobtal.publish.releases import KEYS, published_values_sql
 from jobtal.sql import sql_string
+from jobtal.vocabulary import BENEFITS, SEXES
 
 SMALLEST_PUBLISHED = 5
 
@@ -87,11 +98,14 @@ def protect(
     reference_month: str,
     definitions: list[Definition],
     earlier_releases: list[tuple[str, Path]] = (),
+    linked: bool = True,
 ) -> dict[str, int]:
     """indicator_values -> protected_values, with `flag`; return the number of rows per flag.
 
     `earlier_releases` are the (name, archived jobtal.csv.gz) of every release already
-    published: what they suppressed stays suppressed, and what they published is public."""
+    published: what they suppressed stays suppressed, and what they published is public.
+    `linked=False` protects each additive set on its own (SPEC section 6's rule, which a
+    reader who combines the sets undoes): for comparison, never for publishing."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE disclosure_cells AS
@@ -106,9 +120,12 @@ def protect(
     )
     load_earlier_releases(con, earlier_releases)
     keep_earlier_suppression(con)
-    additive = [d.id for d in definitions if d.additive]
-    if additive:
-        suppress_secondary(con, additive)
+    if linked:
+        suppress_linked(con, {d.id for d in definitions})
+    else:
+        additive = [d.id for d in definitions if d.additive]
+        if additive:
+            suppress_secondary(con, additive)
     for definition in definitions:  # in published order: a share before its difference
         for other in definition.suppressed_with:
             suppress_with(con, definition.id, other)
@@ -132,8 +149,8 @@ def protect(
 def load_earlier_releases(
     con: duckdb.DuckDBPyConnection, earlier_releases: list[tuple[str, Path]]
 ) -> None:
-    """earlier_suppressed: the cells the earlier releases suppressed, of the months this build
-    publishes too."""
+    """earlier_suppressed and earlier_published: the cells the earlier releases suppressed, and
+    those they published, of the months this build publishes too."""
     keys = ", ".join(KEYS)
     selects = [published_values_sql(name, path) for name, path in earlier_releases]
     # with no earlier release, an empty table of the same columns
@@ -142,9 +159,13 @@ def load_earlier_releases(
     )
     con.execute(
         f"""
+        CREATE OR REPLACE TEMP TABLE earlier_values AS
+        SELECT DISTINCT {keys}, suppressed FROM ({earlier}) AS earlier
+        WHERE period IN (SELECT DISTINCT period FROM disclosure_cells);
         CREATE OR REPLACE TEMP TABLE earlier_suppressed AS
-        SELECT DISTINCT {keys} FROM ({earlier}) AS earlier
-        WHERE suppressed AND period IN (SELECT DISTINCT period FROM disclosure_cells)
+        SELECT DISTINCT {keys} FROM earlier_values WHERE suppressed;
+        CREATE OR REPLACE TEMP TABLE earlier_published AS
+        SELECT DISTINCT {keys} FROM earlier_values WHERE NOT suppressed;
         """
     )
 
@@ -235,3 +256,251 @@ def suppress_secondary(con: duckdb.DuckDBPyConnection, additive: list[str]) -> N
             break
         rounds += 1
     log(f"  secondary suppression: {sets:,} additive sets, stable after {rounds} rounds")
+
+
+# The tables of the hypercube search (jobtal.hypercube): benefit x area x breakdown, one
+# month at a time. `personer` and `unge_paa_ydelse` are one table, because unge_paa_ydelse is
+# personer aged 16-24 plus 25-29: its cells are three more breakdown positions, at 'alle'.
+YOUNG_POSITIONS = {"alle": "unge", "K": "unge K", "M": "unge M"}
+# share -> what hides its numerator besides the share itself: the denominator (personer)
+SHARES = ("afgang", "aktiveringsgrad")
+
+
+def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: set[str]) -> None:
+    """Secondary suppression across linked tables (jobtal.hypercube): every suppressed cell of
+    an additive indicator, and every share numerator hidden by suppression, becomes a corner of
+    a hypercube of suppressed cells that moves it far enough."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW linked_cells AS
+        SELECT c.cell_id, c.indicator, c.area_type, c.area_code, c.period, c.benefit, c.sex,
+               c.age_group, COALESCE(c.value, 0) AS value, c.persons, c.subset_persons,
+               c.suppressed, e.period IS NOT NULL AS known_earlier
+        FROM disclosure_cells AS c
+        LEFT JOIN earlier_published AS e ON {" AND ".join(f"e.{k} = c.{k}" for k in KEYS)}
+        """
+    )
+    axes = LinkedAxes(con)
+    searched = added = unprotected = 0
+
+    def run(any_of: set[str], frame_sql: str, table_kwargs: dict) -> None:
+        nonlocal searched, added, unprotected
+        if not any_of & indicators:
+            return
+        outcome, newly = axes.protect(con.execute(frame_sql).df(), **table_kwargs)
+        searched += outcome.searched
+        added += outcome.added
+        unprotected += outcome.unprotected
+        con.execute(
+            "UPDATE disclosure_cells SET suppressed = TRUE "
+            "WHERE cell_id IN (SELECT unnest(?::BIGINT[]))",
+            [newly.tolist()],
+        )
+
+    run({"personer", "unge_paa_ydelse"}, PERSONS_SQL, dict(young=True))
+    for share in SHARES:
+        if share in indicators and "personer" in indicators:
+            suppress_with(con, share, "personer")
+    if "fuldtidspersoner" in indicators and "personer" in indicators:
+        suppress_with(con, "fuldtidspersoner", "personer")
+    run(
+        {"fuldtidspersoner"},
+        BREAKDOWN_SQL.format(indicator="fuldtidspersoner"),
+        dict(integer=False),
+    )
+    run({"afgang"}, NUMERATOR_SQL.format(share="afgang"), dict(over_benefits=True))
+    run({"aktiveringsgrad"}, NUMERATOR_SQL.format(share="aktiveringsgrad"), {})
+    for indicator, integer in (
+        ("sygedagpenge_over_26_uger", True),
+        ("samtaler", True),
+        ("arbejdskraftreserve", False),
+    ):
+        run({indicator}, AREA_SQL.format(indicator=indicator), dict(integer=integer))
+    log(
+        f"  linked tables: {searched:,} cells searched, {added:,} more suppressed"
+        + (f", {unprotected:,} NOT PROTECTED" if unprotected else "")
+    )
+
+
+# Each frame: cell_id, period, benefit, area_type, area_code, position (on the breakdown
+# axis), value, suppressed, known_earlier, floor, ceiling.
+YOUNG_CASES = " ".join(f"WHEN '{s}' THEN '{p}'" for s, p in YOUNG_POSITIONS.items())
+PERSONS_SQL = f"""
+    WITH depends AS (
+        -- counts that cannot exceed a personer cell: shares' numerators, long sickness
+        SELECT area_type, area_code, period, benefit, max(n) AS floor FROM (
+            SELECT area_type, area_code, period, benefit, subset_persons AS n
+            FROM linked_cells WHERE indicator IN {SHARES}
+            UNION ALL
+            SELECT area_type, area_code, period, 'sygedagpenge', value
+            FROM linked_cells WHERE indicator = 'sygedagpenge_over_26_uger'
+        ) GROUP BY ALL
+    )
+    SELECT c.cell_id, c.period, c.benefit, c.area_type, c.area_code,
+           CASE WHEN c.indicator = 'unge_paa_ydelse'
+                THEN CASE c.sex {YOUNG_CASES} END
+                WHEN c.sex <> 'alle' THEN 'sex ' || c.sex
+                WHEN c.age_group <> 'alle' THEN 'age ' || c.age_group
+                ELSE 'alle' END AS position,
+           c.value, c.suppressed, c.known_earlier,
+           CASE WHEN c.sex = 'alle' AND c.age_group = 'alle' THEN COALESCE(d.floor, 0)
+                ELSE 0 END AS floor,
+           'Infinity'::DOUBLE AS ceiling
+    FROM linked_cells AS c
+    LEFT JOIN depends AS d
+      ON c.indicator = 'personer' AND d.area_type = c.area_type
+     AND d.area_code = c.area_code AND d.period = c.period AND d.benefit = c.benefit
+    WHERE c.indicator IN ('personer', 'unge_paa_ydelse')
+"""
+BREAKDOWN_SQL = """
+    SELECT cell_id, period, benefit, area_type, area_code,
+           CASE WHEN sex <> 'alle' THEN 'sex ' || sex
+                WHEN age_group <> 'alle' THEN 'age ' || age_group ELSE 'alle' END AS position,
+           value, suppressed, known_earlier, 0.0 AS floor, 'Infinity'::DOUBLE AS ceiling
+    FROM linked_cells WHERE indicator = '{indicator}'
+"""
+# a share's numerator, hidden where the share is suppressed; never above its denominator
+NUMERATOR_SQL = """
+    SELECT cell_id, period, benefit, area_type, area_code, 'alle' AS position,
+           COALESCE(subset_persons, 0)::DOUBLE AS value, suppressed, known_earlier,
+           0.0 AS floor, COALESCE(persons, 0)::DOUBLE AS ceiling
+    FROM linked_cells WHERE indicator = '{share}'
+"""
+AREA_SQL = """
+    SELECT c.cell_id, c.period, 'alle' AS benefit, c.area_type, c.area_code,
+           'alle' AS position, c.value, c.suppressed, c.known_earlier, 0.0 AS floor,
+           COALESCE(p.value, 'Infinity'::DOUBLE) AS ceiling
+    FROM linked_cells AS c
+    LEFT JOIN linked_cells AS p
+      ON '{indicator}' = 'sygedagpenge_over_26_uger' AND p.indicator = 'personer'
+     AND p.benefit = 'sygedagpenge' AND p.sex = 'alle' AND p.age_group = 'alle'
+     AND p.area_type = c.area_type AND p.area_code = c.area_code AND p.period = c.period
+    WHERE c.indicator = '{indicator}'
+"""
+
+
+def over_slack(table: Table) -> np.ndarray:
+    """Area x breakdown: how much more the benefits add up to than 'alle' (people on two
+    benefits in one month count once in 'alle'); infinite where no benefit has the cell."""
+    alle = table.all_benefits
+    others = np.ones(table.value.shape[0], bool)
+    others[alle] = False
+    excess = np.where(table.void[others], 0, table.value[others]).sum(axis=0) - table.value[alle]
+    # counts add up exactly or not at all; rounded values only to within floating point
+    excess = np.where(excess < 1e-6, 0.0, excess)
+    return np.where(table.void[others].all(axis=0), np.inf, excess)
+
+
+class LinkedAxes:
+    """The positions of the three axes, and the hypercube dimensions over them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        places = con.execute(
+            """
+            SELECT DISTINCT k.area_code, r.area_code, g.area_code
+            FROM areas AS k
+            JOIN areas AS r ON r.municipality_code = k.municipality_code
+                           AND r.area_type = 'region'
+            JOIN areas AS g ON g.municipality_code = k.municipality_code
+                           AND g.area_type = 'kommunegruppe'
+            WHERE k.area_type = 'kommune'
+            ORDER BY 1
+            """
+        ).fetchall()
+        self.areas = [("land", "DK")]
+        self.areas += [("region", r) for r in sorted({r for _, r, _ in places})]
+        self.areas += [("kommunegruppe", g) for g in sorted({g for _, _, g in places})]
+        self.areas += [("kommune", k) for k, _, _ in places]
+        index = {area: i for i, area in enumerate(self.areas)}
+        self.area_index = index
+        self.area_dimension = area_dimension(
+            {
+                index[("kommune", k)]: (index[("region", r)], index[("kommunegruppe", g)])
+                for k, r, g in places
+            },
+            index[("land", "DK")],
+        )
+        self.benefits = ["alle", *(b for b in BENEFITS if b != "alle")]
+        ages = [
+            row[0]
+            for row in con.execute("SELECT age_group FROM age_groups ORDER BY min_age").fetchall()
+        ]
+        young = [
+            row[0]
+            for row in con.execute(
+                "SELECT age_group FROM age_groups WHERE max_age <= 29 ORDER BY min_age"
+            ).fetchall()
+        ]
+        self.breakdown = ["alle", *(f"sex {s}" for s in SEXES), *(f"age {a}" for a in ages)]
+        self.breakdown += list(YOUNG_POSITIONS.values())
+        at = {p: i for i, p in enumerate(self.breakdown)}
+        self.breakdown_index = at
+        sexes = [at[f"sex {s}"] for s in SEXES]
+        age_positions = [at[f"age {a}"] for a in ages]
+        self.plain_breakdown = breakdown_dimension(at["alle"], sexes, age_positions)
+        self.young_breakdown = breakdown_dimension(
+            at["alle"],
+            sexes,
+            age_positions,
+            young=[at[f"age {a}"] for a in young],
+            young_total=at["unge"],
+            young_sexes=[at["unge K"], at["unge M"]],
+        )
+
+    def protect(
+        self,
+        frame,
+        integer: bool = True,
+        young: bool = False,
+        over_benefits: bool = False,
+    ) -> tuple[Outcome, np.ndarray]:
+        """Protect the cells of `frame` (see PERSONS_SQL) in every month: the outcome, and
+        the cell_id of every cell newly suppressed."""
+        outcome = Outcome()
+        shape = (len(self.benefits), len(self.areas), len(self.breakdown))
+        frame = frame[frame.area_type.isin({t for t, _ in self.areas})]
+        b = frame.benefit.map({x: i for i, x in enumerate(self.benefits)}).to_numpy()
+        a = np.array(
+            [self.area_index.get(k, -1) for k in zip(frame.area_type, frame.area_code, strict=True)]
+        )
+        d = frame.position.map(self.breakdown_index).to_numpy()
+        keep = (a >= 0) & ~np.isnan(b.astype(float)) & ~np.isnan(d.astype(float))
+        frame = frame[keep].reset_index(drop=True)
+        b, a, d = b[keep].astype(int), a[keep], d[keep].astype(int)
+        dimensions = (
+            benefit_dimension(0, len(self.benefits)) if over_benefits or young else single,
+            self.area_dimension,
+            (self.young_breakdown if young else self.plain_breakdown),
+        )
+        newly = []
+        for _period, rows in frame.groupby("period", sort=True):
+            ix = (b[rows.index], a[rows.index], d[rows.index])
+            table = Table(
+                value=np.zeros(shape),
+                hidden=np.zeros(shape, bool),
+                fixed=np.zeros(shape, bool),
+                void=np.ones(shape, bool),
+                floor=np.zeros(shape),
+                ceiling=np.full(shape, np.inf),
+                integer=integer,
+                dimensions=dimensions,
+                all_benefits=0 if (over_benefits or young) else None,
+            )
+            table.value[ix] = rows.value.to_numpy(float)
+            table.hidden[ix] = rows.suppressed.to_numpy(bool)
+            table.fixed[ix] = rows.known_earlier.to_numpy(bool)
+            table.void[ix] = False
+            table.floor[ix] = rows.floor.to_numpy(float)
+            table.ceiling[ix] = rows.ceiling.to_numpy(float)
+            if table.all_benefits is not None:
+                table.over_slack = over_slack(table)
+            before = table.hidden.copy()
+            found = protect_table(table)
+            outcome.searched += found.searched
+            outcome.added += found.added
+            outcome.unprotected += found.unprotected
+            cell_ids = np.full(shape, -1, dtype=np.int64)
+            cell_ids[ix] = rows.cell_id.to_numpy(np.int64)
+            newly.append(cell_ids[table.hidden & ~before])
+        ids = np.concatenate(newly) if newly else np.array([], dtype=np.int64)
+        return outcome, ids[ids >= 0]

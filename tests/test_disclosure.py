@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import itertools
+import math
 
 import duckdb
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linprog
 
 from jobtal.disclosure import protect
 from jobtal.indicators.engine import load_definitions
@@ -63,7 +66,7 @@ def published(con) -> dict[tuple[str, str, str, str], float | None]:
     return {tuple(row[:4]): row[4] for row in rows}
 
 
-def test_one_small_municipality_takes_its_smallest_neighbour_in_the_region_along():
+def test_one_small_municipality_is_hidden_in_the_cheapest_hypercube_of_its_areas():
     # Region 1 holds municipalities 11 (3 persons), 12 (9) and 13 (20): 32 in all. Region 2
     # holds 21 (40) alone. Group 1 holds 11 and 21, group 2 holds 12 and 13.
     con = database({11: (1, 1), 12: (1, 2), 13: (1, 2), 21: (2, 1)})
@@ -84,24 +87,27 @@ def test_one_small_municipality_takes_its_smallest_neighbour_in_the_region_along
     )
     protect(con, REFERENCE_MONTH, DEFINITIONS)
     values = published(con)
-    # 11 is primary: 3 persons. Round 1: in region 1, 32 - 9 - 20 would give it away, so the
-    # next smallest, 12, goes too; in group 1, 43 - 40 would give 11 away, so 21 goes.
-    # Round 2: group 2 (12* + 13 = 29) would give 12 away, so 13 goes; region 2 is 21* alone,
-    # so with no other member left its total, 40, goes. Round 3: the country's regions
-    # (32 + 40* = 72) would give region 2 away, so region 1 goes. Then every set has two or
-    # more unknowns, or none: the groups (43, 29) and the country stay.
+    # 11 is primary. Hidden with only the other cell of one set (12 in region 1, say), it
+    # would come back through group 1 (43 - 40), so every set through 11 needs a second
+    # unknown at once. The ways to do that with four cells, 11 +t and three more:
+    #   11 - 21 + region 1 - region 2   (same group)   new cells 40 + 32 + 40 = 112
+    #   11 - 12 + group 1 - group 2     (same region)  new cells  9 + 43 + 29 =  81
+    #   11 - 13 + group 1 - group 2     (same region)  new cells 20 + 43 + 29 =  92
+    #   11 + region 1 + group 1 + DK                   new cells 32 + 43 + 72 = 147
+    # All move 11 down to 0 (every + cell holds at least 3); the smallest is the second.
     suppressed = {key[:2] for key, value in values.items() if value is None}
     assert suppressed == {
         ("kommune", "11"),
         ("kommune", "12"),
-        ("kommune", "13"),
-        ("kommune", "21"),
-        ("region", "1"),
-        ("region", "2"),
+        ("kommunegruppe", "1"),
+        ("kommunegruppe", "2"),
     }
-    assert values[("kommunegruppe", "1", "alle", "alle")] == 43
-    assert values[("kommunegruppe", "2", "alle", "alle")] == 29
-    assert values[("land", "DK", "alle", "alle")] == 72
+    # and the reader's four equations (regions and groups to DK, municipalities to both)
+    # are satisfied by 11 = 0, 12 = 12, group 1 = 40, group 2 = 32 as well
+    moved = {"11": 0, "12": 12, "13": 20, "21": 40}
+    assert moved["11"] + moved["21"] == 40 and moved["12"] + moved["13"] == 32
+    assert moved["11"] + moved["12"] + moved["13"] == values[("region", "1", "alle", "alle")]
+    assert 40 + 32 == values[("land", "DK", "alle", "alle")]
 
 
 def test_a_suppressed_sex_takes_the_other_along_and_zero_is_chosen_last():
@@ -230,11 +236,13 @@ def additive_sets(municipalities, counts):
     return sets
 
 
-def protect_table(municipalities, counts) -> dict[tuple[str, str, str, str], float | None]:
+def protect_table(
+    municipalities, counts, linked: bool = True
+) -> dict[tuple[str, str, str, str], float | None]:
     """The published person counts (None where suppressed) of a random table."""
     con = database(municipalities)
     add_counts(con, "personer", counts)
-    protect(con, REFERENCE_MONTH, DEFINITIONS)
+    protect(con, REFERENCE_MONTH, DEFINITIONS, linked=linked)
     values = published(con)
     con.close()
     return values
@@ -254,6 +262,52 @@ def test_no_small_count_is_published_and_no_suppressed_cell_can_be_recovered(tab
     for total, members in additive_sets(municipalities, counts):
         unknown = [cell for cell in [total, *members] if values[cell] is None]
         assert len(unknown) != 1, (total, members, unknown)
+
+
+def independent_attack(municipalities, values):
+    """Bounds of every suppressed cell by linear programming over the additive sets (all
+    equations: the reader has seen them add up in a fully published month), x >= 0; then the
+    integer bounds. Returns {cell: (low, high)}."""
+    unknown = sorted(key for key, value in values.items() if value is None)
+    position = {key: i for i, key in enumerate(unknown)}
+    equations, constants = [], []
+    for total, members in additive_sets(municipalities, values):
+        row = np.zeros(len(unknown))
+        constant = 0.0
+        for cell, sign in [(total, -1.0)] + [(m, 1.0) for m in members]:
+            if values[cell] is None:
+                row[position[cell]] += sign
+            else:
+                constant -= sign * values[cell]
+        if row.any():
+            equations.append(row)
+            constants.append(constant)
+    bounds = {}
+    for key, i in position.items():
+        ends = []
+        for sign in (1, -1):
+            cost = np.zeros(len(unknown))
+            cost[i] = sign
+            solution = linprog(
+                cost,
+                A_eq=np.array(equations) if equations else None,
+                b_eq=np.array(constants) if equations else None,
+                bounds=[(0, 10_000)] * len(unknown),
+                method="highs",
+            )
+            ends.append(sign * solution.fun)
+        bounds[key] = (math.ceil(ends[0] - 1e-6), math.floor(ends[1] + 1e-6))
+    return bounds
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_tables())
+def test_an_attacker_who_solves_every_set_at_once_pins_nothing_and_proves_no_count_small(table):
+    municipalities, counts = table
+    values = protect_table(municipalities, counts)
+    for cell, (low, high) in independent_attack(municipalities, values).items():
+        assert low < high, (cell, counts[cell], low, high)
+        assert low == 0 or high >= 5, (cell, counts[cell], low, high)
 
 
 def test_every_cell_of_a_set_is_counted_once_in_the_property_test():
