@@ -97,23 +97,38 @@ def validate(package: Path, as_json: bool) -> None:
     help="The previously published site (or its releases, from `jobtal fetch-releases`): its "
     "releases are checked, compared with and carried forward. Leave out for the first release.",
 )
-def build(data: Path | None, out: Path, previous: Path | None) -> None:
+@click.option(
+    "--no-audit",
+    is_flag=True,
+    help="Skip the attacker's audit of the built site (minutes on a large build). For trying "
+    "things out only: a site built without it has not been checked for disclosure.",
+)
+def build(data: Path | None, out: Path, previous: Path | None, no_audit: bool) -> None:
     """Validate the extracts, compute the indicators, protect small numbers and write the site,
     with this month's release beside every earlier one.
 
     Nothing is published from invalid extracts: the build stops with the validation report and
-    leaves any earlier site in OUT untouched; so does any other failure."""
-    from jobtal.pipeline import InvalidExtracts
+    leaves any earlier site in OUT untouched; so does any other failure, and an audit that
+    finds a suppressed value a reader of the built files could work out (exit 1)."""
+    from jobtal.pipeline import DisclosureRisk, InvalidExtracts
     from jobtal.pipeline import build as run_build
 
     try:
-        result = run_build(data, out, previous=previous)
+        result = run_build(data, out, previous=previous, audit=not no_audit)
     except UnusableInput as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
     except InvalidExtracts as invalid:
         click.echo(invalid.report.to_text(), err=True)
         click.echo("build stopped: the extracts are invalid; nothing was published.", err=True)
+        sys.exit(EXIT_INVALID)
+    except DisclosureRisk as risk:
+        click.echo(risk.result.to_text(), err=True)
+        click.echo(
+            "build stopped: the audit worked out suppressed values from the built files; "
+            "nothing was published.",
+            err=True,
+        )
         sys.exit(EXIT_INVALID)
     click.echo(
         f"built {result.pages} pages and {result.data_files} data files for "
@@ -139,9 +154,8 @@ def audit(site: Path, as_json: bool) -> None:
     from jobtal.audit.relations import IndicatorKnowledge
     from jobtal.indicators.engine import load_definitions
 
-    knowledge = IndicatorKnowledge({d.id: d.decimals for d in load_definitions()})
     try:
-        result = audit_site(site, knowledge)
+        result = audit_site(site, IndicatorKnowledge.of(load_definitions()))
     except AuditInputError as error:
         click.echo(f"error: {error}", err=True)
         end(EXIT_UNUSABLE)

@@ -281,16 +281,17 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: set[str]) -> Non
         """
     )
     axes = LinkedAxes(con)
-    searched = added = unprotected = 0
+    searched = added = unprotected = published_again = 0
 
     def run(any_of: set[str], frame_sql: str, table_kwargs: dict) -> None:
-        nonlocal searched, added, unprotected
+        nonlocal searched, added, unprotected, published_again
         if not any_of & indicators:
             return
         outcome, newly = axes.protect(con.execute(frame_sql).df(), **table_kwargs)
         searched += outcome.searched
         added += outcome.added
         unprotected += outcome.unprotected
+        published_again += outcome.published_again
         con.execute(
             "UPDATE disclosure_cells SET suppressed = TRUE "
             "WHERE cell_id IN (SELECT unnest(?::BIGINT[]))",
@@ -317,7 +318,8 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: set[str]) -> Non
     ):
         run({indicator}, AREA_SQL.format(indicator=indicator), dict(integer=integer))
     log(
-        f"  linked tables: {searched:,} cells searched, {added:,} more suppressed"
+        f"  linked tables: {searched:,} cells searched, {added:,} more suppressed "
+        f"({published_again:,} found unnecessary and published again)"
         + (f", {unprotected:,} NOT PROTECTED" if unprotected else "")
     )
 
@@ -359,12 +361,21 @@ BREAKDOWN_SQL = """
            value, suppressed, known_earlier, 0.0 AS floor, 'Infinity'::DOUBLE AS ceiling
     FROM linked_cells WHERE indicator = '{indicator}'
 """
-# a share's numerator, hidden where the share is suppressed; never above its denominator
+# A share's numerator, hidden where the share is suppressed; never above its denominator.
+# A denominator of nobody that is suppressed itself is a corner of a hypercube of personer
+# that moves it up by one or more, so its numerator may rise by one with it.
 NUMERATOR_SQL = """
-    SELECT cell_id, period, benefit, area_type, area_code, 'alle' AS position,
-           COALESCE(subset_persons, 0)::DOUBLE AS value, suppressed, known_earlier,
-           0.0 AS floor, COALESCE(persons, 0)::DOUBLE AS ceiling
-    FROM linked_cells WHERE indicator = '{share}'
+    SELECT s.cell_id, s.period, s.benefit, s.area_type, s.area_code, 'alle' AS position,
+           COALESCE(s.subset_persons, 0)::DOUBLE AS value, s.suppressed, s.known_earlier,
+           0.0 AS floor,
+           CASE WHEN COALESCE(s.persons, 0) = 0 AND COALESCE(p.suppressed, FALSE) THEN 1.0
+                ELSE COALESCE(s.persons, 0)::DOUBLE END AS ceiling
+    FROM linked_cells AS s
+    LEFT JOIN linked_cells AS p
+      ON p.indicator = 'personer' AND p.sex = 'alle' AND p.age_group = 'alle'
+     AND p.area_type = s.area_type AND p.area_code = s.area_code AND p.period = s.period
+     AND p.benefit = s.benefit
+    WHERE s.indicator = '{share}'
 """
 AREA_SQL = """
     SELECT c.cell_id, c.period, 'alle' AS benefit, c.area_type, c.area_code,
@@ -379,15 +390,23 @@ AREA_SQL = """
 """
 
 
-def over_slack(table: Table) -> np.ndarray:
+def over_slack(table: Table) -> np.ndarray | None:
     """Area x breakdown: how much more the benefits add up to than 'alle' (people on two
-    benefits in one month count once in 'alle'); infinite where no benefit has the cell."""
+    benefits in one month count once in 'alle'); infinite where no benefit has the cell.
+
+    Only where a reader can see that they may add up to more: the country's totals (position
+    0 on both axes) are published and add up to more. Otherwise a reader takes the benefits to
+    add up exactly, and a move within the excess would leave them a (wrong) value that looks
+    certain; None, then: the benefits are protected as adding up exactly."""
     alle = table.all_benefits
     others = np.ones(table.value.shape[0], bool)
     others[alle] = False
     excess = np.where(table.void[others], 0, table.value[others]).sum(axis=0) - table.value[alle]
     # counts add up exactly or not at all; rounded values only to within floating point
     excess = np.where(excess < 1e-6, 0.0, excess)
+    country_total = (slice(None), 0, 0)
+    if excess[0, 0] == 0 or table.hidden[country_total].any():
+        return None
     return np.where(table.void[others].all(axis=0), np.inf, excess)
 
 
@@ -407,6 +426,7 @@ class LinkedAxes:
             ORDER BY 1
             """
         ).fetchall()
+        # the country first and the total first: over_slack reads their line at (0, 0)
         self.areas = [("land", "DK")]
         self.areas += [("region", r) for r in sorted({r for _, r, _ in places})]
         self.areas += [("kommunegruppe", g) for g in sorted({g for _, _, g in places})]
@@ -499,6 +519,7 @@ class LinkedAxes:
             outcome.searched += found.searched
             outcome.added += found.added
             outcome.unprotected += found.unprotected
+            outcome.published_again += found.published_again
             cell_ids = np.full(shape, -1, dtype=np.int64)
             cell_ids[ix] = rows.cell_id.to_numpy(np.int64)
             newly.append(cell_ids[table.hidden & ~before])

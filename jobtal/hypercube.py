@@ -236,6 +236,7 @@ class Outcome:
     added: int = 0  # cells newly suppressed
     unprotected: int = 0  # cells no hypercube could protect
     searched: int = 0
+    published_again: int = 0  # cells hidden by a hypercube, then found unnecessary
 
 
 def _requirement_met(value, down, up, integer: bool):
@@ -248,37 +249,118 @@ def _requirement_met(value, down, up, integer: bool):
     return np.where(small, (down >= value) | (up >= SMALLEST_PUBLISHED - value), moves)
 
 
+Cell = tuple[int, int, int]
+
+
+class Hypercubes:
+    """The hypercubes chosen so far, and which one protects each hidden cell."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.corners: dict[int, list[Cell]] = {}
+        self.containing: dict[Cell, set[int]] = {}
+        self.protector: dict[Cell, int] = {}
+        self.protects: dict[int, set[Cell]] = {}
+        self.next_id = 0
+
+    def protect(self, cell: Cell, cube: int) -> None:
+        old = self.protector.get(cell)
+        if old is not None:
+            self.protects.get(old, set()).discard(cell)
+        self.protector[cell] = cube
+        self.protects.setdefault(cube, set()).add(cell)
+
+    def add(self, chosen, target: Cell) -> int:
+        """Hide the corners of `chosen`; it protects the target and every corner it moves
+        far enough that has no protector yet. Returns the number of cells newly hidden."""
+        table = self.table
+        grid, live, signs, down, up = chosen
+        shape = table.value[grid].shape
+        corners = tuple(np.broadcast_to(g, shape)[live] for g in grid)
+        added = int((~table.hidden[corners]).sum())
+        table.hidden[corners] = True
+        own_down = np.where(signs > 0, down, up)
+        own_up = np.where(signs > 0, up, down)
+        met = _requirement_met(table.value[corners], own_down, own_up, table.integer)
+        cube = self.next_id
+        self.next_id += 1
+        cells = [tuple(int(i) for i in cell) for cell in zip(*corners, strict=True)]
+        self.corners[cube] = cells
+        for cell, moved_enough in zip(cells, met, strict=True):
+            self.containing.setdefault(cell, set()).add(cube)
+            if moved_enough and cell not in self.protector:
+                self.protect(cell, cube)
+        self.protect(target, cube)  # met by construction
+        return added
+
+    def drop(self, cube: int) -> None:
+        """Forget a hypercube; the cells it protected must have found another."""
+        for cell in self.corners.pop(cube):
+            self.containing[cell].discard(cube)
+        self.protects.pop(cube, None)
+
+    def try_to_publish(self, cell: Cell) -> bool:
+        """Publish a cell that only hypercubes hid, if every cell its hypercubes protected
+        finds another hypercube among the cells hidden anyway."""
+        table = self.table
+        cubes = self.containing.get(cell, set())
+        affected = sorted({c for cube in cubes for c in self.protects.get(cube, ())} - {cell})
+        table.hidden[cell] = False
+        table.fixed[cell] = True  # as the reader will then know it
+        replacements = {}
+        for other in affected:
+            chosen = _search(table, other, free_only=True)
+            if chosen is None:
+                break
+            replacements[other] = chosen
+        table.fixed[cell] = False
+        if len(replacements) < len(affected):
+            table.hidden[cell] = True
+            return False
+        for cube in list(cubes):
+            self.drop(cube)
+        old = self.protector.pop(cell, None)
+        if old is not None:
+            self.protects.get(old, set()).discard(cell)
+        for other, chosen in replacements.items():
+            self.add(chosen, other)
+        return True
+
+
 def protect_table(table: Table) -> Outcome:
     """Suppress cells of `table` (in place, in `hidden`) until every hidden cell that is not
-    known anyway is a corner of a hypercube that moves it far enough."""
+    known anyway is a corner of a hypercube that moves it far enough; then publish again
+    every cell that the hypercubes chosen later made unnecessary."""
     outcome = Outcome()
-    safe = table.fixed | table.void | ~table.hidden
+    hidden_before = table.hidden.copy()
+    needs = table.hidden & ~(table.fixed | table.void)
     small = (table.value >= 1) & (table.value <= SMALLEST_PUBLISHED - 1) & table.integer
     # the small counts first, smallest first: their hypercubes protect most other cells on the
     # way (of the orders tried on the demo, this one suppressed the least)
     order = sorted(
-        zip(*np.nonzero(~safe), strict=True),
+        (tuple(int(i) for i in cell) for cell in zip(*np.nonzero(needs), strict=True)),
         key=lambda c: (not small[c], table.value[c], c),
     )
+    cubes = Hypercubes(table)
     for target in order:
-        if safe[target]:
+        if target in cubes.protector:
             continue
         outcome.searched += 1
         chosen = _search(table, target)
         if chosen is None:
             outcome.unprotected += 1
-            safe[target] = True
             continue
-        grid, live, signs, down, up = chosen
-        shape = table.value[grid].shape
-        corners = tuple(np.broadcast_to(g, shape)[live] for g in grid)
-        outcome.added += int((~table.hidden[corners]).sum())
-        table.hidden[corners] = True
-        own_down = np.where(signs > 0, down, up)
-        own_up = np.where(signs > 0, up, down)
-        met = _requirement_met(table.value[corners], own_down, own_up, table.integer)
-        safe[tuple(c[met] for c in corners)] = True
-        safe[target] = True  # met by construction
+        outcome.added += cubes.add(chosen, target)
+    # the greedy choice hid cells early that later hypercubes made unnecessary: the largest
+    # first, publish each again where every cell it protected has another hypercube
+    extra = np.nonzero(table.hidden & ~hidden_before)
+    for cell in sorted(
+        (tuple(int(i) for i in c) for c in zip(*extra, strict=True)),
+        key=lambda c: (-table.value[c], c),
+    ):
+        if cubes.try_to_publish(cell):
+            outcome.added -= 1
+            outcome.published_again += 1
     return outcome
 
 
@@ -292,7 +374,9 @@ def _price(value: np.ndarray) -> np.ndarray:
     return np.where(value == 0, ZERO_PRICE, 1.0 + np.minimum(value, 1e6) * 1e-7)
 
 
-def _ranked(table: Table, target: tuple, axis: int) -> list[tuple[float, NullVector]]:
+def _ranked(
+    table: Table, target: tuple, axis: int, free_only: bool = False
+) -> list[tuple[float, NullVector]]:
     """The null vectors through the target along `axis`, cheapest first: a position costs
     nothing if hidden or void, its _price if published, and prohibitively much if the reader
     knows it anyway."""
@@ -304,49 +388,117 @@ def _ranked(table: Table, target: tuple, axis: int) -> list[tuple[float, NullVec
         (float(price[candidate.positions].sum()), candidate)
         for candidate in table.dimensions[axis](target[axis], price)
     ]
+    if free_only:
+        ranked = [pair for pair in ranked if pair[0] == 0]
     ranked.sort(key=lambda pair: (pair[0], pair[1].positions.tolist(), pair[1].signs.tolist()))
     return ranked
 
 
-# the search tries hypercubes in order of their price on the target's lines; after the first
-# feasible one it looks at a few more for a cheaper one, and it gives up after many
-LOOK_FURTHER = 64
-MOST_TRIED = 400
+def _padded(vectors: list[NullVector]) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, signs) of equal length, sign 0 where a shorter vector is padded."""
+    width = max(len(v.positions) for v in vectors)
+    positions = np.zeros((len(vectors), width), dtype=np.int64)
+    signs = np.zeros((len(vectors), width), dtype=np.int64)
+    for i, v in enumerate(vectors):
+        positions[i, : len(v.positions)] = v.positions
+        signs[i, : len(v.signs)] = v.signs
+    return positions, signs
 
 
-def _search(table: Table, target: tuple):
-    """The cheapest feasible hypercube through `target` found, or None."""
-    ranked = [_ranked(table, target, axis)[:CHOICES] for axis in range(3)]
-    combinations = sorted(
-        itertools.product(*(range(len(r)) for r in ranked)),
-        key=lambda picks: (sum(ranked[a][p][0] for a, p in enumerate(picks)), picks),
-    )[:MOST_TRIED]
-    value_at_target = table.value[target]
-    best, best_cost, since_found = None, INFINITY, 0
-    for picks in combinations:
-        if best is not None:
-            since_found += 1
-            if since_found > LOOK_FURTHER:
-                break
-        vectors = [ranked[a][p][1] for a, p in enumerate(picks)]
-        found = _evaluate(table, vectors, value_at_target)
-        if found is None:
-            continue
-        cost, chosen = found
-        if cost < best_cost:
-            best, best_cost = chosen, cost
-            if cost == 0:
-                break
-    return best
+def _search(table: Table, target: tuple, free_only: bool = False):
+    """The cheapest feasible hypercube through `target` among the products of the CHOICES
+    cheapest null vectors per axis, or None; with `free_only`, only one of cells hidden
+    already. All products are weighed at once, as arrays over (vector of each axis, corner
+    of each axis); ties go to the cheapest on the target's own lines."""
+    ranked = [_ranked(table, target, axis, free_only)[:CHOICES] for axis in range(3)]
+    if not all(ranked):
+        return None
+    (pb, sb), (pa, sa), (pd, sd) = (_padded([v for _, v in r]) for r in ranked)
+    # index arrays of shape (benefit vector, area vector, breakdown vector, corner b, a, d)
+    ib = pb[:, None, None, :, None, None]
+    ia = pa[None, :, None, None, :, None]
+    id_ = pd[None, None, :, None, None, :]
+    signs = sb[:, None, None, :, None, None] * sa[None, :, None, None, :, None]
+    signs = signs * sd[None, None, :, None, None, :]
+    corners = (ib, ia, id_)
+    live = (signs != 0) & ~table.void[corners]
+    corner_axes = (3, 4, 5)
+    feasible = ~(table.fixed[corners] & live).any(axis=corner_axes)
+    new = live & ~table.hidden[corners]
+    if free_only:
+        feasible &= ~new.any(axis=corner_axes)
+    value = table.value[corners]
+    room_down = value - table.floor[corners]
+    room_up = table.ceiling[corners] - value
+    down = np.full(feasible.shape, INFINITY)
+    up = np.full(feasible.shape, INFINITY)
+    alle = table.all_benefits
+    if alle is not None:
+        on_alle = ((pb == alle) & (sb != 0)).any(axis=1)  # per benefit vector
+        lines = (pa[:, None, :, None], pd[None, :, None, :])  # area vec, bd vec, corner a, d
+        value_alle = table.value[alle][lines][None, :, :, None, :, :]
+        # benefits that move without 'alle' stay within it
+        without = ~on_alle[:, None, None, None, None, None]
+        room_up = np.where(without, np.minimum(room_up, value_alle - value), room_up)
+        # 'alle' moving down stays above every benefit that does not move with it
+        if on_alle.any():
+            moving = np.zeros((len(pb), table.value.shape[0]), bool)
+            for i in range(len(pb)):
+                moving[i, pb[i][sb[i] != 0]] = True
+            others = np.where(table.void, -INFINITY, table.value)[:, lines[0], lines[1]]
+            highest = np.stack(
+                [others[~moving[i]].max(axis=0, initial=-INFINITY) for i in range(len(pb))]
+            )[:, :, :, None, :, :]
+            is_alle = (pb == alle)[:, None, None, :, None, None]
+            room_down = np.where(
+                is_alle & on_alle[:, None, None, None, None, None],
+                np.minimum(room_down, value_alle - highest),
+                room_down,
+            )
+        # the benefits add up to 'alle' or more: a benefit vector that does not keep that sum
+        # changes the excess of every line it crosses, which must stay >= 0
+        excess = (np.where(pb == alle, -sb, sb)).sum(axis=1)  # per benefit vector
+        if excess.any():
+            line_signs = sa[:, None, :, None] * sd[None, :, None, :]  # area vec, bd vec, a, d
+            if table.over_slack is None:
+                feasible &= (excess == 0)[:, None, None]
+            else:
+                slack = table.over_slack[lines]
+                change = excess[:, None, None, None, None] * line_signs[None]
+                down = np.minimum(down, np.where(change > 0, slack, INFINITY).min(axis=(3, 4)))
+                up = np.minimum(up, np.where(change < 0, slack, INFINITY).min(axis=(3, 4)))
+    plus, minus = live & (signs > 0), live & (signs < 0)
+    # t < 0 moves the + corners down and the - corners up; t > 0 the other way
+    down = np.minimum(down, np.where(plus, room_down, INFINITY).min(axis=corner_axes))
+    down = np.minimum(down, np.where(minus, room_up, INFINITY).min(axis=corner_axes))
+    up = np.minimum(up, np.where(plus, room_up, INFINITY).min(axis=corner_axes))
+    up = np.minimum(up, np.where(minus, room_down, INFINITY).min(axis=corner_axes))
+    feasible &= _requirement_met(table.value[target], down, up, table.integer)
+    if not feasible.any():
+        return None
+    cost = np.where(new, _price(value), 0.0).sum(axis=corner_axes)
+    prices = [np.array([price for price, _ in r]) for r in ranked]
+    on_lines = np.add.outer(np.add.outer(prices[0], prices[1]), prices[2])
+    # the least cost, then the least price on the target's lines, then the first in order
+    key = np.where(feasible, cost, INFINITY)
+    best = np.lexsort((np.arange(key.size), on_lines.ravel(), key.ravel()))[0]
+    i, j, k = np.unravel_index(best, key.shape)
+    vectors = [ranked[0][i][1], ranked[1][j][1], ranked[2][k][1]]
+    found = _evaluate(table, vectors, table.value[target])
+    return None if found is None else found[1]
 
 
-def _evaluate(table: Table, vectors: list[NullVector], value_at_target: float):
+def _evaluate(
+    table: Table, vectors: list[NullVector], value_at_target: float, free_only: bool = False
+):
     """The hypercube of three vectors: (cost, (grid, live, signs, down, up)) if it can move
     the target far enough, else None. `down` and `up` are how far the + corners can move."""
     benefits, areas, breakdowns = vectors
     grid = np.ix_(benefits.positions, areas.positions, breakdowns.positions)
     live = ~table.void[grid]
     if (table.fixed[grid] & live).any():
+        return None
+    if free_only and (~table.hidden[grid] & live).any():
         return None
     line_signs = np.multiply.outer(areas.signs, breakdowns.signs)
     signs = np.multiply.outer(benefits.signs, line_signs)[live]

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jobtal import paths
+from jobtal.audit import audit_site
+from jobtal.audit.relations import IndicatorKnowledge
 from jobtal.comparisons import compare
 from jobtal.defaults import DemoSettings
 from jobtal.demo import describe, write_demo
@@ -56,6 +58,15 @@ class InvalidExtracts(Exception):
         self.report = report
 
 
+class DisclosureRisk(Exception):
+    """The attacker's audit of the built site found suppressed values a reader can work out;
+    nothing was published."""
+
+    def __init__(self, result):
+        super().__init__(result.to_text())
+        self.result = result
+
+
 @dataclass(frozen=True)
 class BuildResult:
     site: Path
@@ -66,10 +77,16 @@ class BuildResult:
 
 
 def build(
-    data: Path | None, out: Path, work: Path = paths.WORK, previous: Path | None = None
+    data: Path | None,
+    out: Path,
+    work: Path = paths.WORK,
+    previous: Path | None = None,
+    audit: bool = True,
 ) -> BuildResult:
     """The whole build. `previous` is the previously published site (or a copy of its
-    /releases/): its releases are checked, compared with and carried forward."""
+    /releases/): its releases are checked, compared with and carried forward. The built site
+    is published only when the attacker's audit (jobtal.audit) of its files finds nothing;
+    `audit=False` skips it, for trying things out, never for publishing."""
     # --- extracts: the given package, or the embedded default (reference data + demo microdata)
     if data is None:
         with stage("demo extracts") as current:
@@ -214,6 +231,15 @@ def build(
                 f"release {release.name} {'published again' if again else 'archived'} "
                 f"({size / 1e6:.1f} MB compressed); {len(releases)} releases in the site"
             )
+        if audit:
+            with stage("audit") as current:
+                result = audit_site(staging, IndicatorKnowledge.of(definitions))
+                current.summary = (
+                    f"{len(result.suppressed):,} suppressed values bounded, "
+                    f"{len(result.leaks):,} given away"
+                )
+            if not result.passed:
+                raise DisclosureRisk(result)
         replace_atomically(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -22,7 +22,7 @@ from jobtal.sql import connect
 
 def main() -> None:
     site = Path(sys.argv[1] if len(sys.argv) > 1 else "build/site")
-    knowledge = IndicatorKnowledge({d.id: d.decimals for d in load_definitions()})
+    knowledge = IndicatorKnowledge.of(load_definitions())
     con = connect()
     started = time.perf_counter()
     releases = load_site(con, site)

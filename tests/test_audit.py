@@ -24,7 +24,7 @@ from tests.test_disclosure import (
     random_tables,
 )
 
-KNOWLEDGE = IndicatorKnowledge({d.id: d.decimals for d in load_definitions()})
+KNOWLEDGE = IndicatorKnowledge.of(load_definitions())
 MONTH, OTHER_MONTH = "2024-03", "2024-02"
 
 

@@ -341,3 +341,50 @@ def test_a_share_of_the_public_population_never_reveals_a_hidden_count(tiny_site
     assert hidden and shares
     revealing = [r for r in shares if r["value"] and tuple(r[k] for k in key) in hidden]
     assert revealing == []
+
+
+def three_municipalities_of_one_region():
+    """Found by hypothesis against the per-set rule: municipalities 100, 101 and 102 all in
+    region 1 and group 1; 100 has nobody, 101 has 6 men (1 aged 40-49, 5 aged 50-59), 102 one
+    man aged 60-66."""
+    municipalities = {100: (1, 1), 101: (1, 1), 102: (1, 1)}
+    joint = {(101, "M", "40-49"): 1, (101, "M", "50-59"): 5, (102, "M", "60-66"): 1}
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for code in municipalities:
+        for area in (
+            ("kommune", str(code)),
+            ("region", "1"),
+            ("kommunegruppe", "1"),
+            ("land", "DK"),
+        ):
+            keys = [(*area, "alle", "alle"), *((*area, s, "alle") for s in "KM")]
+            keys += [(*area, "alle", g) for g in AGE_GROUPS]
+            for key in keys:
+                counts.setdefault(key, 0)
+    for (code, sex, group), n in joint.items():
+        for area in (
+            ("kommune", str(code)),
+            ("region", "1"),
+            ("kommunegruppe", "1"),
+            ("land", "DK"),
+        ):
+            for key in ((*area, "alle", "alle"), (*area, sex, "alle"), (*area, "alle", group)):
+                counts[key] += n
+    return municipalities, counts
+
+
+def test_what_the_per_set_rule_gives_away_here_the_linked_protection_keeps():
+    municipalities, counts = three_municipalities_of_one_region()
+    per_set = protect_table(municipalities, counts, linked=False)
+    found = independent_attack(municipalities, per_set)
+    leaks = {c for c, (low, high) in found.items() if low == high or (low >= 1 and high <= 4)}
+    assert leaks  # the per-set rule leaves at least one cell to the attacker
+    for cell in leaks:  # and what the attacker finds is true
+        low, high = found[cell]
+        assert low <= counts[cell] <= high
+    linked = protect_table(municipalities, counts)
+    for cell, (low, high) in independent_attack(municipalities, linked).items():
+        assert low < high and (low == 0 or high >= 5), cell
+    # the small counts are hidden, and what is published is the truth
+    for cell, n in counts.items():
+        assert linked[cell] is None if 1 <= n <= 4 else linked[cell] in (None, n)

@@ -62,6 +62,11 @@ class IndicatorKnowledge:
 
     decimals: dict[str, int]  # indicator -> decimals
 
+    @classmethod
+    def of(cls, definitions) -> IndicatorKnowledge:
+        """What the definitions' /metode/ pages say."""
+        return cls({d.id: d.decimals for d in definitions})
+
     def half_unit(self, indicator: str) -> float:
         if indicator in COUNTS:
             return 0.0
