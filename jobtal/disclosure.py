@@ -307,7 +307,7 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: set[str]) -> Non
     run(
         {"fuldtidspersoner"},
         BREAKDOWN_SQL.format(indicator="fuldtidspersoner"),
-        dict(integer=False),
+        dict(integer=False, over_benefits=True),
     )
     run({"afgang"}, NUMERATOR_SQL.format(share="afgang"), dict(over_benefits=True))
     run({"aktiveringsgrad"}, NUMERATOR_SQL.format(share="aktiveringsgrad"), {})
@@ -408,6 +408,9 @@ def over_slack(table: Table) -> np.ndarray | None:
     if excess[0, 0] == 0 or table.hidden[country_total].any():
         return None
     return np.where(table.void[others].all(axis=0), np.inf, excess)
+
+
+TOTAL_WEIGHT = 2.0
 
 
 class LinkedAxes:
@@ -514,6 +517,10 @@ class LinkedAxes:
             table.ceiling[ix] = rows.ceiling.to_numpy(float)
             if table.all_benefits is not None:
                 table.over_slack = over_slack(table)
+            # all benefits and everyone (the totals of the benefit and breakdown axes) are
+            # what most readers look for: hidden last
+            table.weight[0] *= TOTAL_WEIGHT
+            table.weight[:, :, 0] *= TOTAL_WEIGHT
             before = table.hidden.copy()
             found = protect_table(table)
             outcome.searched += found.searched

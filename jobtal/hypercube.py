@@ -243,6 +243,12 @@ class Table:
     # area x breakdown: by how much the benefits add up to more than 'alle' (people on two
     # benefits in a month); None where they add up exactly
     over_slack: np.ndarray | None = None
+    # what hiding a cell costs, beyond its _price: more for the totals most readers look for
+    weight: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.weight is None:
+            self.weight = np.ones(self.value.shape)
 
 
 @dataclass
@@ -256,8 +262,8 @@ class Outcome:
 def _requirement_met(value, down, up, integer: bool):
     """Whether a cell of `value` that can move `down` and `up` is protected (arrays or
     scalars)."""
-    if not integer:
-        return down + up >= 1
+    if not integer:  # a rounded value pinned to within one unit is as good as published
+        return down + up > 1 + 1e-6
     small = (value >= 1) & (value <= SMALLEST_PUBLISHED - 1)
     moves = (down >= 1) | (up >= 1)
     return np.where(small, (down >= value) | (up >= SMALLEST_PUBLISHED - value), moves)
@@ -400,7 +406,9 @@ def _ranked(
     knows it anyway."""
     line = tuple(slice(None) if i == axis else target[i] for i in range(3))
     void = table.void[line]
-    price = np.where(table.hidden[line] | void, 0.0, _price(table.value[line]))
+    price = np.where(
+        table.hidden[line] | void, 0.0, _price(table.value[line]) * table.weight[line]
+    )
     price = np.where(table.fixed[line] & ~void, 1e9, price)
     ranked = [
         (float(price[candidate.positions].sum()), candidate)
@@ -494,7 +502,7 @@ def _search(table: Table, target: tuple, free_only: bool = False):
     feasible &= _requirement_met(table.value[target], down, up, table.integer)
     if not feasible.any():
         return None
-    cost = np.where(new, _price(value), 0.0).sum(axis=corner_axes)
+    cost = np.where(new, _price(value) * table.weight[corners], 0.0).sum(axis=corner_axes)
     prices = [np.array([price for price, _ in r]) for r in ranked]
     on_lines = np.add.outer(np.add.outer(prices[0], prices[1]), prices[2])
     # the least cost, then the least price on the target's lines, then the first in order
@@ -557,5 +565,6 @@ def _evaluate(
     up = min(up, room_up[plus].min(initial=INFINITY), room_down[minus].min(initial=INFINITY))
     if not _requirement_met(value_at_target, down, up, table.integer):
         return None
-    cost = float(_price(value[~table.hidden[grid][live]]).sum())
+    new = ~table.hidden[grid][live]
+    cost = float((_price(value[new]) * table.weight[grid][live][new]).sum())
     return cost, (grid, live, signs, down, up)

@@ -82,11 +82,14 @@ def build(
     work: Path = paths.WORK,
     previous: Path | None = None,
     audit: bool = True,
+    linked: bool = True,
 ) -> BuildResult:
     """The whole build. `previous` is the previously published site (or a copy of its
     /releases/): its releases are checked, compared with and carried forward. The built site
     is published only when the attacker's audit (jobtal.audit) of its files finds nothing;
-    `audit=False` skips it, for trying things out, never for publishing."""
+    `audit=False` (--no-audit) skips it, for trying things out, never for publishing.
+    `linked=False` protects small numbers set by set only (disclosure.protect), which the
+    audit undoes: for tests of the pages on hand-worked values, never for publishing."""
     # --- extracts: the given package, or the embedded default (reference data + demo microdata)
     if data is None:
         with stage("demo extracts") as current:
@@ -132,6 +135,7 @@ def build(
             package.reference_month,
             definitions,
             [(r.name, previous / RELEASES / r.name / ARCHIVED_VALUES) for r in previous_releases],
+            linked=linked,
         )
         compared = compare(con, definitions)
         # other publishers' series join after protection: they are published as they are

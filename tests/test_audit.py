@@ -357,3 +357,29 @@ def test_jobtal_audit_json_is_clean_json_on_stdout(tiny_site):
     assert report["passed"] == result.passed
     assert len(report["given_away"]) == len(result.leaks)
     assert report["indicators"]["personer"] == result.counts["personer"]
+
+
+def test_jobtal_build_protects_across_linked_tables_and_its_audit_passes(tiny_package, tmp_path):
+    from click.testing import CliRunner
+
+    site = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--data", str(tiny_package), "--out", str(site)])
+    assert result.exit_code == 0, result.output
+    again = audit_site(site, KNOWLEDGE)
+    assert again.passed
+    assert again.counts["personer"]["suppressed"] > 0
+
+
+def test_a_build_whose_audit_finds_a_leak_publishes_nothing(tiny_package, tmp_path):
+    from jobtal.pipeline import DisclosureRisk, build
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the previous release", encoding="utf-8")
+    # protected set by set only, the tiny site gives cells away (see test_every_value_...)
+    with pytest.raises(DisclosureRisk) as risk:
+        build(tiny_package, site, work=tmp_path / "work", linked=False, audit=True)
+    assert not risk.value.result.passed
+    assert "GIVEN AWAY" in str(risk.value)
+    assert (site / "index.html").read_text(encoding="utf-8") == "the previous release"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]

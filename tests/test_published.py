@@ -12,6 +12,7 @@ from jobtal.pipeline import build
 from jobtal.publish.site import site_url
 from jobtal.publish.tables import CSV_COLUMNS
 from jobtal.vocabulary import INDICATOR_IDS
+from tests.conftest import PAGE_TESTS
 from tests.test_charts import charts_of
 
 MUNICIPALITIES = {101: "koebenhavn", 147: "frederiksberg", 825: "laesoe", 860: "hjoerring"}
@@ -170,7 +171,7 @@ def test_site_loads_nothing_from_another_host(tiny_site):
 
 
 def test_same_input_gives_a_byte_identical_site(tiny_site, tiny_package, tmp_path):
-    again = build(tiny_package, tmp_path / "site", work=tmp_path / "work").site
+    again = build(tiny_package, tmp_path / "site", work=tmp_path / "work", **PAGE_TESTS).site
     first = {p.relative_to(tiny_site): p.read_bytes() for p in tiny_site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert sorted(first) == sorted(second)

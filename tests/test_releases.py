@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from jobtal.cli import main
 from jobtal.publish.releases import ReleaseError, load_previous
 from jobtal.publish.site import site_url
+from tests.conftest import PAGE_TESTS
 from tests.tiny_extract import write_next_month_package, write_tiny_package
 
 KEYS = ("indicator", "benefit", "area_type", "area_code", "period", "sex", "age_group")
@@ -313,7 +314,9 @@ def test_the_same_input_and_releases_give_the_same_site(next_site, tmp_path):
     from jobtal.pipeline import build
 
     package = write_next_month_package(tmp_path / "extracts")
-    again = build(package, tmp_path / "site", work=tmp_path / "work", previous=next_site).site
+    again = build(
+        package, tmp_path / "site", work=tmp_path / "work", previous=next_site, **PAGE_TESTS
+    ).site
     first, second = tree(next_site), tree(again)
     assert sorted(first) == sorted(second)
     assert [path for path in first if first[path] != second[path]] == []
@@ -323,7 +326,13 @@ def test_a_month_older_than_a_published_release_is_refused(next_site, tiny_packa
     from jobtal.pipeline import build
 
     with pytest.raises(ReleaseError, match="already has release 2024-04"):
-        build(tiny_package, tmp_path / "site", work=tmp_path / "work", previous=next_site)
+        build(
+            tiny_package,
+            tmp_path / "site",
+            work=tmp_path / "work",
+            previous=next_site,
+            **PAGE_TESTS,
+        )
     assert not (tmp_path / "site").exists()
 
 
@@ -338,7 +347,9 @@ def test_the_same_month_with_other_figures_is_a_new_edition(tiny_site, tmp_path)
         tmp_path / "extracts",
         replace={"benefit_spells": "\n".join([SPELLS_HEADER, *SPELLS, extra]) + "\n"},
     )
-    site = build(package, tmp_path / "site", work=tmp_path / "work", previous=tiny_site).site
+    site = build(
+        package, tmp_path / "site", work=tmp_path / "work", previous=tiny_site, **PAGE_TESTS
+    ).site
     first, second = load_previous(site)
     assert (first.name, second.name, second.edition, second.previous) == (
         "2024-03",
@@ -382,7 +393,9 @@ def test_a_damaged_copy_of_the_previous_site_is_refused(tiny_site, tiny_package,
     content[len(content) // 2] ^= 0xFF
     damaged.write_bytes(bytes(content))
     with pytest.raises(ReleaseError, match=r"personer\.csv\.gz does not match its checksum"):
-        build(tiny_package, tmp_path / "site", work=tmp_path / "work", previous=previous)
+        build(
+            tiny_package, tmp_path / "site", work=tmp_path / "work", previous=previous, **PAGE_TESTS
+        )
     (previous / "releases" / "2024-03" / "changes.csv.gz").unlink()
     result = CliRunner().invoke(
         main, ["build", "--data", str(tiny_package), "--previous", str(previous)]
@@ -404,7 +417,7 @@ def test_a_failing_build_leaves_the_previous_site_byte_for_byte(
     site = tmp_path / "site"
     shutil.copytree(tiny_site, site)
     with pytest.raises(OSError, match="disk full"):
-        jobtal.pipeline.build(tiny_package, site, work=tmp_path / "work")
+        jobtal.pipeline.build(tiny_package, site, work=tmp_path / "work", **PAGE_TESTS)
     assert tree(site) == tree(tiny_site)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "work"]
 

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from jobtal.cli import main
 from jobtal.pipeline import build
+from tests.conftest import PAGE_TESTS
 from tests.tiny_extract import write_tiny_package
 
 KIND = "Net unemployed recipients of social assistance"
@@ -51,7 +52,7 @@ def site(tmp_path_factory) -> Path:
         shutil.copyfile(imported / resource["path"], package.parent / resource["path"])
         descriptor["resources"].append(resource)
     package.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
-    return build(package, root / "site", work=root / "work").site
+    return build(package, root / "site", work=root / "work", **PAGE_TESTS).site
 
 
 def rows(path: Path) -> list[dict]:
