@@ -383,3 +383,19 @@ def test_a_build_whose_audit_finds_a_leak_publishes_nothing(tiny_package, tmp_pa
     assert "GIVEN AWAY" in str(risk.value)
     assert (site / "index.html").read_text(encoding="utf-8") == "the previous release"
     assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+
+
+def test_two_releases_protected_across_linked_tables_pass_the_audit_together(
+    tiny_package, tmp_path
+):
+    # the next month revises February (a late registration) and adds April: the revised
+    # release must neither publish what the first suppressed nor give it away
+    from jobtal.pipeline import build
+    from tests.tiny_extract import write_next_month_package
+
+    first = build(tiny_package, tmp_path / "first", work=tmp_path / "work1").site
+    package = write_next_month_package(tmp_path / "next")
+    both = build(package, tmp_path / "both", work=tmp_path / "work2", previous=first).site
+    result = audit_site(both, KNOWLEDGE)
+    assert result.passed
+    assert len(list((both / "releases").iterdir())) >= 2
