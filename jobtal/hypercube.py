@@ -406,9 +406,7 @@ def _ranked(
     knows it anyway."""
     line = tuple(slice(None) if i == axis else target[i] for i in range(3))
     void = table.void[line]
-    price = np.where(
-        table.hidden[line] | void, 0.0, _price(table.value[line]) * table.weight[line]
-    )
+    price = np.where(table.hidden[line] | void, 0.0, _price(table.value[line]) * table.weight[line])
     price = np.where(table.fixed[line] & ~void, 1e9, price)
     ranked = [
         (float(price[candidate.positions].sum()), candidate)
