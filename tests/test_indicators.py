@@ -21,7 +21,7 @@ def database(tiny_package):
     prepare(con, package.reference_month)
     definitions = load_definitions()
     compute(con, definitions)
-    protect(con, package.reference_month, definitions)
+    protect(con, package.reference_month, definitions, linked=False)  # as PAGE_TESTS
     compare(con, definitions)
     yield con
     con.close()
