@@ -41,6 +41,8 @@ import numpy as np
 SMALLEST_PUBLISHED = 5
 # how many null vectors per dimension the search combines, the cheapest on the target's lines
 CHOICES = 12
+WIDER_CHOICES = 40  # when none of those combinations is feasible
+CONFIRMED = 8  # feasible combinations checked one by one, cheapest first
 INFINITY = np.inf
 
 
@@ -431,10 +433,21 @@ def _padded(vectors: list[NullVector]) -> tuple[np.ndarray, np.ndarray]:
 
 def _search(table: Table, target: tuple, free_only: bool = False):
     """The cheapest feasible hypercube through `target` among the products of the CHOICES
+    cheapest null vectors per axis, or among many more where none of those is feasible."""
+    found = _search_among(table, target, CHOICES, free_only)
+    if found is None and not free_only:
+        found = _search_among(table, target, WIDER_CHOICES, free_only)
+    if found is None and not free_only:  # the last resort: every combination
+        found = _search_among(table, target, None, free_only)
+    return found
+
+
+def _search_among(table: Table, target: tuple, choices: int | None, free_only: bool):
+    """The cheapest feasible hypercube through `target` among the products of the `choices`
     cheapest null vectors per axis, or None; with `free_only`, only one of cells hidden
     already. All products are weighed at once, as arrays over (vector of each axis, corner
     of each axis); ties go to the cheapest on the target's own lines."""
-    ranked = [_ranked(table, target, axis, free_only)[:CHOICES] for axis in range(3)]
+    ranked = [_ranked(table, target, axis, free_only)[:choices] for axis in range(3)]
     if not all(ranked):
         return None
     (pb, sb), (pa, sa), (pd, sd) = (_padded([v for _, v in r]) for r in ranked)
@@ -505,11 +518,15 @@ def _search(table: Table, target: tuple, free_only: bool = False):
     on_lines = np.add.outer(np.add.outer(prices[0], prices[1]), prices[2])
     # the least cost, then the least price on the target's lines, then the first in order
     key = np.where(feasible, cost, INFINITY)
-    best = np.lexsort((np.arange(key.size), on_lines.ravel(), key.ravel()))[0]
-    i, j, k = np.unravel_index(best, key.shape)
-    vectors = [ranked[0][i][1], ranked[1][j][1], ranked[2][k][1]]
-    found = _evaluate(table, vectors, table.value[target])
-    return None if found is None else found[1]
+    order = np.lexsort((np.arange(key.size), on_lines.ravel(), key.ravel()))
+    # the arrays weigh every combination at once; the one chosen is checked cell by cell
+    for best in order[: min(int(feasible.sum()), CONFIRMED)]:
+        i, j, k = np.unravel_index(best, key.shape)
+        vectors = [ranked[0][i][1], ranked[1][j][1], ranked[2][k][1]]
+        found = _evaluate(table, vectors, table.value[target], free_only)
+        if found is not None:
+            return found[1]
+    return None
 
 
 def _evaluate(
