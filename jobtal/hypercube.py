@@ -42,32 +42,55 @@ SMALLEST_PUBLISHED = 5
 # how many null vectors per dimension the search combines, the cheapest on the target's lines
 CHOICES = 12
 WIDER_CHOICES = 40  # when none of those combinations is feasible
-CONFIRMED = 8  # feasible combinations checked one by one, cheapest first
+# combinations whose moves are worked out at once, cheapest first: the cheapest few are
+# usually feasible, so working out the moves of every combination would be wasted
+CHUNK = 48
 INFINITY = np.inf
 
 
 @dataclass(frozen=True)
-class NullVector:
-    """Positions along one dimension and their signs; the relations of that dimension sum to
-    zero over them."""
+class Vectors:
+    """Null vectors along one dimension, one per row: positions and their signs, padded with
+    sign 0; the relations of that dimension sum to zero over each row."""
 
-    positions: np.ndarray
-    signs: np.ndarray
+    positions: np.ndarray  # (vectors, width) int
+    signs: np.ndarray  # (vectors, width) int
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def take(self, rows) -> Vectors:
+        return Vectors(self.positions[rows], self.signs[rows])
 
 
-def vector(signed: dict[int, int]) -> NullVector:
-    items = sorted((p, s) for p, s in signed.items() if s)
-    return NullVector(np.array([p for p, _ in items]), np.array([s for _, s in items]))
+def stacked(rows: list[dict[int, int]]) -> Vectors:
+    """Vectors from {position: sign} rows, positions in order within a row."""
+    width = max((len(r) for r in rows), default=1)
+    positions = np.zeros((len(rows), width), dtype=np.int64)
+    signs = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        items = sorted((p, s) for p, s in row.items() if s)
+        positions[i, : len(items)] = [p for p, _ in items]
+        signs[i, : len(items)] = [s for _, s in items]
+    return Vectors(positions, signs)
 
 
 # a dimension: (position, price of each position on the target's line) -> the null vectors
 # through the position (+1 there), in no order
-Dimension = Callable[[int, np.ndarray], list[NullVector]]
+Dimension = Callable[[int, np.ndarray], Vectors]
 
 
-def single(position: int, price: np.ndarray | None = None) -> list[NullVector]:
+def single(position: int, price: np.ndarray | None = None) -> Vectors:
     """A dimension of one position (a table without that breakdown)."""
-    return [vector({position: 1})]
+    return stacked([{position: 1}])
+
+
+def fixed_vectors(rows_by_position: dict[int, list[dict[int, int]]]) -> Dimension:
+    """A dimension whose vectors do not depend on prices, stacked once per position."""
+    by_position = {p: stacked(rows) for p, rows in rows_by_position.items()}
+    return lambda position, price: (
+        by_position[position] if position in by_position else single(position)
+    )
 
 
 def benefit_dimension(all_benefits: int, count: int) -> Dimension:
@@ -75,111 +98,103 @@ def benefit_dimension(all_benefits: int, count: int) -> Dimension:
     move a benefit together with 'alle'; or, where people on two benefits make the benefits
     add up to more than 'alle', move one alone within that excess (Table.over_slack)."""
     others = [p for p in range(count) if p != all_benefits]
-
-    def vectors(position: int, price: np.ndarray) -> list[NullVector]:
-        alone = vector({position: 1})
-        if position == all_benefits:
-            return [alone, *(vector({position: 1, other: 1}) for other in others)]
-        return [
-            alone,
-            *(vector({position: 1, other: -1}) for other in others if other != position),
-            vector({position: 1, all_benefits: 1}),
+    rows = {all_benefits: [{all_benefits: 1}, *({all_benefits: 1, o: 1} for o in others)]}
+    for position in others:
+        rows[position] = [
+            {position: 1},
+            *({position: 1, o: -1} for o in others if o != position),
+            {position: 1, all_benefits: 1},
         ]
-
-    return vectors
+    return fixed_vectors(rows)
 
 
 def area_dimension(kommune: dict[int, tuple[int, int]], country: int | None) -> Dimension:
     """Municipalities add up to their region and to their municipality group; regions and
     groups add up to the country. `kommune` maps a municipality's position to the positions of
     its region and group. Where a vector may pass through any municipality of a region and
-    group, it takes the cheapest one on the target's line (`price`)."""
-    cell: dict[tuple[int, int], list[int]] = {}
+    group, it takes the cheapest one on the target's line (`price`).
+
+    The vectors of each position are worked out once as templates, in which such a
+    municipality is a reference to its (region, group) cell (a negative number, -1 - the
+    cell's index); a search fills in the cheapest member of each cell."""
+    members: dict[tuple[int, int], list[int]] = {}
     for position, (region, group) in sorted(kommune.items()):
-        cell.setdefault((region, group), []).append(position)
-    regions = sorted({r for r, _ in cell})
-    groups = sorted({g for _, g in cell})
-    region_positions, group_positions = set(regions), set(groups)
+        members.setdefault((region, group), []).append(position)
+    cells = sorted(members)
+    ref = {cell: -1 - i for i, cell in enumerate(cells)}
+    regions = sorted({r for r, _ in cells})
+    groups = sorted({g for _, g in cells})
 
-    def cheapest(region: int, group: int, price: np.ndarray, but: int = -1) -> int | None:
-        members = [p for p in cell.get((region, group), ()) if p != but]
-        return min(members, key=lambda p: (price[p], p)) if members else None
-
-    def up(municipality: int) -> NullVector:
-        """A municipality moved with its region, its group and the country."""
-        region, group = kommune[municipality]
-        moved = {municipality: 1, region: 1, group: 1}
+    def up(at: int, region: int, group: int) -> dict[int, int]:
+        """A municipality (or a reference to one) moved with its region, group and country."""
+        moved = {at: 1, region: 1, group: 1}
         if country is not None:
             moved[country] = 1
-        return vector(moved)
+        return moved
 
-    def from_municipality(a: int, price: np.ndarray) -> list[NullVector]:
+    def from_municipality(a: int) -> list[dict[int, int]]:
         r, g = kommune[a]
-        found = [vector({a: 1, b: -1}) for b in cell[(r, g)] if b != a]
+        found = [{a: 1, b: -1} for b in members[(r, g)] if b != a]
         for r2 in regions:
-            b = cheapest(r2, g, price) if r2 != r else None
-            if b is not None:  # the same group, another region
-                found.append(vector({a: 1, b: -1, r: 1, r2: -1}))
+            if r2 != r and (r2, g) in ref:  # the same group, another region
+                found.append({a: 1, ref[(r2, g)]: -1, r: 1, r2: -1})
         for g2 in groups:
-            b = cheapest(r, g2, price) if g2 != g else None
-            if b is not None:  # the same region, another group
-                found.append(vector({a: 1, b: -1, g: 1, g2: -1}))
+            if g2 != g and (r, g2) in ref:  # the same region, another group
+                found.append({a: 1, ref[(r, g2)]: -1, g: 1, g2: -1})
         for r2, g2 in itertools.product(regions, groups):
             if r2 == r or g2 == g:
                 continue
-            cycle = (cheapest(r, g2, price), cheapest(r2, g2, price), cheapest(r2, g, price))
-            if None not in cycle:  # round two regions and two groups
-                b, c, e = cycle
-                found.append(vector({a: 1, b: -1, c: 1, e: -1}))
-            b = cheapest(r2, g2, price)
-            if b is not None:  # across: another region and another group, with all four
-                found.append(vector({a: 1, b: -1, r: 1, r2: -1, g: 1, g2: -1}))
+            cycle = ((r, g2), (r2, g2), (r2, g))
+            if all(c in ref for c in cycle):  # round two regions and two groups
+                b, c, e = (ref[c] for c in cycle)
+                found.append({a: 1, b: -1, c: 1, e: -1})
+            if (r2, g2) in ref:  # across: another region and another group, with all four
+                found.append({a: 1, ref[(r2, g2)]: -1, r: 1, r2: -1, g: 1, g2: -1})
         if country is not None:
-            found.append(up(a))
+            found.append(up(a, r, g))
         return found
 
-    def from_parent(parent: int, is_group: bool, price: np.ndarray) -> list[NullVector]:
+    def from_parent(parent: int, is_group: bool) -> list[dict[int, int]]:
         """A region (or group) against another, through two municipalities of one group (or
         region), or of two groups that move as well; or moved with a municipality of it and
         the country."""
         found = []
-        crossing = regions if is_group else groups
+        same_kind, crossing = (groups, regions) if is_group else (regions, groups)
+
+        def cell(kind: int, across: int) -> tuple[int, int]:
+            return (across, kind) if is_group else (kind, across)
+
         for across in crossing:
-
-            def key(other: int, across: int = across) -> tuple[int, int]:
-                return (across, other) if is_group else (other, across)
-
-            a = cheapest(*key(parent), price)
-            if a is None:
+            if cell(parent, across) not in ref:
                 continue
-            for other in group_positions if is_group else region_positions:
-                b = cheapest(*key(other), price) if other != parent else None
-                if b is not None:
-                    found.append(vector({parent: 1, other: -1, a: 1, b: -1}))
-            for other, across2 in itertools.product(
-                group_positions if is_group else region_positions, crossing
-            ):
-                if other == parent or across2 == across:
+            a = ref[cell(parent, across)]
+            for other in same_kind:
+                if other != parent and cell(other, across) in ref:
+                    found.append({parent: 1, other: -1, a: 1, ref[cell(other, across)]: -1})
+            for other, across2 in itertools.product(same_kind, crossing):
+                if other == parent or across2 == across or cell(other, across2) not in ref:
                     continue
-                b = cheapest(*key(other, across2), price)
-                if b is not None:  # across: through the other kind of area as well
-                    found.append(
-                        vector({parent: 1, other: -1, across: 1, across2: -1, a: 1, b: -1})
-                    )
+                b = ref[cell(other, across2)]  # across: through the other kind as well
+                found.append({parent: 1, other: -1, across: 1, across2: -1, a: 1, b: -1})
             if country is not None:
-                found.append(up(a))
+                found.append(up(a, *cell(parent, across)))
         return found
 
-    def vectors(position: int, price: np.ndarray) -> list[NullVector]:
-        if position in kommune:
-            return from_municipality(position, price)
-        if position in region_positions:
-            return from_parent(position, False, price)
-        if position in group_positions:
-            return from_parent(position, True, price)
-        if position == country:
-            return [up(cheapest(r, g, price)) for r, g in sorted(cell)]
-        return single(position, price)
+    templates = {a: stacked(from_municipality(a)) for a in kommune}
+    templates |= {r: stacked(from_parent(r, False)) for r in regions}
+    templates |= {g: stacked(from_parent(g, True)) for g in groups}
+    if country is not None:
+        templates[country] = stacked([up(ref[c], *c) for c in cells])
+    member_arrays = [np.array(members[c]) for c in cells]
+
+    def vectors(position: int, price: np.ndarray) -> Vectors:
+        template = templates.get(position)
+        if template is None:
+            return single(position)
+        # the cheapest member of each cell, the first of equals
+        cheapest = np.array([m[np.argmin(price[m])] for m in member_arrays])
+        at = template.positions
+        return Vectors(np.where(at >= 0, at, cheapest[-1 - np.minimum(at, -1)]), template.signs)
 
     return vectors
 
@@ -208,14 +223,12 @@ def breakdown_dimension(
                 signed.append({**moved, young_total: change, s: change})
         else:
             signed.append(moved)
-    by_position: dict[int, list[NullVector]] = {}
+    by_position: dict[int, list[dict[int, int]]] = {}
     for moved in signed:
         for position, sign in moved.items():
             # seen from each of its positions, with +1 there
-            by_position.setdefault(position, []).append(
-                vector({p: s * sign for p, s in moved.items()})
-            )
-    return lambda position, price: by_position.get(position, single(position))
+            by_position.setdefault(position, []).append({p: s * sign for p, s in moved.items()})
+    return fixed_vectors(by_position)
 
 
 @dataclass
@@ -252,6 +265,10 @@ class Table:
         if self.weight is None:
             self.weight = np.ones(self.value.shape)
 
+    def price(self) -> np.ndarray:
+        """What suppressing each cell costs (the values do not change while it is protected)."""
+        return _price(self.value) * self.weight
+
 
 @dataclass
 class Outcome:
@@ -274,16 +291,31 @@ def _requirement_met(value, down, up, integer: bool):
 Cell = tuple[int, int, int]
 
 
+@dataclass(frozen=True)
+class Cube:
+    """A hypercube: its cells (flat indices into the table) and their signs, and how far its
+    + corners can move down and up (its - corners the other way)."""
+
+    cells: np.ndarray
+    signs: np.ndarray
+    down: float
+    up: float
+
+
 class Hypercubes:
     """The hypercubes chosen so far, and which one protects each hidden cell."""
 
     def __init__(self, table: Table):
         self.table = table
+        self.prices = table.price()
         self.corners: dict[int, list[Cell]] = {}
         self.containing: dict[Cell, set[int]] = {}
         self.protector: dict[Cell, int] = {}
         self.protects: dict[int, set[Cell]] = {}
         self.next_id = 0
+
+    def search(self, target: Cell, free_only: bool = False) -> Cube | None:
+        return _search(self.table, self.prices, target, free_only)
 
     def protect(self, cell: Cell, cube: int) -> None:
         old = self.protector.get(cell)
@@ -292,21 +324,21 @@ class Hypercubes:
         self.protector[cell] = cube
         self.protects.setdefault(cube, set()).add(cell)
 
-    def add(self, chosen, target: Cell) -> int:
+    def add(self, chosen: Cube, target: Cell) -> int:
         """Hide the corners of `chosen`; it protects the target and every corner it moves
         far enough that has no protector yet. Returns the number of cells newly hidden."""
         table = self.table
-        grid, live, signs, down, up = chosen
-        shape = table.value[grid].shape
-        corners = tuple(np.broadcast_to(g, shape)[live] for g in grid)
-        added = int((~table.hidden[corners]).sum())
-        table.hidden[corners] = True
-        own_down = np.where(signs > 0, down, up)
-        own_up = np.where(signs > 0, up, down)
-        met = _requirement_met(table.value[corners], own_down, own_up, table.integer)
+        hidden = table.hidden.reshape(-1)
+        added = int((~hidden[chosen.cells]).sum())
+        hidden[chosen.cells] = True
+        own_down = np.where(chosen.signs > 0, chosen.down, chosen.up)
+        own_up = np.where(chosen.signs > 0, chosen.up, chosen.down)
+        value = table.value.reshape(-1)[chosen.cells]
+        met = _requirement_met(value, own_down, own_up, table.integer)
         cube = self.next_id
         self.next_id += 1
-        cells = [tuple(int(i) for i in cell) for cell in zip(*corners, strict=True)]
+        at = np.unravel_index(chosen.cells, table.value.shape)
+        cells = list(zip(*(i.tolist() for i in at), strict=True))
         self.corners[cube] = cells
         for cell, moved_enough in zip(cells, met, strict=True):
             self.containing.setdefault(cell, set()).add(cube)
@@ -331,7 +363,7 @@ class Hypercubes:
         table.fixed[cell] = True  # as the reader will then know it
         replacements = {}
         for other in affected:
-            chosen = _search(table, other, free_only=True)
+            chosen = self.search(other, free_only=True)
             if chosen is None:
                 break
             replacements[other] = chosen
@@ -368,7 +400,7 @@ def protect_table(table: Table) -> Outcome:
         if target in cubes.protector:
             continue
         outcome.searched += 1
-        chosen = _search(table, target)
+        chosen = cubes.search(target)
         if chosen is None:
             outcome.unprotected += 1
             continue
@@ -401,185 +433,155 @@ def _price(value: np.ndarray) -> np.ndarray:
 
 
 def _ranked(
-    table: Table, target: tuple, axis: int, free_only: bool = False
-) -> list[tuple[float, NullVector]]:
-    """The null vectors through the target along `axis`, cheapest first: a position costs
-    nothing if hidden or void, its _price if published, and prohibitively much if the reader
-    knows it anyway."""
+    table: Table, prices: np.ndarray, target: Cell, axis: int, free_only: bool = False
+) -> tuple[np.ndarray, Vectors]:
+    """The null vectors through the target along `axis` and what each costs on the target's
+    line, cheapest first: a position costs nothing if hidden or void, its price if published,
+    and prohibitively much if the reader knows it anyway."""
     line = tuple(slice(None) if i == axis else target[i] for i in range(3))
     void = table.void[line]
-    price = np.where(table.hidden[line] | void, 0.0, _price(table.value[line]) * table.weight[line])
+    price = np.where(table.hidden[line] | void, 0.0, prices[line])
     price = np.where(table.fixed[line] & ~void, 1e9, price)
-    ranked = [
-        (float(price[candidate.positions].sum()), candidate)
-        for candidate in table.dimensions[axis](target[axis], price)
-    ]
+    found = table.dimensions[axis](target[axis], price)
+    cost = np.where(found.signs != 0, price[found.positions], 0.0).sum(axis=1)
     if free_only:
-        ranked = [pair for pair in ranked if pair[0] == 0]
-    ranked.sort(key=lambda pair: (pair[0], pair[1].positions.tolist(), pair[1].signs.tolist()))
-    return ranked
+        found, cost = found.take(cost == 0), cost[cost == 0]
+    # cheapest first, equals in the order of their positions and signs
+    order = np.lexsort((*found.signs.T[::-1], *found.positions.T[::-1], cost))
+    return cost[order], found.take(order)
 
 
-def _padded(vectors: list[NullVector]) -> tuple[np.ndarray, np.ndarray]:
-    """(positions, signs) of equal length, sign 0 where a shorter vector is padded."""
-    width = max(len(v.positions) for v in vectors)
-    positions = np.zeros((len(vectors), width), dtype=np.int64)
-    signs = np.zeros((len(vectors), width), dtype=np.int64)
-    for i, v in enumerate(vectors):
-        positions[i, : len(v.positions)] = v.positions
-        signs[i, : len(v.signs)] = v.signs
-    return positions, signs
-
-
-def _search(table: Table, target: tuple, free_only: bool = False):
+def _search(table: Table, prices: np.ndarray, target: Cell, free_only: bool = False):
     """The cheapest feasible hypercube through `target` among the products of the CHOICES
     cheapest null vectors per axis, or among many more where none of those is feasible."""
-    found = _search_among(table, target, CHOICES, free_only)
+    found = _search_among(table, prices, target, CHOICES, free_only)
     if found is None and not free_only:
-        found = _search_among(table, target, WIDER_CHOICES, free_only)
+        found = _search_among(table, prices, target, WIDER_CHOICES, free_only)
     if found is None and not free_only:  # the last resort: every combination
-        found = _search_among(table, target, None, free_only)
+        found = _search_among(table, prices, target, None, free_only)
     return found
 
 
-def _search_among(table: Table, target: tuple, choices: int | None, free_only: bool):
+def _search_among(
+    table: Table, prices: np.ndarray, target: Cell, choices: int | None, free_only: bool
+) -> Cube | None:
     """The cheapest feasible hypercube through `target` among the products of the `choices`
     cheapest null vectors per axis, or None; with `free_only`, only one of cells hidden
-    already. All products are weighed at once, as arrays over (vector of each axis, corner
-    of each axis); ties go to the cheapest on the target's own lines."""
-    ranked = [_ranked(table, target, axis, free_only)[:choices] for axis in range(3)]
-    if not all(ranked):
-        return None
-    (pb, sb), (pa, sa), (pd, sd) = (_padded([v for _, v in r]) for r in ranked)
-    # index arrays of shape (benefit vector, area vector, breakdown vector, corner b, a, d)
-    ib = pb[:, None, None, :, None, None]
-    ia = pa[None, :, None, None, :, None]
-    id_ = pd[None, None, :, None, None, :]
-    signs = sb[:, None, None, :, None, None] * sa[None, :, None, None, :, None]
-    signs = signs * sd[None, None, :, None, None, :]
-    corners = (ib, ia, id_)
-    live = (signs != 0) & ~table.void[corners]
+    already. What each product costs is weighed for all at once, as arrays over (vector of
+    each axis, corner of each axis); whether it moves the target far enough, for the
+    cheapest few at a time. Ties go to the cheapest on the target's own lines."""
+    ranked = []
+    for axis in range(3):
+        line_cost, vectors = _ranked(table, prices, target, axis, free_only)
+        if not len(vectors):
+            return None
+        ranked.append((line_cost[:choices], vectors.take(slice(choices))))
+    (cb, vb), (ca, va), (cd, vd) = ranked
+    cells, signs = _corners(table.value.shape, vb, va, vd, paired=False)
     corner_axes = (3, 4, 5)
-    feasible = ~(table.fixed[corners] & live).any(axis=corner_axes)
-    new = live & ~table.hidden[corners]
+    live = (signs != 0) & ~table.void.reshape(-1)[cells]
+    blocked = (table.fixed.reshape(-1)[cells] & live).any(axis=corner_axes)
+    new = live & ~table.hidden.reshape(-1)[cells]
     if free_only:
-        feasible &= ~new.any(axis=corner_axes)
-    value = table.value[corners]
-    room_down = value - table.floor[corners]
-    room_up = table.ceiling[corners] - value
-    down = np.full(feasible.shape, INFINITY)
-    up = np.full(feasible.shape, INFINITY)
+        blocked |= new.any(axis=corner_axes)
+    cost = np.where(new, prices.reshape(-1)[cells], 0.0).sum(axis=corner_axes)
+    on_lines = np.add.outer(np.add.outer(cb, ca), cd)
+    # the least cost, then the least price on the target's lines, then the first in order
+    key = np.where(blocked, INFINITY, cost).ravel()
+    order = np.lexsort((np.arange(key.size), on_lines.ravel(), key))[: int((~blocked).sum())]
+    value_at_target = table.value[target]
+    for start in range(0, len(order), CHUNK):
+        i, j, k = np.unravel_index(order[start : start + CHUNK], cost.shape)
+        cube = _first_moving_far_enough(table, vb.take(i), va.take(j), vd.take(k), value_at_target)
+        if cube is not None:
+            return cube
+    return None
+
+
+def _combined(b: np.ndarray, a: np.ndarray, d: np.ndarray, paired: bool):
+    """Arrays over (vectors, width) of each axis, laid out for broadcasting over (combination
+    axes, corner b, corner a, corner d): every combination of the three (`paired` False), or
+    the i-th vector of each axis together (`paired`)."""
+    if paired:
+        return b[:, :, None, None], a[:, None, :, None], d[:, None, None, :]
+    return (
+        b[:, None, None, :, None, None],
+        a[None, :, None, None, :, None],
+        d[None, None, :, None, None, :],
+    )
+
+
+def _corners(shape, vb: Vectors, va: Vectors, vd: Vectors, paired: bool):
+    """The flat index and the sign of every corner of the combinations (sign 0: padding)."""
+    _, areas, breakdowns = shape
+    b, a, d = _combined(vb.positions, va.positions, vd.positions, paired)
+    sb, sa, sd = _combined(vb.signs, va.signs, vd.signs, paired)
+    return (b * areas + a) * breakdowns + d, sb * sa * sd
+
+
+def _first_moving_far_enough(
+    table: Table, vb: Vectors, va: Vectors, vd: Vectors, value_at_target: float
+) -> Cube | None:
+    """The first of the hypercubes vb[i] x va[i] x vd[i] that moves the target far enough
+    (their corners known to the reader have been ruled out already), or None.
+
+    How far a hypercube can move is the least room of its corners, in each direction: a +
+    corner moves down as far as its floor and up to its ceiling, a - corner the other way;
+    a benefit that moves without 'alle' stays below it, 'alle' moving down stays above every
+    benefit that does not move with it, and a move that changes by how much the benefits add
+    up to more than 'alle' stays within that excess."""
+    shape = table.value.shape
+    benefits, areas, breakdowns = shape
+    cells, signs = _corners(shape, vb, va, vd, paired=True)
+    corner_axes = (1, 2, 3)
+    live = (signs != 0) & ~table.void.reshape(-1)[cells]
+    value = table.value.reshape(-1)[cells]
+    room_down = value - table.floor.reshape(-1)[cells]
+    room_up = table.ceiling.reshape(-1)[cells] - value
+    down = np.full(len(vb), INFINITY)
+    up = np.full(len(vb), INFINITY)
+    allowed = np.ones(len(vb), bool)
     alle = table.all_benefits
     if alle is not None:
-        on_alle = ((pb == alle) & (sb != 0)).any(axis=1)  # per benefit vector
-        lines = (pa[:, None, :, None], pd[None, :, None, :])  # area vec, bd vec, corner a, d
-        value_alle = table.value[alle][lines][None, :, :, None, :, :]
+        moving = vb.signs != 0
+        on_alle = (moving & (vb.positions == alle)).any(axis=1)
+        # the lines (area, breakdown) the hypercubes cross: (combination, corner a, corner d)
+        lines = (va.positions * breakdowns)[:, :, None] + vd.positions[:, None, :]
+        by_benefit = table.value.reshape(benefits, -1)
+        value_alle = by_benefit[alle][lines][:, None]
         # benefits that move without 'alle' stay within it
-        without = ~on_alle[:, None, None, None, None, None]
+        without = ~on_alle[:, None, None, None]
         room_up = np.where(without, np.minimum(room_up, value_alle - value), room_up)
-        # 'alle' moving down stays above every benefit that does not move with it
         if on_alle.any():
-            moving = np.zeros((len(pb), table.value.shape[0]), bool)
-            for i in range(len(pb)):
-                moving[i, pb[i][sb[i] != 0]] = True
-            others = np.where(table.void, -INFINITY, table.value)[:, lines[0], lines[1]]
-            highest = np.stack(
-                [others[~moving[i]].max(axis=0, initial=-INFINITY) for i in range(len(pb))]
-            )[:, :, :, None, :, :]
-            is_alle = (pb == alle)[:, None, None, :, None, None]
-            room_down = np.where(
-                is_alle & on_alle[:, None, None, None, None, None],
-                np.minimum(room_down, value_alle - highest),
-                room_down,
-            )
+            # 'alle' moving down stays above every benefit that does not move with it
+            still = np.ones((len(vb), benefits), bool)
+            rows = np.repeat(np.arange(len(vb)), vb.positions.shape[1])
+            still[rows[moving.ravel()], vb.positions[moving]] = False
+            others = np.where(table.void, -INFINITY, table.value).reshape(benefits, -1)
+            others = np.where(still[:, :, None, None], others[:, lines].swapaxes(0, 1), -INFINITY)
+            highest = others.max(axis=1)[:, None]
+            is_alle = (vb.positions == alle)[:, :, None, None] & on_alle[:, None, None, None]
+            room_down = np.where(is_alle, np.minimum(room_down, value_alle - highest), room_down)
         # the benefits add up to 'alle' or more: a benefit vector that does not keep that sum
         # changes the excess of every line it crosses, which must stay >= 0
-        excess = (np.where(pb == alle, -sb, sb)).sum(axis=1)  # per benefit vector
+        excess = np.where(vb.positions == alle, -vb.signs, vb.signs).sum(axis=1)
         if excess.any():
-            line_signs = sa[:, None, :, None] * sd[None, :, None, :]  # area vec, bd vec, a, d
             if table.over_slack is None:
-                feasible &= (excess == 0)[:, None, None]
+                allowed &= excess == 0
             else:
-                slack = table.over_slack[lines]
-                change = excess[:, None, None, None, None] * line_signs[None]
-                down = np.minimum(down, np.where(change > 0, slack, INFINITY).min(axis=(3, 4)))
-                up = np.minimum(up, np.where(change < 0, slack, INFINITY).min(axis=(3, 4)))
+                slack = table.over_slack.reshape(-1)[lines]
+                change = excess[:, None, None] * va.signs[:, :, None] * vd.signs[:, None, :]
+                down = np.minimum(down, np.where(change > 0, slack, INFINITY).min(axis=(1, 2)))
+                up = np.minimum(up, np.where(change < 0, slack, INFINITY).min(axis=(1, 2)))
     plus, minus = live & (signs > 0), live & (signs < 0)
     # t < 0 moves the + corners down and the - corners up; t > 0 the other way
     down = np.minimum(down, np.where(plus, room_down, INFINITY).min(axis=corner_axes))
     down = np.minimum(down, np.where(minus, room_up, INFINITY).min(axis=corner_axes))
     up = np.minimum(up, np.where(plus, room_up, INFINITY).min(axis=corner_axes))
     up = np.minimum(up, np.where(minus, room_down, INFINITY).min(axis=corner_axes))
-    feasible &= _requirement_met(table.value[target], down, up, table.integer)
-    if not feasible.any():
+    met = allowed & _requirement_met(value_at_target, down, up, table.integer)
+    if not met.any():
         return None
-    cost = np.where(new, _price(value) * table.weight[corners], 0.0).sum(axis=corner_axes)
-    prices = [np.array([price for price, _ in r]) for r in ranked]
-    on_lines = np.add.outer(np.add.outer(prices[0], prices[1]), prices[2])
-    # the least cost, then the least price on the target's lines, then the first in order
-    key = np.where(feasible, cost, INFINITY)
-    order = np.lexsort((np.arange(key.size), on_lines.ravel(), key.ravel()))
-    # the arrays weigh every combination at once; the one chosen is checked cell by cell
-    for best in order[: min(int(feasible.sum()), CONFIRMED)]:
-        i, j, k = np.unravel_index(best, key.shape)
-        vectors = [ranked[0][i][1], ranked[1][j][1], ranked[2][k][1]]
-        found = _evaluate(table, vectors, table.value[target], free_only)
-        if found is not None:
-            return found[1]
-    return None
-
-
-def _evaluate(
-    table: Table, vectors: list[NullVector], value_at_target: float, free_only: bool = False
-):
-    """The hypercube of three vectors: (cost, (grid, live, signs, down, up)) if it can move
-    the target far enough, else None. `down` and `up` are how far the + corners can move."""
-    benefits, areas, breakdowns = vectors
-    grid = np.ix_(benefits.positions, areas.positions, breakdowns.positions)
-    live = ~table.void[grid]
-    if (table.fixed[grid] & live).any():
-        return None
-    if free_only and (~table.hidden[grid] & live).any():
-        return None
-    line_signs = np.multiply.outer(areas.signs, breakdowns.signs)
-    signs = np.multiply.outer(benefits.signs, line_signs)[live]
-    value = table.value[grid][live]
-    room_down = value - table.floor[grid][live]
-    room_up = table.ceiling[grid][live] - value
-    down = up = INFINITY
-    alle = table.all_benefits
-    if alle is not None:
-        lines = np.ix_(areas.positions, breakdowns.positions)
-        on_alle = benefits.positions == alle
-        if not on_alle.any():
-            # benefits that move without 'alle' stay within it
-            room_up = np.minimum(room_up, (table.value[alle][lines] - table.value[grid])[live])
-        elif len(benefits.positions) < table.value.shape[0]:
-            # 'alle' moving down stays above every benefit that does not move
-            still = np.ones(table.value.shape[0], bool)
-            still[benefits.positions] = False
-            highest = np.where(table.void[still], -INFINITY, table.value[still]).max(axis=0)
-            above = np.broadcast_to(
-                table.value[alle][lines] - highest[lines], table.value[grid].shape
-            )
-            on_alle_grid = np.broadcast_to(on_alle[:, None, None], live.shape)
-            room_down = np.where(on_alle_grid[live], np.minimum(room_down, above[live]), room_down)
-        # the benefits add up to 'alle' or more: a vector that is not a null vector along the
-        # benefits changes the excess of every line it crosses, which must stay >= 0
-        excess = benefits.signs[~on_alle].sum() - benefits.signs[on_alle].sum()
-        if excess:
-            slack = table.over_slack[lines] if table.over_slack is not None else None
-            if slack is None:
-                return None
-            change = excess * line_signs
-            down = min(down, slack[change > 0].min(initial=INFINITY))
-            up = min(up, slack[change < 0].min(initial=INFINITY))
-    plus, minus = signs > 0, signs < 0
-    # t < 0 moves the + corners down and the - corners up; t > 0 the other way
-    down = min(down, room_down[plus].min(initial=INFINITY), room_up[minus].min(initial=INFINITY))
-    up = min(up, room_up[plus].min(initial=INFINITY), room_down[minus].min(initial=INFINITY))
-    if not _requirement_met(value_at_target, down, up, table.integer):
-        return None
-    new = ~table.hidden[grid][live]
-    cost = float((_price(value[new]) * table.weight[grid][live][new]).sum())
-    return cost, (grid, live, signs, down, up)
+    first = int(np.argmax(met))
+    corner = live[first]
+    return Cube(cells[first][corner], signs[first][corner], float(down[first]), float(up[first]))
