@@ -36,11 +36,12 @@ from jobtal.hypercube import (
     area_dimension,
     benefit_dimension,
     breakdown_dimension,
-    protect_table,
+    protect_table_copy,
     single,
 )
 from jobtal.indicators.engine import Definition
 from jobtal.log import log
+from jobtal.parallel import map_in_processes
 from jobtal.publish.releases import KEYS, published_values_sql
 from jobtal.sql import sql_string
 from jobtal.vocabulary import BENEFITS, SEXES
@@ -411,6 +412,9 @@ def over_slack(table: Table) -> np.ndarray | None:
 
 
 TOTAL_WEIGHT = 2.0
+# cells to search, over all months, from which the months are protected on every core (a
+# month of the default demo has about 2,000; starting the processes costs about a second)
+PARALLEL_SEARCHES = 4_000
 
 
 class LinkedAxes:
@@ -495,7 +499,7 @@ class LinkedAxes:
             self.area_dimension,
             (self.young_breakdown if young else self.plain_breakdown),
         )
-        newly = []
+        tables, cells = [], []
         for _period, rows in frame.groupby("period", sort=True):
             ix = (b[rows.index], a[rows.index], d[rows.index])
             table = Table(
@@ -521,14 +525,21 @@ class LinkedAxes:
             # what most readers look for: hidden last
             table.weight[0] *= TOTAL_WEIGHT
             table.weight[:, :, 0] *= TOTAL_WEIGHT
-            before = table.hidden.copy()
-            found = protect_table(table)
+            cell_ids = np.full(shape, -1, dtype=np.int64)
+            cell_ids[ix] = rows.cell_id.to_numpy(np.int64)
+            tables.append(table)
+            cells.append(cell_ids)
+        # the months are independent: on every core where there is much to search
+        searches = [int((t.hidden & ~(t.fixed | t.void)).sum()) for t in tables]
+        protected = map_in_processes(
+            protect_table_copy, tables, worth_it=sum(searches) >= PARALLEL_SEARCHES, sizes=searches
+        )
+        newly = []
+        for table, cell_ids, (hidden, found) in zip(tables, cells, protected, strict=True):
             outcome.searched += found.searched
             outcome.added += found.added
             outcome.unprotected += found.unprotected
             outcome.published_again += found.published_again
-            cell_ids = np.full(shape, -1, dtype=np.int64)
-            cell_ids[ix] = rows.cell_id.to_numpy(np.int64)
-            newly.append(cell_ids[table.hidden & ~before])
+            newly.append(cell_ids[hidden & ~table.hidden])
         ids = np.concatenate(newly) if newly else np.array([], dtype=np.int64)
         return outcome, ids[ids >= 0]

@@ -32,6 +32,7 @@ month by month.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,12 +86,16 @@ def single(position: int, price: np.ndarray | None = None) -> Vectors:
     return stacked([{position: 1}])
 
 
-def fixed_vectors(rows_by_position: dict[int, list[dict[int, int]]]) -> Dimension:
+class FixedVectors:
     """A dimension whose vectors do not depend on prices, stacked once per position."""
-    by_position = {p: stacked(rows) for p, rows in rows_by_position.items()}
-    return lambda position, price: (
-        by_position[position] if position in by_position else single(position)
-    )
+
+    def __init__(self, rows_by_position: dict[int, list[dict[int, int]]]):
+        self.by_position = {p: stacked(rows) for p, rows in rows_by_position.items()}
+
+    def __call__(self, position: int, price: np.ndarray | None = None) -> Vectors:
+        if position in self.by_position:
+            return self.by_position[position]
+        return single(position)
 
 
 def benefit_dimension(all_benefits: int, count: int) -> Dimension:
@@ -105,7 +110,7 @@ def benefit_dimension(all_benefits: int, count: int) -> Dimension:
             *({position: 1, o: -1} for o in others if o != position),
             {position: 1, all_benefits: 1},
         ]
-    return fixed_vectors(rows)
+    return FixedVectors(rows)
 
 
 def area_dimension(kommune: dict[int, tuple[int, int]], country: int | None) -> Dimension:
@@ -187,16 +192,25 @@ def area_dimension(kommune: dict[int, tuple[int, int]], country: int | None) -> 
         templates[country] = stacked([up(ref[c], *c) for c in cells])
     member_arrays = [np.array(members[c]) for c in cells]
 
-    def vectors(position: int, price: np.ndarray) -> Vectors:
-        template = templates.get(position)
+    return AreaVectors(templates, member_arrays)
+
+
+class AreaVectors:
+    """The area dimension: templates of null vectors per position, whose references to a
+    (region, group) cell are filled in with its cheapest municipality at each search."""
+
+    def __init__(self, templates: dict[int, Vectors], members: list[np.ndarray]):
+        self.templates = templates
+        self.members = members
+
+    def __call__(self, position: int, price: np.ndarray) -> Vectors:
+        template = self.templates.get(position)
         if template is None:
             return single(position)
         # the cheapest member of each cell, the first of equals
-        cheapest = np.array([m[np.argmin(price[m])] for m in member_arrays])
+        cheapest = np.array([m[np.argmin(price[m])] for m in self.members])
         at = template.positions
         return Vectors(np.where(at >= 0, at, cheapest[-1 - np.minimum(at, -1)]), template.signs)
-
-    return vectors
 
 
 def breakdown_dimension(
@@ -228,7 +242,7 @@ def breakdown_dimension(
         for position, sign in moved.items():
             # seen from each of its positions, with +1 there
             by_position.setdefault(position, []).append({p: s * sign for p, s in moved.items()})
-    return fixed_vectors(by_position)
+    return FixedVectors(by_position)
 
 
 @dataclass
@@ -416,6 +430,13 @@ def protect_table(table: Table) -> Outcome:
             outcome.added -= 1
             outcome.published_again += 1
     return outcome
+
+
+def protect_table_copy(table: Table) -> tuple[np.ndarray, Outcome]:
+    """protect_table on a copy of `table` (as a process of its own gets it): the cells hidden
+    after it, and the outcome."""
+    table = copy.deepcopy(table)
+    return table.hidden, protect_table(table)
 
 
 # A published cell that a hypercube suppresses costs about 1, a little more the larger it is

@@ -399,3 +399,15 @@ def test_two_releases_protected_across_linked_tables_pass_the_audit_together(
     result = audit_site(both, KNOWLEDGE)
     assert result.passed
     assert len(list((both / "releases").iterdir())) >= 2
+
+
+def test_components_bounded_on_every_core_are_bounded_as_one_by_one(tiny_site, monkeypatch):
+    import jobtal.audit.intervals
+
+    one_by_one = audit_site(tiny_site, KNOWLEDGE)
+    monkeypatch.setattr(jobtal.audit.intervals, "PARALLEL_UNKNOWNS", 0)
+    monkeypatch.setenv("JOBTAL_WORKERS", "2")
+    on_every_core = audit_site(tiny_site, KNOWLEDGE)
+    assert len(one_by_one.unknowns) > 10
+    assert on_every_core.unknowns.equals(one_by_one.unknowns)
+    assert on_every_core.lps == one_by_one.lps

@@ -388,3 +388,49 @@ def test_what_the_per_set_rule_gives_away_here_the_linked_protection_keeps():
     # the small counts are hidden, and what is published is the truth
     for cell, n in counts.items():
         assert linked[cell] is None if 1 <= n <= 4 else linked[cell] in (None, n)
+
+
+def test_months_protected_on_every_core_are_protected_as_one_by_one(monkeypatch):
+    # four months of random tables, protected in this process, then spread over two processes
+    # (as a build of many months is): the same cells suppressed
+    import jobtal.disclosure
+
+    rng = np.random.default_rng(7)
+    municipalities = {101: (1, 1), 102: (1, 2), 103: (2, 1), 104: (2, 2), 105: (1, 1)}
+
+    def run() -> list[tuple]:
+        con = database(municipalities)
+        for month in ("2024-01", "2024-02", "2024-03", "2024-04"):
+            joint = rng.integers(0, 12, size=(len(municipalities), 2, len(AGE_GROUPS)))
+            rows = {}
+            for (i, code), sex, age in itertools.product(
+                enumerate(municipalities), range(2), range(len(AGE_GROUPS))
+            ):
+                region, group = municipalities[code]
+                for area in (
+                    ("kommune", str(code)),
+                    ("region", str(region)),
+                    ("kommunegruppe", str(group)),
+                    ("land", "DK"),
+                ):
+                    for key in (
+                        (*area, "alle", "alle"),
+                        (*area, "KM"[sex], "alle"),
+                        (*area, "alle", AGE_GROUPS[age]),
+                    ):
+                        rows[key] = rows.get(key, 0) + int(joint[i, sex, age])
+            con.executemany(
+                "INSERT INTO indicator_values VALUES "
+                "('personer', ?, ?, ?, 'alle', ?, ?, ?, ?, NULL)",
+                [[a, c, month, s, g, n, n] for (a, c, s, g), n in rows.items()],
+            )
+        protect(con, REFERENCE_MONTH, DEFINITIONS)
+        return con.execute("SELECT * FROM protected_values ORDER BY ALL").fetchall()
+
+    one_by_one = run()
+    rng = np.random.default_rng(7)
+    monkeypatch.setattr(jobtal.disclosure, "PARALLEL_SEARCHES", 0)
+    monkeypatch.setenv("JOBTAL_WORKERS", "2")
+    on_every_core = run()
+    assert on_every_core == one_by_one
+    assert sum(row[-1] == "suppressed" for row in one_by_one) > 4  # secondary cells as well

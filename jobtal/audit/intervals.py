@@ -29,7 +29,12 @@ import numpy as np
 from scipy.sparse import bmat, coo_matrix, csc_matrix, identity
 from scipy.sparse.csgraph import connected_components
 
+from jobtal.parallel import map_in_processes
+
 TOLERANCE = 1e-6
+# unknowns in components of more than one, from which the components are bounded on every
+# core (a month of the default demo has about 10,000; starting the processes costs a second)
+PARALLEL_UNKNOWNS = 20_000
 _banner_shown = False
 
 
@@ -74,6 +79,15 @@ class Problem:
     # the numerator of a published share whose denominator is suppressed)
     groups: np.ndarray  # per column: its part (benefit) for the restricted search; 0 = 'alle'
 
+    def component(self, cols: np.ndarray) -> Problem:
+        """The problem of the unknowns `cols` and the relations they are in."""
+        rows = np.unique(self.matrix[:, cols].tocoo().row)
+        return Problem(
+            self.matrix[rows][:, cols].tocsc(),
+            *(bounds[rows] for bounds in (self.low, self.high, self.loose_low, self.loose_high)),
+            *(per_column[cols] for per_column in (self.integer, self.hidden, self.groups)),
+        )
+
 
 @dataclass
 class Bounds:
@@ -115,15 +129,29 @@ def bound(problem: Problem, exact: bool = True, start: np.ndarray | None = None)
     sizes = np.bincount(labels)
     single = sizes[labels] == 1
     _bound_singletons(problem, np.flatnonzero(single), low, high, inconsistent)
-    lps = 0
     order = np.argsort(labels, kind="stable")
     starts = np.r_[0, np.cumsum(sizes)]
+    components, columns_of = [], []
     for label in np.flatnonzero(sizes > 1):
         cols = order[starts[label] : starts[label + 1]]
         known_start = None if start is None else start[cols]
         if known_start is not None and np.isnan(known_start).any():
             known_start = None
-        lps += _bound_component(problem, cols, low, high, inconsistent, exact, known_start)
+        components.append((problem.component(cols), exact, known_start))
+        columns_of.append(cols)
+    # the components are independent: on every core where there are many
+    bounded = map_in_processes(
+        _bound_component,
+        components,
+        worth_it=sum(map(len, columns_of)) >= PARALLEL_UNKNOWNS,
+        sizes=[len(cols) for cols in columns_of],
+    )
+    lps = 0
+    for cols, (its_low, its_high, its_inconsistent, solved) in zip(
+        columns_of, bounded, strict=True
+    ):
+        low[cols], high[cols], inconsistent[cols] = its_low, its_high, its_inconsistent
+        lps += solved
     pinned, small = classify(low, high, problem.integer)
     pinned &= problem.hidden & ~inconsistent
     small &= problem.hidden & ~inconsistent
@@ -303,8 +331,9 @@ def _search(lp: ComponentLP, witnesses: Witnesses, where: np.ndarray) -> bool:
     return True
 
 
-def _bound_component(problem, cols, low, high, inconsistent, exact, start) -> int:
-    """Bound the unknowns `cols` (one component); return the number of LPs solved.
+def _bound_component(work: tuple[Problem, bool, np.ndarray | None]):
+    """Bound the unknowns of one component (a Problem of its own; with `exact`, and a
+    feasible `start` if known): their (low, high, inconsistent), and the number of LPs solved.
 
     The whole component's LP is large (a month's person counts over every area, benefit and
     breakdown are one component) and each solve on it costs, so witnesses are first sought
@@ -312,27 +341,26 @@ def _bound_component(problem, cols, low, high, inconsistent, exact, start) -> in
     (and 'alle', which every benefit adds up to). Any point of such a restricted LP satisfies
     every relation, so it is a witness as good as any; only what the parts leave open goes to
     the whole LP."""
-    rows = np.unique(problem.matrix[:, cols].tocoo().row)
-    matrix = problem.matrix[rows][:, cols].tocsc()
-    row_low, row_high = problem.low[rows], problem.high[rows]
-    witnesses = Witnesses(problem.integer[cols], problem.hidden[cols])
+    problem, exact, start = work
+    matrix, row_low, row_high = problem.matrix, problem.low, problem.high
+    witnesses = Witnesses(problem.integer, problem.hidden)
+    columns = matrix.shape[1]
     solved = 0
     whole = None
     if start is None:
         whole = ComponentLP(matrix, row_low, row_high)
-        if not _search(whole, witnesses, np.arange(len(cols))):
+        if not _search(whole, witnesses, np.arange(columns)):
             # a learned equation that does not hold here: read the relations as inequalities
-            row_low, row_high = problem.loose_low[rows], problem.loose_high[rows]
+            row_low, row_high = problem.loose_low, problem.loose_high
             whole.set_row_bounds(row_low, row_high)
-            if not _search(whole, witnesses, np.arange(len(cols))):
-                inconsistent[cols] = True
-                low[cols], high[cols] = 0.0, whole.cap
-                return whole.solved
+            if not _search(whole, witnesses, np.arange(columns)):
+                everywhere = np.ones(columns, dtype=bool)
+                return np.zeros(columns), np.full(columns, whole.cap), everywhere, whole.solved
         # a point between the lowest and the reaching one: inside, with room every way
         start = (witnesses.low + np.minimum(witnesses.high, whole.cap)) / 2
     else:
         witnesses.add(start)
-    groups = problem.groups[cols]
+    groups = problem.groups
     for group in np.unique(groups[groups > 0]) if len(witnesses.open()) else ():
         free = (groups == group) | (groups == 0)
         if not len(witnesses.open(free)):
@@ -350,14 +378,13 @@ def _bound_component(problem, cols, low, high, inconsistent, exact, start) -> in
             one = [column]
             if not len(witnesses.open(one)):
                 continue  # cleared meanwhile by a witness found for another unknown
-            cost = np.zeros(len(cols))
+            cost = np.zeros(columns)
             cost[column] = 1.0
             for maximize in (True, False):
                 if (point := whole.solve(cost, maximize)) is not None:
                     witnesses.add(point)
-    low[cols] = witnesses.low
-    high[cols] = witnesses.high
-    return solved + (whole.solved if whole else 0)
+    nowhere = np.zeros(columns, dtype=bool)  # inconsistent
+    return witnesses.low, witnesses.high, nowhere, solved + (whole.solved if whole else 0)
 
 
 def _highs_bounds(values: np.ndarray) -> np.ndarray:
