@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import duckdb
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -281,27 +282,32 @@ def test_the_audit_finds_what_an_independent_attacker_finds(table):
 # --- the published site -----------------------------------------------------------------------
 
 
-def test_every_value_the_audit_pins_on_the_tiny_site_is_the_true_value(tiny_site, tiny_package):
+def true_values(package_path):
+    """The computed values of a package: KEYS, value, subset_persons."""
     from jobtal.extracts.package import load_package
     from jobtal.extracts.validate import validate_into
     from jobtal.indicators.engine import compute, prepare
     from jobtal.sql import connect
 
-    result = audit_site(tiny_site, KNOWLEDGE)
-    assert result.counts["personer"]["suppressed"] > 0
-    package, _ = load_package(tiny_package)
+    package, _ = load_package(package_path)
     con = connect()
     validate_into(con, package)
     prepare(con, package.reference_month)
     compute(con, load_definitions())
-    truth = {
-        row[:7]: row[7:]
-        for row in con.execute(
-            "SELECT indicator, benefit, area_type, area_code, period, sex, age_group, value, "
-            "subset_persons FROM indicator_values"
-        ).fetchall()
-    }
+    frame = con.execute(
+        "SELECT indicator, benefit, area_type, area_code, period, sex, age_group, value, "
+        "subset_persons FROM indicator_values"
+    ).df()
     con.close()
+    return frame
+
+
+def test_every_value_the_audit_pins_on_the_tiny_site_is_the_true_value(tiny_site, tiny_package):
+    result = audit_site(tiny_site, KNOWLEDGE)
+    assert result.counts["personer"]["suppressed"] > 0
+    truth = {
+        tuple(row[:7]): tuple(row[7:]) for row in true_values(tiny_package).itertuples(index=False)
+    }
     pinned = result.leaks[result.leaks.pinned & (result.leaks.high - result.leaks.low < 0.5)]
     for row in pinned.itertuples():
         key = (
@@ -411,3 +417,41 @@ def test_components_bounded_on_every_core_are_bounded_as_one_by_one(tiny_site, m
     assert len(one_by_one.unknowns) > 10
     assert on_every_core.unknowns.equals(one_by_one.unknowns)
     assert on_every_core.lps == one_by_one.lps
+
+
+def test_the_true_values_as_a_start_change_nothing_the_audit_finds(tiny_site, tiny_package):
+    # the build gives the audit the true values to start its search from; a start that is
+    # wrong (not a point of the relations) must be noticed and left, not taken as a witness
+    def found(result):
+        leaks = result.leaks
+        return sorted(zip(leaks.indicator, leaks.area_code, leaks.period, leaks.sex, strict=True))
+
+    plain = audit_site(tiny_site, KNOWLEDGE)
+    assert found(plain), "the tiny site is protected set by set, which leaves leaks to find"
+    truth = true_values(tiny_package)
+    assert found(audit_site(tiny_site, KNOWLEDGE, truth)) == found(plain)
+    wrong = truth.assign(value=truth.value + 1000, subset_persons=0)
+    assert found(audit_site(tiny_site, KNOWLEDGE, wrong)) == found(plain)
+
+
+def test_a_point_satisfies_the_relations_only_within_their_bounds_and_above_zero():
+    from jobtal.audit.intervals import problem_from_terms
+
+    # x0 + x1 = 10 (within rounding), x1 - x2 >= 0
+    problem = problem_from_terms(
+        rows=[0, 0, 1, 1],
+        cols=[0, 1, 1, 2],
+        coefs=[1.0, 1.0, 1.0, -1.0],
+        low=[10.0, 0.0],
+        high=[10.0, math.inf],
+        loose_low=[10.0, 0.0],
+        loose_high=[10.0, math.inf],
+        integer=[True] * 3,
+        hidden=[True] * 3,
+        groups=[0] * 3,
+    )
+    assert problem.satisfied_by(np.array([4.0, 6.0, 6.0]))
+    assert not problem.satisfied_by(np.array([4.0, 6.0, 7.0]))  # x1 < x2
+    assert not problem.satisfied_by(np.array([5.0, 6.0, 0.0]))  # 11
+    assert not problem.satisfied_by(np.array([11.0, -1.0, -2.0]))  # below zero
+    assert not problem.satisfied_by(np.array([4.0, 6.0, np.nan]))  # not known

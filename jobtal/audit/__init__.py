@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from jobtal.audit.intervals import bound, problem_from_terms
-from jobtal.audit.relations import ADDITIVE, IndicatorKnowledge, build_relations
+from jobtal.audit.relations import ADDITIVE, NUMERATOR, IndicatorKnowledge, build_relations
 from jobtal.publish.releases import KEYS
 from jobtal.vocabulary import BENEFITS
 
@@ -110,18 +110,43 @@ class AuditResult:
 
 
 def audit_published(
-    con: duckdb.DuckDBPyConnection, knowledge: IndicatorKnowledge, exact: bool = True
+    con: duckdb.DuckDBPyConnection,
+    knowledge: IndicatorKnowledge,
+    exact: bool = True,
+    start: pd.DataFrame | None = None,
 ) -> AuditResult:
     """audit_values, audit_areas -> the interval of every suppressed value (not `exact`: see
     intervals.bound). Where audit_values has the column `truth` (see relations.py), the true
-    values are the starting point of the search for witnesses."""
+    values are the starting point of the search for witnesses.
+
+    `start`, where the caller knows the true values (the build does), gives them without
+    changing what the reader is taken to know: columns KEYS, `value` and `subset_persons` (a
+    share's numerator). They only spare the search its first, largest linear programs; the
+    findings are the same (intervals.bound checks that they satisfy every relation)."""
     started = time.perf_counter()
     build_relations(con, knowledge)
+    if start is not None:
+        con.register("audit_start_frame", start)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE audit_start AS "
+        + (
+            f"SELECT {', '.join(KEYS)}, value, subset_persons FROM audit_start_frame"
+            if start is not None
+            else f"SELECT {', '.join(KEYS)}, NULL::DOUBLE AS value, "
+            "NULL::DOUBLE AS subset_persons FROM audit_vars WHERE FALSE"
+        )
+    )
     unknowns = con.execute(
-        """
-        SELECT var_id, indicator, benefit, area_type, area_code, period, sex, age_group,
-               var_release, is_integer, hidden, truth
-        FROM audit_vars WHERE unknown ORDER BY var_id
+        f"""
+        SELECT v.var_id, v.indicator, v.benefit, v.area_type, v.area_code, v.period, v.sex,
+               v.age_group, v.var_release, v.is_integer, v.hidden,
+               COALESCE(v.truth, CASE WHEN v.indicator LIKE '%{NUMERATOR}'
+                                      THEN s.subset_persons ELSE s.value END) AS truth
+        FROM audit_vars AS v
+        LEFT JOIN audit_start AS s
+          ON v.var_release = '' AND s.indicator = replace(v.indicator, '{NUMERATOR}', '')
+         AND {" AND ".join(f"s.{k} = v.{k}" for k in KEYS if k != "indicator")}
+        WHERE v.unknown ORDER BY v.var_id
         """
     ).df()
     column_of = pd.Series(np.arange(len(unknowns)), index=unknowns.var_id.to_numpy())
@@ -188,11 +213,13 @@ def audit_published(
     return AuditResult(unknowns, counts, time.perf_counter() - started, bounds.lps, len(rows))
 
 
-def audit_site(path: Path, knowledge: IndicatorKnowledge) -> AuditResult:
-    """Audit the published files under a site or data folder."""
+def audit_site(
+    path: Path, knowledge: IndicatorKnowledge, start: pd.DataFrame | None = None
+) -> AuditResult:
+    """Audit the published files under a site or data folder (`start`: see audit_published)."""
     from jobtal.audit.published import load_site
 
-    return _audit_loaded(lambda con: load_site(con, path), knowledge)
+    return _audit_loaded(lambda con: load_site(con, path), knowledge, start)
 
 
 def audit_files(
@@ -204,13 +231,15 @@ def audit_files(
     return _audit_loaded(lambda con: load_published(con, files, jobcentre), knowledge)
 
 
-def _audit_loaded(load, knowledge: IndicatorKnowledge) -> AuditResult:
+def _audit_loaded(
+    load, knowledge: IndicatorKnowledge, start: pd.DataFrame | None = None
+) -> AuditResult:
     from jobtal.sql import connect
 
     con = connect()
     try:
         load(con)
-        result = audit_published(con, knowledge)
+        result = audit_published(con, knowledge, start=start)
         result.revealed = revealed_by_later_releases(con)
         return result
     finally:
