@@ -185,6 +185,12 @@ def random_tables(draw):
         for sex in ("K", "M")
         for group in AGE_GROUPS
     }
+    return municipalities, marginals(municipalities, joint)
+
+
+def marginals(municipalities, joint) -> dict[tuple[str, str, str, str], int]:
+    """The published cells of joint counts {(municipality, sex, age group): n}: each area's
+    total, sexes and age groups, as (area_type, area_code, sex, age_group) -> n."""
     counts: dict[tuple[str, str, str, str], int] = {}
     for (code, sex, group), n in joint.items():
         region, group_number = municipalities[code]
@@ -196,7 +202,7 @@ def random_tables(draw):
         ):
             for key in ((*area, "alle", "alle"), (*area, sex, "alle"), (*area, "alle", group)):
                 counts[key] = counts.get(key, 0) + n
-    return municipalities, counts
+    return counts
 
 
 def additive_sets(municipalities, counts):
@@ -401,24 +407,14 @@ def test_months_protected_on_every_core_are_protected_as_one_by_one(monkeypatch)
     def run() -> list[tuple]:
         con = database(municipalities)
         for month in ("2024-01", "2024-02", "2024-03", "2024-04"):
-            joint = rng.integers(0, 12, size=(len(municipalities), 2, len(AGE_GROUPS)))
-            rows = {}
-            for (i, code), sex, age in itertools.product(
-                enumerate(municipalities), range(2), range(len(AGE_GROUPS))
-            ):
-                region, group = municipalities[code]
-                for area in (
-                    ("kommune", str(code)),
-                    ("region", str(region)),
-                    ("kommunegruppe", str(group)),
-                    ("land", "DK"),
-                ):
-                    for key in (
-                        (*area, "alle", "alle"),
-                        (*area, "KM"[sex], "alle"),
-                        (*area, "alle", AGE_GROUPS[age]),
-                    ):
-                        rows[key] = rows.get(key, 0) + int(joint[i, sex, age])
+            draws = rng.integers(0, 12, size=(len(municipalities), 2, len(AGE_GROUPS)))
+            joint = {
+                (code, "KM"[sex], AGE_GROUPS[age]): int(draws[i, sex, age])
+                for (i, code), sex, age in itertools.product(
+                    enumerate(municipalities), range(2), range(len(AGE_GROUPS))
+                )
+            }
+            rows = marginals(municipalities, joint)
             con.executemany(
                 "INSERT INTO indicator_values VALUES "
                 "('personer', ?, ?, ?, 'alle', ?, ?, ?, ?, NULL)",
