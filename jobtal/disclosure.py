@@ -122,7 +122,7 @@ def protect(
     load_earlier_releases(con, earlier_releases)
     keep_earlier_suppression(con)
     if linked:
-        suppress_linked(con, {d.id for d in definitions})
+        suppress_linked(con, {d.id: d for d in definitions})
     else:
         additive = [d.id for d in definitions if d.additive]
         if additive:
@@ -267,7 +267,7 @@ YOUNG_POSITIONS = {"alle": "unge", "K": "unge K", "M": "unge M"}
 SHARES = ("afgang", "aktiveringsgrad")
 
 
-def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: set[str]) -> None:
+def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Definition]) -> None:
     """Secondary suppression across linked tables (jobtal.hypercube): every suppressed cell of
     an additive indicator, and every share numerator hidden by suppression, becomes a corner of
     a hypercube of suppressed cells that moves it far enough."""
@@ -286,7 +286,7 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: set[str]) -> Non
 
     def run(any_of: set[str], frame_sql: str, table_kwargs: dict) -> None:
         nonlocal searched, added, unprotected, published_again
-        if not any_of & indicators:
+        if not any_of & indicators.keys():
             return
         outcome, newly = axes.protect(con.execute(frame_sql).df(), **table_kwargs)
         searched += outcome.searched
@@ -305,12 +305,23 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: set[str]) -> Non
             suppress_with(con, share, "personer")
     if "fuldtidspersoner" in indicators and "personer" in indicators:
         suppress_with(con, "fuldtidspersoner", "personer")
+    if "fuldtidspersoner" in indicators:
+        run(
+            {"fuldtidspersoner"},
+            BREAKDOWN_SQL.format(indicator="fuldtidspersoner"),
+            dict(
+                integer=False,
+                over_benefits=True,
+                half_unit=0.5 * 10 ** -indicators["fuldtidspersoner"].decimals,
+            ),
+        )
+    # a numerator is known to the reader only to within the share's rounding: an excess of
+    # its benefits over 'alle' is never certain to them
     run(
-        {"fuldtidspersoner"},
-        BREAKDOWN_SQL.format(indicator="fuldtidspersoner"),
-        dict(integer=False, over_benefits=True),
+        {"afgang"},
+        NUMERATOR_SQL.format(share="afgang"),
+        dict(over_benefits=True, half_unit=np.inf),
     )
-    run({"afgang"}, NUMERATOR_SQL.format(share="afgang"), dict(over_benefits=True))
     run({"aktiveringsgrad"}, NUMERATOR_SQL.format(share="aktiveringsgrad"), {})
     for indicator, integer in (
         ("sygedagpenge_over_26_uger", True),
@@ -391,14 +402,16 @@ AREA_SQL = """
 """
 
 
-def over_slack(table: Table) -> np.ndarray | None:
+def over_slack(table: Table, half_unit: float = 0.0) -> np.ndarray | None:
     """Area x breakdown: how much more the benefits add up to than 'alle' (people on two
     benefits in one month count once in 'alle'); infinite where no benefit has the cell.
 
     Only where a reader can see that they may add up to more: the country's totals (position
-    0 on both axes) are published and add up to more. Otherwise a reader takes the benefits to
-    add up exactly, and a move within the excess would leave them a (wrong) value that looks
-    certain; None, then: the benefits are protected as adding up exactly."""
+    0 on both axes) are published and add up to more than their rounding (each published
+    value within `half_unit` of the true one) can explain. Otherwise a reader takes the
+    benefits to add up exactly, and a move within the excess would leave them a (wrong) value
+    that looks certain; None, then: the benefits are protected as adding up exactly, which
+    holds whichever way the reader takes them."""
     alle = table.all_benefits
     others = np.ones(table.value.shape[0], bool)
     others[alle] = False
@@ -406,7 +419,10 @@ def over_slack(table: Table) -> np.ndarray | None:
     # counts add up exactly or not at all; rounded values only to within floating point
     excess = np.where(excess < 1e-6, 0.0, excess)
     country_total = (slice(None), 0, 0)
-    if excess[0, 0] == 0 or table.hidden[country_total].any():
+    # the published values differ from the true ones by up to a half unit each: the excess
+    # the reader computes from them is certain only beyond twice their sum
+    rounding = 2 * half_unit * (~table.void[country_total]).sum() if half_unit else 0.0
+    if not excess[0, 0] > rounding or table.hidden[country_total].any():
         return None
     return np.where(table.void[others].all(axis=0), np.inf, excess)
 
@@ -480,6 +496,7 @@ class LinkedAxes:
         integer: bool = True,
         young: bool = False,
         over_benefits: bool = False,
+        half_unit: float = 0.0,
     ) -> tuple[Outcome, np.ndarray]:
         """Protect the cells of `frame` (see PERSONS_SQL) in every month: the outcome, and
         the cell_id of every cell newly suppressed."""
@@ -520,7 +537,7 @@ class LinkedAxes:
             table.floor[ix] = rows.floor.to_numpy(float)
             table.ceiling[ix] = rows.ceiling.to_numpy(float)
             if table.all_benefits is not None:
-                table.over_slack = over_slack(table)
+                table.over_slack = over_slack(table, half_unit)
             # all benefits and everyone (the totals of the benefit and breakdown axes) are
             # what most readers look for: hidden last
             table.weight[0] *= TOTAL_WEIGHT

@@ -430,3 +430,37 @@ def test_months_protected_on_every_core_are_protected_as_one_by_one(monkeypatch)
     on_every_core = run()
     assert on_every_core == one_by_one
     assert sum(row[-1] == "suppressed" for row in one_by_one) > 4  # secondary cells as well
+
+
+def test_benefits_add_up_to_more_than_alle_only_where_the_reader_can_see_it():
+    from jobtal.disclosure import over_slack
+    from jobtal.hypercube import Table, single
+
+    def table(values: list[float]) -> Table:
+        # 'alle' and two benefits, in the country only
+        shape = (3, 1, 1)
+        return Table(
+            value=np.array(values, float).reshape(shape),
+            hidden=np.zeros(shape, bool),
+            fixed=np.zeros(shape, bool),
+            void=np.zeros(shape, bool),
+            floor=np.zeros(shape),
+            ceiling=np.full(shape, np.inf),
+            integer=False,
+            dimensions=(single, single, single),
+            all_benefits=0,
+        )
+
+    # counts, published exactly: one person on both benefits is plain to see
+    assert over_slack(table([9, 5, 5]))[0, 0] == 1
+    assert over_slack(table([10, 5, 5])) is None
+    # rounded to whole units: 10.4 + 10.4 against 19.6 shows as 10 + 10 against 20, which
+    # looks exact; an excess is certain only beyond 2 x 3 half units
+    assert over_slack(table([19.6, 10.4, 10.4]), half_unit=0.5) is None
+    assert over_slack(table([20, 13.1, 10]), half_unit=0.5)[0, 0] == pytest.approx(3.1)
+    # a numerator, known only through its share: never
+    assert over_slack(table([9, 5, 5]), half_unit=np.inf) is None
+    # nor where the country's line is not all published
+    hidden = table([9, 5, 5])
+    hidden.hidden[1, 0, 0] = True
+    assert over_slack(hidden) is None
