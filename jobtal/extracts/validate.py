@@ -16,6 +16,7 @@ import copy
 import json
 import re
 import time
+import unicodedata
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
 from jobtal.extracts.tablecheck import CheckedTable, StartedTable, check_cells, start_table
 from jobtal.log import log
 from jobtal.months import month_range
+from jobtal.publish.formatting import slug_or_none
 from jobtal.sql import connect, ident
 from jobtal.vocabulary import MICRODATA_RESOURCES, READINESS_BENEFITS
 
@@ -426,6 +428,71 @@ def contract_problems(
                 )
     problems.extend(neighbour_problems(con))
     problems.extend(population_problems(con, package.reference_month))
+    problems.extend(name_problems(con))
+    return problems
+
+
+# Names are published on every page, in file names and addresses, spreadsheets and Word: they
+# may hold what names of places hold, nothing that could be markup, a formula, a path or a
+# control character (SPEC section 3).
+NAME_FIELDS = {"regions": "region_name", "municipalities": "municipality_name"}
+NAME_LENGTH = 60
+NAME_PUNCTUATION = " .'’-"
+NAME_RULE = (
+    f"a name is letters, digits, spaces, hyphens, periods and apostrophes, starts with a letter "
+    f"or digit and has at most {NAME_LENGTH} characters"
+)
+SHOWN_NAME = 80  # characters of a long name shown in the report
+
+
+def name_fault(name: str) -> str | None:
+    """What is wrong with a name, or None."""
+    if not name:
+        return "is empty"
+    if len(name) > NAME_LENGTH:
+        return f"has {len(name):,} characters"
+    for position, character in enumerate(name, start=1):
+        letter = unicodedata.category(character)[0] in "LM" or character in "0123456789"
+        if not letter and (position == 1 or character not in NAME_PUNCTUATION):
+            described = unicodedata.name(character, "a control character")
+            return f"has {described} (U+{ord(character):04X}) at character {position}"
+    if name != name.strip() or "  " in name:
+        return "has spaces at an end or two in a row"
+    if slug_or_none(name) is None:
+        return "gives no usable web address"
+    return None
+
+
+def name_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    """Every name is fit to publish, and no two municipalities share a web address."""
+    problems = []
+    for resource, field_name in NAME_FIELDS.items():
+        rows = con.execute(f"SELECT _row, {ident(field_name)} FROM {resource} ORDER BY _row")
+        by_slug: dict[str, tuple[int, str]] = {}
+        for row, name in rows.fetchall():
+            shown = name if len(name) <= SHOWN_NAME else name[:SHOWN_NAME] + "…"
+            fault = name_fault(name)
+            if fault is not None:
+                message = f"{fault}; {NAME_RULE}"
+                problems.append(Problem(resource, "unsafe-name", message, row, field_name, shown))
+                continue
+            address = slug_or_none(name)
+            if address in by_slug:
+                first_row, first_name = by_slug[address]
+                problems.append(
+                    Problem(
+                        resource,
+                        "same-address",
+                        f"has the web address /jobcenter/{address}/ of {first_name!r} in row "
+                        f"{first_row}; names must differ in more than case, accents and "
+                        "punctuation",
+                        row,
+                        field_name,
+                        shown,
+                    )
+                )
+            else:
+                by_slug[address] = (row, name)
     return problems
 
 

@@ -1,0 +1,119 @@
+"""Hostile or broken input (issue 16): names that would be markup, formulas, paths or control
+characters are refused by the validator with the row, field and value; what is published is
+escaped for where it lands; the build writes only where it is told."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from jobtal.cli import main
+from jobtal.extracts.validate import name_fault
+from jobtal.publish.formatting import slug, slug_or_none
+from tests.tiny_extract import MUNICIPALITIES, REGIONS, write_tiny_package
+
+HOSTILE_NAMES = [
+    ("København<script>alert(1)</script>", "LESS-THAN SIGN"),
+    ("Frederiksberg<img src=x onerror=alert(1)>", "LESS-THAN SIGN"),
+    ('Frederiksberg" onmouseover="alert(1)', "QUOTATION MARK"),
+    ("Frederiksberg{: onclick=alert(1) }", "LEFT CURLY BRACKET"),
+    ("[klik](javascript:alert(1))", "LEFT SQUARE BRACKET"),
+    ("Frederiksberg\nhide: [navigation]", "a control character"),
+    ("../escaped", "FULL STOP"),  # a name starts with a letter or digit
+    ("Frederiksberg/../../escaped", "SOLIDUS"),
+    ('=HYPERLINK("http://evil.example","x")', "EQUALS SIGN"),
+    ("+45 Frederiksberg", "PLUS SIGN"),
+    ("-Frederiksberg", "HYPHEN-MINUS"),
+    ("@SUM(A1)", "COMMERCIAL AT"),
+    ("Frederiks\u202eberg", "RIGHT-TO-LEFT OVERRIDE"),
+    ("Frederiks\x00berg", "a control character"),
+    ("Frederiksberg\tx", "a control character"),
+    ("F" * 5000, "5,000 characters"),
+    ("Frederiksberg ", "spaces at an end"),
+    ("Αθήνα", "no usable web address"),
+]
+
+
+def validate_with(tmp_path, municipalities: str | None = None, regions: str | None = None):
+    replace = {}
+    if municipalities is not None:
+        replace["municipalities"] = municipalities
+    if regions is not None:
+        replace["regions"] = regions
+    package = write_tiny_package(tmp_path / "extracts", replace=replace)
+    result = CliRunner().invoke(main, ["validate", "--json", str(package)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def with_name(name: str, code: int = 147) -> str:
+    """The tiny municipalities with `name` for `code`, written as a CSV writer would."""
+    lines = MUNICIPALITIES.strip().split("\n")
+    quoted = '"' + name.replace('"', '""') + '"'
+    return (
+        "\n".join(
+            line if not line.startswith(f"{code},") else f"{code},{quoted},{line.split(',', 2)[2]}"
+            for line in lines
+        )
+        + "\n"
+    )
+
+
+@pytest.mark.parametrize(("name", "said"), HOSTILE_NAMES, ids=[n[:20] for n, _ in HOSTILE_NAMES])
+def test_a_hostile_municipality_name_is_refused_with_its_row_field_and_value(tmp_path, name, said):
+    result = validate_with(tmp_path, municipalities=with_name(name))
+    assert result.exit_code == 1, result.output
+    problems = [p for p in json.loads(result.stdout)["problems"] if p["type"] == "unsafe-name"]
+    assert len(problems) == 1, problems
+    (problem,) = problems
+    assert problem["resource"] == "municipalities"
+    assert problem["field"] == "municipality_name"
+    assert problem["row"] == 3  # the header is row 1, København row 2
+    assert said in problem["message"]
+    assert problem["value"] == (name if len(name) <= 80 else name[:80] + "…")
+
+
+def test_a_hostile_region_name_is_refused_too(tmp_path):
+    regions = REGIONS.replace("Region Nordjylland", "Region <b>Nordjylland</b>")
+    result = validate_with(tmp_path, regions=regions)
+    assert result.exit_code == 1
+    (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["type"] == "unsafe-name"]
+    assert (problem["resource"], problem["field"], problem["row"]) == ("regions", "region_name", 2)
+
+
+def test_the_text_report_shows_control_characters_escaped(tmp_path):
+    result = validate_with(tmp_path, municipalities=with_name("Frederiks\x1b[31mberg"))
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "extracts" / "datapackage.json")])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output
+    assert "\\x1b[31m" in result.output
+
+
+def test_two_names_with_one_web_address_are_refused_naming_both_rows(tmp_path):
+    # 'Hjørring' and 'Hjorring' differ; 'Læsø' and 'Laesoe' share /jobcenter/laesoe/
+    result = validate_with(tmp_path, municipalities=with_name("Laesoe", code=860))
+    assert result.exit_code == 1
+    (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["type"] == "same-address"]
+    assert problem["row"] == 5 and problem["value"] == "Laesoe"
+    assert "/jobcenter/laesoe/" in problem["message"] and "Læsø" in problem["message"]
+    assert "row 4" in problem["message"]
+
+
+@pytest.mark.parametrize(
+    "name", ["København", "Lyngby-Taarbæk", "Ærø", "Skt. Hans", "Île d’Yeu", "Ringkøbing-Skjern"]
+)
+def test_names_of_places_pass(name):
+    assert name_fault(name) is None
+
+
+def test_slugs_are_the_contracts_and_checked():
+    assert slug("Høje-Taastrup") == "hoeje-taastrup"
+    assert slug("Lyngby-Taarbæk") == "lyngby-taarbaek"
+    assert slug("Ærø") == "aeroe"
+    assert slug("Skt. Hans") == "skt-hans"
+    for unusable in ("../x", "a/b", "a  b", "x" * 61, "Αθήνα", "", "-"):
+        assert slug_or_none(unusable) is None
+        with pytest.raises(ValueError):
+            slug(unusable)
