@@ -20,7 +20,6 @@ MKDOCS_CONFIG_EN = REPO / "mkdocs.en.yml"  # English, under /en/
 
 BUILD = REPO / "build"
 DEFAULT_EXTRACTS = BUILD / "extracts"  # the embedded default package, written by `jobtal demo`
-WORK = BUILD / "work"  # each stage's output, kept for inspection
 DEFAULT_SITE = BUILD / "site"
 PREVIOUS_RELEASES = BUILD / "previous"  # the published site's releases, from fetch-releases
 

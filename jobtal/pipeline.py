@@ -1,6 +1,7 @@
 """The build, stage by stage: extracts -> validation -> indicators -> protection -> data files ->
-pages -> site. Each stage's output lands under build/work/ for inspection; the site is written to
-a temporary folder and replaces the previous one only when every stage succeeded."""
+pages -> site. Each stage's output lands in the working folder beside the site (`.site.work` for
+`site`) for inspection; the site is written to a temporary folder beside it and replaces the
+previous one only when every stage succeeded."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from jobtal import paths
 from jobtal.audit import audit_site
 from jobtal.audit.relations import IndicatorKnowledge
 from jobtal.comparisons import compare
@@ -80,7 +80,7 @@ class BuildResult:
 def build(
     data: Path | None,
     out: Path,
-    work: Path = paths.WORK,
+    work: Path | None = None,
     previous: Path | None = None,
     audit: bool = True,
     linked: bool = True,
@@ -90,13 +90,19 @@ def build(
     is published only when the attacker's audit (jobtal.audit) of its files finds nothing;
     `audit=False` (--no-audit) skips it, for trying things out, never for publishing.
     `linked=False` protects small numbers set by set only (disclosure.protect), which the
-    audit undoes: for tests of the pages on hand-worked values, never for publishing."""
+    audit undoes: for tests of the pages on hand-worked values, never for publishing.
+
+    Everything is written beside `out` (the site's staging folder, then the site), and the
+    working files, kept for inspection, to `work`: by default `.<out's name>.work` beside it.
+    Nothing is written into the source checkout unless `out` is there."""
+    out = out.resolve()
+    work = (work or out.with_name(f".{out.name}.work")).resolve()
     # --- extracts: the given package, or the embedded default (reference data + demo microdata)
     if data is None:
         with stage("demo extracts") as current:
-            rows = write_demo(paths.DEFAULT_EXTRACTS, DemoSettings())
-            current.summary = f"{describe(rows)} rows written to {paths.DEFAULT_EXTRACTS}"
-        data = paths.DEFAULT_EXTRACTS
+            data = work / "extracts"
+            rows = write_demo(data, DemoSettings())
+            current.summary = f"{describe(rows)} rows written to {data}"
 
     with stage("validate") as current:
         package, problems = load_package(data)
@@ -147,7 +153,6 @@ def build(
         )
 
     # --- publish: data files, the release, pages, site; into a temporary folder beside `out`
-    out = out.resolve()
     staging = out.with_name(f".{out.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
     docs, data_dir, release_work = work / "docs", work / "data", work / "release"

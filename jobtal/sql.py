@@ -13,6 +13,23 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# A cell a spreadsheet would read as a formula starts with one of these (OWASP, "CSV
+# injection"); published text cells that do are written with a ' before them, which spreadsheets
+# read as "text, not a formula" and do not show. Numbers are not text cells: -3.5 stays.
+FORMULA_START = "^[=+@\\t\\r-]"
+
+
+def spreadsheet_safe(columns: list[str], numbers: tuple[str, ...] = ()) -> str:
+    """A SELECT list of `columns` for a published CSV, the text ones neutralised."""
+    return ", ".join(
+        column
+        if column in numbers
+        else f"CASE WHEN regexp_matches(CAST({ident(column)} AS VARCHAR), '{FORMULA_START}') "
+        f"THEN '''' || {ident(column)} ELSE {ident(column)} END AS {ident(column)}"
+        for column in columns
+    )
+
+
 # DuckDB may use this much memory before it spills to disk; the rest of the process (Python,
 # the site generator) stays well under the 6 GB a national build is allowed on a 24 GB machine.
 MEMORY_LIMIT = "4GB"

@@ -5,10 +5,12 @@ escaped for where it lands; the build writes only where it is told."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from jobtal import paths
 from jobtal.cli import main
 from jobtal.extracts.validate import name_fault
 from jobtal.publish.formatting import slug, slug_or_none
@@ -117,3 +119,64 @@ def test_slugs_are_the_contracts_and_checked():
         assert slug_or_none(unusable) is None
         with pytest.raises(ValueError):
             slug(unusable)
+
+
+def files_under(folder: Path, skipped=("/.git/", "/.venv/", "__pycache__", ".pytest_cache")):
+    """Every file under `folder` with its modification time (but the version control's, the
+    environment's and the interpreter's caches)."""
+    return {
+        str(path): path.stat().st_mtime_ns
+        for path in folder.rglob("*")
+        if path.is_file()
+        and not any(part in f"{path}/" for part in skipped)
+        and ".hypothesis" not in path.parts
+        and not path.name.endswith(".egg-info")
+    }
+
+
+def test_the_build_writes_only_beside_its_output_never_into_the_checkout(tiny_package, tmp_path):
+    checkout = files_under(paths.REPO)
+    out = tmp_path / "published" / "site"
+    out.parent.mkdir()
+    result = CliRunner().invoke(
+        main, ["build", "--data", str(tiny_package), "--out", str(out), "--no-audit"]
+    )
+    assert result.exit_code == 0, result.output
+    assert files_under(paths.REPO) == checkout
+    # the site, and its working files beside it; no staging folder left behind
+    assert sorted(p.name for p in out.parent.iterdir()) == [".site.work", "site"]
+    assert (out.parent / ".site.work" / "docs").is_dir()
+
+
+def test_published_text_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path):
+    import csv
+
+    import duckdb
+
+    from jobtal.sql import spreadsheet_safe
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE cells AS SELECT * FROM (VALUES "
+        "('=HYPERLINK(\"http://evil.example\",\"x\")', '-3.5'), ('+45', '2'), ('-x', '1'), "
+        "('@SUM(A1)', '1'), (chr(9) || 'x', '1'), (chr(13) || 'x', '1'), ('København', '-1'), "
+        "('16-24', '0')) AS t(area_name, value)"
+    )
+    path = tmp_path / "cells.csv"
+    con.execute(
+        f"COPY (SELECT {spreadsheet_safe(['area_name', 'value'], ('value',))} FROM cells) "
+        f"TO '{path}' (HEADER)"
+    )
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    names = [row["area_name"] for row in rows]
+    assert names[:6] == [
+        '\'=HYPERLINK("http://evil.example","x")',
+        "'+45",
+        "'-x",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+    ]
+    assert names[6:] == ["København", "16-24"]
+    assert [row["value"] for row in rows] == ["-3.5", "2", "1", "1", "1", "1", "-1", "0"]

@@ -16,8 +16,8 @@ import duckdb
 
 from jobtal.indicators.engine import Definition
 from jobtal.log import progress
-from jobtal.publish.tables import CSV_COLUMNS
-from jobtal.sql import sql_string
+from jobtal.publish.tables import CSV_COLUMNS, NUMBERS
+from jobtal.sql import spreadsheet_safe, sql_string
 
 FIGURE_FOLDER = "data/figurer"  # under the site root
 
@@ -186,7 +186,7 @@ def write_figure_files(con: duckdb.DuckDBPyConnection, site: Path) -> list[Path]
     for key in progress(keys, "figure CSVs", len(keys)):
         path = folder / f"{key}.csv"
         con.execute(
-            f"COPY (SELECT {', '.join(CSV_COLUMNS)} FROM figure_rows "
+            f"COPY (SELECT {spreadsheet_safe(CSV_COLUMNS, NUMBERS)} FROM figure_rows "
             f"WHERE figure = {sql_string(key)} ORDER BY published_row) "
             f"TO {sql_string(str(path))} (HEADER, DELIMITER ',')"
         )

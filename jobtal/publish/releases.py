@@ -32,7 +32,7 @@ import duckdb
 from jobtal.extracts.package import UnusableInput
 from jobtal.months import previous_month
 from jobtal.publish.tables import CSV_COLUMNS
-from jobtal.sql import sql_string
+from jobtal.sql import spreadsheet_safe, sql_string
 
 RELEASES = "releases"  # the folder under the site's root
 INDEX = "index.json"
@@ -55,6 +55,7 @@ CHANGE_COLUMNS = [
     "flag",
     "difference",
 ]
+CHANGE_NUMBERS = ("value_before", "value", "difference")
 # jobtal's own indicators are monthly; other publishers' series may have quarters or years
 MONTHLY = r"regexp_full_match(period, '\d{4}-\d{2}')"
 # The new month's biggest moves: the share of the population on benefits, per jobcentre.
@@ -297,7 +298,7 @@ def biggest_moves(con: duckdb.DuckDBPyConnection, month: str) -> list[dict]:
 def write_changes(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     con.execute(
-        f"COPY (SELECT {', '.join(CHANGE_COLUMNS)} FROM changes) "
+        f"COPY (SELECT {spreadsheet_safe(CHANGE_COLUMNS, CHANGE_NUMBERS)} FROM changes) "
         f"TO {sql_string(str(path))} (HEADER, DELIMITER ',')"
     )
 

@@ -15,7 +15,7 @@ import duckdb
 from jobtal.indicators.engine import Definition
 from jobtal.log import progress
 from jobtal.rounding import rounded
-from jobtal.sql import sql_string
+from jobtal.sql import spreadsheet_safe, sql_string
 from jobtal.vocabulary import AGE_GROUPS, AREA_TYPES, BENEFITS
 
 CSV_COLUMNS = [
@@ -57,6 +57,7 @@ CSV_FIELDS = [
         "fx DST AUK01",
     ),
 ]
+NUMBERS = ("value",)  # the columns that hold numbers (as text)
 # short: the column repeats on every row of every file
 OWN_SOURCE = "jobtal"
 SYNTHETIC_SOURCE = "jobtal-syntetisk"
@@ -123,7 +124,8 @@ def build_published(
 def copy_csv(con: duckdb.DuckDBPyConnection, where: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     con.execute(
-        f"COPY (SELECT {', '.join(CSV_COLUMNS)} FROM published WHERE {where} ORDER BY rowid) "
+        f"COPY (SELECT {spreadsheet_safe(CSV_COLUMNS, NUMBERS)} FROM published "
+        f"WHERE {where} ORDER BY rowid) "
         f"TO {sql_string(str(path))} (HEADER, DELIMITER ',')"
     )
 
