@@ -5,6 +5,7 @@ escaped for where it lands; the build writes only where it is told."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,131 @@ def test_published_text_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_p
     ]
     assert names[6:] == ["København", "16-24"]
     assert [row["value"] for row in rows] == ["-3.5", "2", "1", "1", "1", "1", "-1", "0"]
+
+
+# --- packages that cannot be used ---------------------------------------------------------------
+
+
+def edit_descriptor(change):
+    def prepare(folder: Path, descriptor: Path) -> Path:
+        text = json.loads(descriptor.read_text(encoding="utf-8"))
+        change(text)
+        descriptor.write_text(json.dumps(text), encoding="utf-8")
+        return descriptor
+
+    return prepare
+
+
+def spells_entry(descriptor: dict) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == "benefit_spells")
+
+
+def replace_file(name: str, content: bytes | None = None, special=None):
+    def prepare(folder: Path, descriptor: Path) -> Path:
+        (folder / name).unlink()
+        if special is not None:
+            special(folder / name)
+        else:
+            (folder / name).write_bytes(content)
+        return descriptor
+
+    return prepare
+
+
+def yaml_descriptor(text: str):
+    def prepare(folder: Path, descriptor: Path) -> Path:
+        descriptor.unlink()
+        (folder / "datapackage.yaml").write_text(text, encoding="utf-8")
+        return folder / "datapackage.yaml"
+
+    return prepare
+
+
+def json_descriptor(text: str):
+    def prepare(folder: Path, descriptor: Path) -> Path:
+        descriptor.write_text(text, encoding="utf-8")
+        return descriptor
+
+    return prepare
+
+
+def header_of(columns: int) -> bytes:
+    return (",".join(f"c{i}" for i in range(columns)) + "\n1\n").encode()
+
+
+PACKAGE_ATTACKS = {
+    "a NUL in a resource path": (
+        edit_descriptor(lambda d: spells_entry(d).update(path="benefit\0spells.csv")),
+        1,
+        "holds a control character",
+    ),
+    "a NUL in a file": (
+        replace_file("activities.csv", b"person_id,activity,municipality_code,start_date\0\n"),
+        1,
+        "activities",
+    ),
+    "a 100,000-deep JSON descriptor": (
+        json_descriptor('{"resources": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        2,
+        "nested 100,001 levels deep",
+    ),
+    "a 100,000-deep YAML descriptor": (
+        yaml_descriptor("resources: " + "[" * 100_000 + "]" * 100_000),
+        2,
+        "nested 100,000 levels deep",
+    ),
+    "a YAML descriptor nested by indentation": (
+        yaml_descriptor(
+            "resources:\n" + "".join(" " * i + "a:\n" for i in range(1, 3000)) + " " * 3000 + "b\n"
+        ),
+        2,
+        "nested too deep",
+    ),
+    "a dialect given as a URL": (
+        edit_descriptor(lambda d: spells_entry(d).update(dialect="https://evil.example/d.json")),
+        2,
+        "jobtal never fetches one",
+    ),
+    "schema fields that are not objects": (
+        edit_descriptor(lambda d: spells_entry(d)["schema"].update(fields=["spell_id"])),
+        2,
+        "must be an object with a name",
+    ),
+    "a header of 1,000,000 columns": (
+        replace_file("activities.csv", header_of(1_000_000)),
+        1,
+        "longer than 1,048,576 characters",
+    ),
+    "a header of 100,000 columns": (
+        replace_file("activities.csv", header_of(100_000)),
+        1,
+        "the header has 100,000 columns",
+    ),
+    "a symlink out of the package": (
+        replace_file("activities.csv", special=lambda p: p.symlink_to("/etc/passwd")),
+        1,
+        "leaves the package folder",
+    ),
+    "a FIFO": (
+        replace_file("activities.csv", special=lambda p: os.mkfifo(p)),
+        2,
+        "is not a regular file",
+    ),
+    "a folder for a file": (
+        replace_file("activities.csv", special=lambda p: p.mkdir()),
+        2,
+        "is not a regular file",
+    ),
+}
+
+
+@pytest.mark.parametrize("attack", list(PACKAGE_ATTACKS))
+def test_an_unusable_package_gets_one_clear_message_and_no_traceback(tmp_path, attack):
+    prepare, status, words = PACKAGE_ATTACKS[attack]
+    folder = tmp_path / "extracts"
+    descriptor = prepare(folder, write_tiny_package(folder))
+    result = CliRunner().invoke(main, ["validate", str(descriptor)])
+    assert result.exit_code == status, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert words in result.output

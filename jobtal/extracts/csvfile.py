@@ -70,7 +70,14 @@ class Dialect:
         read (a header elsewhere than on the first line, comments, escapes ...), rather than
         reading the file otherwise than declared."""
         dialect = resource.get("dialect") or {}
-        if isinstance(dialect, dict) and isinstance(dialect.get("csv"), dict):
+        if not isinstance(dialect, dict):
+            raise UnreadableFile(
+                "dialect-error",
+                f"the descriptor's dialect is {json.dumps(dialect)[:80]}; jobtal reads a dialect "
+                'written out in the descriptor (an object such as {"delimiter": ";"}), '
+                "never one fetched from elsewhere",
+            )
+        if isinstance(dialect.get("csv"), dict):
             dialect = dialect["csv"]  # the frictionless v5 form
         for name, default in UNREAD_DIALECT.items():
             if name in dialect and dialect[name] != default:
@@ -131,13 +138,19 @@ def check_encoding(path: Path, dialect: Dialect) -> None:
             offset += len(chunk)
 
 
+# Read before anything else reads the file: DuckDB plans every column it is given, and a header
+# of a million columns would take it minutes and gigabytes
+HEADER_CHARACTERS = 1 << 20
+MOST_COLUMNS = 1_000
+
+
 def read_labels(path: Path, dialect: Dialect) -> list[str] | None:
     """The first record of the file as Python's csv module reads it (None if the file is empty).
     Raises UnreadableFile for lines ended by a carriage return alone, which neither DuckDB's
     reader as jobtal sets it up nor the record counting (Records) takes as line ends."""
     encoding = "utf-8-sig" if dialect.encoding.startswith("utf") else dialect.encoding
     with path.open(encoding=encoding, newline="", errors="replace") as handle:
-        head = handle.read(1 << 20)
+        head = handle.read(HEADER_CHARACTERS)
     line_end = re.search("\r\n|\n|\r", head)
     if line_end is not None and line_end.group() == "\r":
         raise UnreadableFile(
@@ -145,8 +158,20 @@ def read_labels(path: Path, dialect: Dialect) -> list[str] | None:
             "the file ends its lines with a carriage return alone (old Mac style); convert it "
             "to line ends of \\n or \\r\\n",
         )
+    if line_end is None and len(head) == HEADER_CHARACTERS:
+        raise UnreadableFile(
+            "source-error",
+            f"the first line (the header) is longer than {HEADER_CHARACTERS:,} characters; a "
+            "header holds the column names",
+        )
     reader = csv.reader(io.StringIO(head), delimiter=dialect.delimiter, quotechar=dialect.quote)
     labels = next(reader, None)
+    if labels is not None and len(labels) > MOST_COLUMNS:
+        raise UnreadableFile(
+            "source-error",
+            f"the header has {len(labels):,} columns; a resource of jobtal's has at most "
+            f"{MOST_COLUMNS:,}",
+        )
     # frictionless strips the white space around labels before it compares them
     return None if labels is None else [label.strip() for label in labels]
 

@@ -88,17 +88,66 @@ def find_descriptor(location: Path) -> Path:
     return location
 
 
+# A descriptor or schema is a few kilobytes; these bound what a hostile one can cost before any
+# parser sees it (the parsers recurse once per level of nesting)
+DESCRIPTOR_BYTES = 10 << 20
+DESCRIPTOR_DEPTH = 50
+
+
 def read_structured(path: Path) -> object:
+    """A JSON or YAML descriptor (or schema) file, parsed. Raises UnusableInput for one that is
+    not a regular file, too large, nested too deep or not valid."""
+    if not path.is_file():
+        raise UnusableInput(f"{path}: not a regular file")
+    if path.stat().st_size > DESCRIPTOR_BYTES:
+        raise UnusableInput(
+            f"{path}: {path.stat().st_size:,} bytes; a descriptor has at most {DESCRIPTOR_BYTES:,}"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UnusableInput(f"{path}: cannot be read ({error})") from error
+    if "\x00" in text:
+        raise UnusableInput(f"{path}: holds a NUL character; a descriptor is text")
+    depth = nesting_depth(text)
+    if depth > DESCRIPTOR_DEPTH:
+        raise UnusableInput(
+            f"{path}: nested {depth:,} levels deep; a descriptor has at most {DESCRIPTOR_DEPTH}"
+        )
     try:
         return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         raise UnusableInput(
             f"{path}: not valid {path.suffix.lstrip('.').upper()}: {error}"
         ) from error
+    except RecursionError as error:  # nesting the scan could not see (YAML's indentation)
+        raise UnusableInput(f"{path}: nested too deep to read") from error
+
+
+def nesting_depth(text: str) -> int:
+    """How deep brackets and braces nest outside quoted strings: what JSON's and YAML's flow
+    style nest with. By hand: neither parser takes a depth limit, and both recurse past
+    Python's. (Block-style YAML nests by indentation, which costs a line of spaces per level:
+    DESCRIPTOR_BYTES bounds it, and RecursionError is caught.)"""
+    depth = deepest = 0
+    quote = None
+    escaped = False
+    for character in text:
+        if quote:
+            if escaped:
+                escaped = False
+            elif character == "\\" and quote == '"':
+                escaped = True
+            elif character == quote:
+                quote = None
+        elif character in "\"'":
+            quote = character
+        elif character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth -= 1
+    return deepest
 
 
 def load_package(location: Path) -> tuple[ExtractPackage | None, list[str]]:
@@ -124,6 +173,12 @@ def load_package(location: Path) -> tuple[ExtractPackage | None, list[str]]:
             problems.append(f"{where} has no name")
             continue
         where = f"{name}: resource '{entry['name']}'"
+        dialect = entry.get("dialect")
+        if dialect is not None and not isinstance(dialect, dict):
+            raise UnusableInput(
+                f"{where}: its dialect is {json.dumps(dialect)[:80]}; a dialect must be written "
+                "out in the descriptor as an object (jobtal never fetches one from elsewhere)"
+            )
         path_problem = unsafe_path(entry.get("path"), folder)
         if path_problem:
             problems.append(f"{where}: {path_problem}")
@@ -141,6 +196,13 @@ def load_package(location: Path) -> tuple[ExtractPackage | None, list[str]]:
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
             problems.append(f"{where} has no Table Schema with fields")
             continue
+        if not all(
+            isinstance(f, dict) and isinstance(f.get("name"), str) for f in schema["fields"]
+        ):
+            raise UnusableInput(
+                f"{where}: every field of its schema must be an object with a name, such as "
+                '{"name": "spell_id", "type": "string"}'
+            )
         entry = {**entry, "schema": schema}
         inlined["resources"].append(entry)
         resources[entry["name"]] = Resource(entry["name"], folder / entry["path"], schema)
@@ -156,9 +218,13 @@ def load_package(location: Path) -> tuple[ExtractPackage | None, list[str]]:
     if problems:
         return None, problems
     for resource in resources.values():
-        if not resource.path.is_file():
+        if not resource.path.exists():
             raise UnusableInput(
                 f"{resource.path}: the file of resource '{resource.name}' is missing"
+            )
+        if not resource.path.is_file():  # a folder, a FIFO that would block, a device
+            raise UnusableInput(
+                f"{resource.path}: the resource '{resource.name}' is not a regular file"
             )
     return ExtractPackage(descriptor_path, inlined, resources, created), []
 
@@ -168,6 +234,8 @@ def unsafe_path(path: object, folder: Path) -> str | None:
     folder are read: never a URL, an absolute path, or a path that climbs out with '..'."""
     if not isinstance(path, str) or not path:
         return "needs a 'path' to one file (inline data and multipart paths are not accepted)"
+    if any(ord(character) < 32 or ord(character) == 127 for character in path):
+        return f"path {path!r} holds a control character"
     if "://" in path or path.startswith(("http:", "https:", "ftp:", "file:")):
         return f"path {path!r} is a URL; extracts must be files inside the package folder"
     candidate = (folder / path).resolve()
