@@ -1,5 +1,8 @@
 """Small helpers for writing SQL text safely, and the database connection every stage uses."""
 
+import os
+import tempfile
+
 import duckdb
 
 
@@ -39,7 +42,10 @@ def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database with jobtal's memory limit, and at least two threads:
     with one, DuckDB plans a table's insert without the batches that keep the file's order,
     which the validator needs to number rows (tablecheck.create_in_file_order)."""
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+    # DuckDB spills what exceeds the limit to `.tmp` in the working directory unless told
+    # otherwise: a build writes only beside its output, so to the system's temporary folder
+    spill = os.path.join(tempfile.gettempdir(), f"jobtal-duckdb-{os.getpid()}")
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
     if con.execute("SELECT current_setting('threads')").fetchone()[0] < 2:
         con.execute("SET threads = 2")
     return con
