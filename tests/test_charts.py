@@ -150,3 +150,18 @@ def test_the_trend_charts_show_the_last_two_years_of_months():
     )
     con.execute(TREND_WINDOW_SQL)
     assert con.execute("SELECT first_month FROM trend_window").fetchone()[0] == "2024-01"
+
+
+def test_the_map_links_each_municipality_to_its_profile_by_code(tiny_site):
+    page = tiny_site / "jobcenter" / "index.html"
+    (spec,) = [spec for chart_id, spec in charts_of(page) if chart_id.startswith("chart-kort")]
+    lookups = [t for t in spec["transform"] if "lookup" in t]
+    addresses = next(t for t in lookups if "values" in t["from"]["data"])
+    slugs = {row["area_code"]: row["slug"] for row in addresses["from"]["data"]["values"]}
+    with (tiny_site / "data" / "jobtal.csv").open(encoding="utf-8") as handle:
+        codes = {r["area_code"] for r in csv.DictReader(handle) if r["area_type"] == "kommune"}
+    assert set(slugs) == codes
+    for code, slug in slugs.items():  # each a profile the site has
+        assert (page.parent / slug / "index.html").is_file(), (code, slug)
+    link = next(t["calculate"] for t in spec["transform"] if t.get("as") == "link")
+    assert "datum.slug" in link and "lower(" not in link

@@ -4,11 +4,17 @@ escaped for where it lands; the build writes only where it is told."""
 
 from __future__ import annotations
 
+import functools
+import html
+import http.server
 import json
 import os
+import threading
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from jobtal import paths
@@ -309,3 +315,111 @@ def test_an_unusable_package_gets_one_clear_message_and_no_traceback(tmp_path, a
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
     assert words in result.output
+
+
+# --- escaping: what gets past validation is still only text -------------------------------------
+
+MARKER = "window.jobtalHacked=1"
+HOSTILE_REGION = (
+    f'Region <img src=x onerror="{MARKER}"> [klik](javascript:{MARKER}) '
+    f'{{: onclick="{MARKER}" }} `kode` |a|b| <script>{MARKER}</script>'
+)
+
+
+def test_markdown_text_leaves_no_markup_and_passes_jobtals_own():
+    from markupsafe import Markup
+
+    from jobtal.publish.escaping import front_matter, markdown_text
+
+    escaped = str(markdown_text(HOSTILE_REGION))
+    for syntax in "<>\"'[]{}`|":
+        assert syntax not in escaped
+    assert html.unescape(escaped) == HOSTILE_REGION  # what the browser shows
+    assert markdown_text(Markup("<b>[x](y)</b>")) == "<b>[x](y)</b>"
+    quoted = str(front_matter("x\nhide: [navigation]"))
+    assert "\n" not in quoted and quoted.startswith('"')
+    assert yaml.safe_load(f"title: {quoted}") == {"title": "x\nhide: &#91;navigation&#93;"}
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """The tiny site built with HOSTILE_REGION as Region Hovedstaden's name, the validator's
+    check of names turned off: the pages' own escaping is all that stands in the way."""
+    import jobtal.extracts.validate
+    from jobtal.pipeline import build
+
+    root = tmp_path_factory.mktemp("hostile")
+    quoted = '"' + HOSTILE_REGION.replace('"', '""') + '"'
+    package = write_tiny_package(
+        root / "extracts",
+        replace={"regions": REGIONS.replace("Region Hovedstaden", quoted)},
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jobtal.extracts.validate, "name_problems", lambda con: [])
+        result = build(package, root / "site", audit=False, linked=False)
+    return result.site
+
+
+class Elements(HTMLParser):
+    """The tags, attributes and text of a page as a browser's parser finds them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def elements(path: Path) -> Elements:
+    parser = Elements()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_a_hostile_name_on_every_page_is_text_and_never_markup(hostile_site):
+    pages = sorted(hostile_site.rglob("*.html"))
+    shown_on = []
+    for page in pages:
+        found = elements(page)
+        for tag, attributes in found.tags:
+            assert tag != "img" or "onerror" not in attributes, page
+            for name, value in attributes.items():
+                assert "jobtalHacked" not in (value or "") or name.startswith("data-"), (page, name)
+                assert not (value or "").strip().lower().startswith("javascript:"), page
+        if HOSTILE_REGION in " ".join(found.text):
+            shown_on.append(page.relative_to(hostile_site).as_posix())
+    # the name is shown, as it is, on the jobcentre pages of the region and in the index
+    assert "jobcenter/koebenhavn/index.html" in shown_on
+    assert "en/jobcenter/frederiksberg/index.html" in shown_on
+    assert "jobcenter/index.html" in shown_on
+
+
+def test_no_script_from_a_hostile_name_runs_in_the_browser(hostile_site):
+    from tests.test_site_browser import CHROMIUM, CHROMIUM_FLAGS, QuietHandler
+
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed")
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    handler = functools.partial(QuietHandler, directory=str(hostile_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    address = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    requests = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = browser.new_page()
+            page.on("request", lambda r: requests.append(r.url))
+            for path in ("jobcenter/koebenhavn/", "en/jobcenter/frederiksberg/", "jobcenter/"):
+                page.goto(address + path, wait_until="networkidle")
+                assert page.evaluate("window.jobtalHacked") is None, path
+                assert HOSTILE_REGION in page.inner_text("body"), path
+            browser.close()
+    finally:
+        httpd.shutdown()
+    assert requests and all(r.startswith(address) for r in requests)

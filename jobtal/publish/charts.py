@@ -251,15 +251,20 @@ def choropleth(
     legend_title: str,
     decimals: int,
     pages_url: str,
+    slugs: dict[str, str],
     lang: Language,
 ) -> dict:
     """Denmark's municipalities coloured by the figure's value. Each carries the address of its
-    profile (`pages_url` + slug + '/') as `link`, which charts.js opens on a click; not as Vega's
-    `href`, which would put 98 unlabelled links in the keyboard's way (the table beside the map
-    has the same links). Municipalities without a published value are grey."""
-    slug = "lower(datum.area_name)"
-    for letter, spelled in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), (" ", "-")):
-        slug = f"replace({slug}, regexp({json.dumps(letter)}, 'g'), {json.dumps(spelled)})"
+    profile (`pages_url` + its slug, from `slugs` by municipality code, + '/') as `link`, which
+    charts.js opens on a click; not as Vega's `href`, which would put 98 unlabelled links in
+    the keyboard's way (the table beside the map has the same links). Municipalities without a
+    published value are grey. The slugs are data, not worked out in a Vega expression: the
+    site's own (jobtal.publish.formatting.slug) are the only ones."""
+    addresses = alt.LookupData(
+        data=alt.InlineData(values=[{"area_code": c, "slug": s} for c, s in sorted(slugs.items())]),
+        key="area_code",
+        fields=["slug"],
+    )
     values = alt.LookupData(
         data=_published(csv_url), key="area_code", fields=["value", "area_name"]
     )
@@ -268,9 +273,11 @@ def choropleth(
         alt.Chart(alt.UrlData(url=topology_url, format=shapes), title=title)
         .transform_calculate(area_code="datum.properties.kode")
         .transform_lookup(lookup="area_code", from_=values)
+        .transform_lookup(lookup="area_code", from_=addresses)
         .transform_calculate(
             name="datum.properties.navn",
-            link=f"datum.area_name ? {json.dumps(pages_url)} + {slug} + '/' : null",
+            link=f"datum.area_name && datum.slug ? {json.dumps(pages_url)} + datum.slug + '/'"
+            " : null",
         )
         # invalid=None: a municipality without a value stays on the map (grey) instead of vanishing
         .mark_geoshape(stroke="white", strokeWidth=0.4, cursor="pointer", invalid=None)

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import duckdb
 import jinja2
+from markupsafe import Markup
 
 from jobtal import paths
 from jobtal.indicators.engine import Definition
 from jobtal.indicators.series import SeriesDefinition
 from jobtal.log import progress
 from jobtal.publish import charts
+from jobtal.publish.escaping import front_matter, markdown_text
 from jobtal.publish.figures import TARGETS, TREND_BENEFITS, FigureRow, Figures
 from jobtal.publish.formatting import slug
 from jobtal.publish.language import Language
@@ -168,10 +170,22 @@ class PageWriter:
         self.latest_label = lang.month(content.reference_month)
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(paths.PAGE_TEMPLATES),
-            autoescape=False,  # pages are Markdown; values are escaped where they enter HTML
+            # pages are Markdown: every printed value is escaped for it (jobtal.publish.escaping)
+            autoescape=False,
+            finalize=markdown_text,
             keep_trailing_newline=True,
             undefined=jinja2.StrictUndefined,
         )
+        self.environment.filters["front_matter"] = front_matter
+        # jobtal's own SQL in a fenced code block, which Markdown shows as it is
+        self.environment.filters["code"] = Markup
+
+    def text(self, key: str, **values):
+        """The interface text `key` with its placeholders filled in, each value escaped as
+        text: Markup, as the text is jobtal's own Markdown. (self.lang.t gives the plain text,
+        for charts and tables, which escape it where it lands.)"""
+        found = self.lang.t(key, **{name: markdown_text(v) for name, v in values.items()})
+        return Markup(found) if isinstance(found, str) else found
 
     # ------------------------------------------------------------------ formatting
 
@@ -220,7 +234,7 @@ class PageWriter:
         # and search has no use for them.
         marker = f"<!-- jobtal-table {len(self.pending_tables)} -->"
         self.pending_tables[marker] = html
-        return marker
+        return Markup(marker)
 
     def render(self, template: str, page: str, docs: Path, **context) -> None:
         """Render `template` as the page at `page` (its path under the language's root, '' for
@@ -232,7 +246,7 @@ class PageWriter:
         target = docs / page / "index.md" if page else docs / "index.md"
         target.parent.mkdir(parents=True, exist_ok=True)
         text = self.environment.get_template(template).render(
-            t=self.lang.t,
+            t=self.text,
             lang=self.lang.code,
             synthetic=context.pop("synthetic", self.content.synthetic),
             latest_label=self.latest_label,
@@ -333,7 +347,7 @@ class PageWriter:
         if note:
             spec = {**spec, "title": {"text": spec["title"], "subtitle": note}}
             alt = f"{note}. {alt}"
-        return Chart(chart_id, alt, charts.spec_json(spec), url, table)
+        return Chart(chart_id, alt, Markup(charts.spec_json(spec)), url, table)
 
     def series_charts(self, m: Municipality, root: str) -> list[Chart]:
         """Other publishers' series for a jobcentre: a chart per source table, its lines the
@@ -541,6 +555,7 @@ class PageWriter:
             legend_title=self.unit(indicator),
             decimals=decimals,
             pages_url=lang_root + "jobcenter/",
+            slugs={str(m.code): m.slug for m in self.content.municipalities},
             lang=self.lang,
         )
         shown = [r for r in rows if r.value is not None]
@@ -898,13 +913,13 @@ class PageWriter:
         )
         return 6 + len(municipalities) + len(definitions) + len(self.content.series)
 
-    def changes_text(self) -> str:
+    def changes_text(self) -> Markup:
         """The home page's word on what this release changed."""
         release = self.content.release
         if release.previous is None:
-            return self.lang.t("home_first_release", release=release.name, url="releases/")
+            return self.text("home_first_release", release=release.name, url="releases/")
         counts = {kind: self.lang.number(n) for kind, n in release.changes.items()}
-        return self.lang.t(
+        return self.text(
             "home_changes",
             release=release.name,
             previous=release.previous,
@@ -992,10 +1007,10 @@ class PageWriter:
             csv_url=f"{root}data/indicator/{series.id}.csv",
         )
 
-    def release_note(self, lang_root: str) -> str:
+    def release_note(self, lang_root: str) -> Markup:
         """Which release a page shows, with a link to what it changed."""
         release = self.content.release
-        return self.lang.t(
+        return self.text(
             "release_note",
             release=release.name,
             date=self.lang.date(release.created),
