@@ -9,13 +9,17 @@ import html
 import http.server
 import json
 import os
+import re
 import threading
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jobtal import paths
 from jobtal.cli import main
@@ -338,7 +342,7 @@ def test_markdown_text_leaves_no_markup_and_passes_jobtals_own():
     assert markdown_text(Markup("<b>[x](y)</b>")) == "<b>[x](y)</b>"
     quoted = str(front_matter("x\nhide: [navigation]"))
     assert "\n" not in quoted and quoted.startswith('"')
-    assert yaml.safe_load(f"title: {quoted}") == {"title": "x\nhide: &#91;navigation&#93;"}
+    assert yaml.safe_load(f"title: {quoted}") == {"title": "x\ufffdhide: &#91;navigation&#93;"}
 
 
 @pytest.fixture(scope="module")
@@ -423,3 +427,31 @@ def test_no_script_from_a_hostile_name_runs_in_the_browser(hostile_site):
     finally:
         httpd.shutdown()
     assert requests and all(r.startswith(address) for r in requests)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_any_text_escaped_for_a_page_is_rendered_as_that_text_and_nothing_else(name):
+    # through the Markdown that mkdocs renders the pages with (mkdocs.yml's extensions), in
+    # the places a name takes: a heading, a paragraph, a link's text and a list item
+    import markdown
+
+    from jobtal.publish.escaping import markdown_text
+
+    config = yaml.safe_load(paths.MKDOCS_CONFIG.read_text(encoding="utf-8"))
+    extensions = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
+    text = str(markdown_text(name))
+    source = f"# Jobcenter {text}\n\nI {text} var 3 pct.\n\n[{text}](../side/)\n\n- {text}\n"
+    parsed = Elements()
+    parsed.feed(markdown.markdown(source, extensions=extensions))
+    assert [tag for tag, _ in parsed.tags] == ["h1", "p", "p", "a", "ul", "li"]
+    assert all(set(attributes) <= {"id", "href"} for _, attributes in parsed.tags), parsed.tags
+
+    # each place shows the name, as Markdown shows text (runs of ASCII white space as one,
+    # none at the ends of a block), control characters as the replacement character
+    def spaced(text: str) -> str:
+        return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
+
+    shown = spaced(" ".join(parsed.text))
+    expected = spaced("".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in name))
+    assert shown.count(expected) >= 4 or not expected, (shown, expected)

@@ -12,6 +12,7 @@ title is written there as a quoted JSON string, which YAML reads as it is."""
 from __future__ import annotations
 
 import json
+import unicodedata
 
 from markupsafe import Markup, escape
 
@@ -27,7 +28,10 @@ def markdown_text(value: object) -> Markup:
     markup. Markup (what jobtal wrote) passes unchanged."""
     if isinstance(value, Markup):
         return value
-    text = str(escape(str(value)))
+    # a control character (a line break, or the characters Markdown marks its own placeholders
+    # with) would change the page's structure: shown as the replacement character instead
+    text = "".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in str(value))
+    text = str(escape(text))
     for character in MARKDOWN_SYNTAX:
         text = text.replace(character, f"&#{ord(character)};")
     return Markup(text)
