@@ -347,8 +347,9 @@ def test_markdown_text_leaves_no_markup_and_passes_jobtals_own():
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    """The tiny site built with HOSTILE_REGION as Region Hovedstaden's name, the validator's
-    check of names turned off: the pages' own escaping is all that stands in the way."""
+    """The tiny site built with HOSTILE_REGION as Region Hovedstaden's name (and as the
+    descriptor's title and source), the validator's check of names turned off: the pages' own
+    escaping is all that stands in the way."""
     import jobtal.extracts.validate
     from jobtal.pipeline import build
 
@@ -357,6 +358,7 @@ def hostile_site(tmp_path_factory):
     package = write_tiny_package(
         root / "extracts",
         replace={"regions": REGIONS.replace("Region Hovedstaden", quoted)},
+        descriptor_changes={"title": HOSTILE_REGION, "sources": [{"title": HOSTILE_REGION}]},
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(jobtal.extracts.validate, "name_problems", lambda con: [])
@@ -455,3 +457,28 @@ def test_any_text_escaped_for_a_page_is_rendered_as_that_text_and_nothing_else(n
     shown = spaced(" ".join(parsed.text))
     expected = spaced("".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in name))
     assert shown.count(expected) >= 4 or not expected, (shown, expected)
+
+
+@pytest.mark.parametrize(
+    "label",
+    ['=HYPERLINK("http://evil.example","x")', "<script>alert(1)</script>", "Gotham\x1b[2J"],
+)
+def test_an_imported_label_that_is_no_area_is_refused_and_shown_escaped(tmp_path, label):
+    from tests.test_importers import run_import, write
+
+    source = write(
+        tmp_path / "Z4.csv",
+        f"OMRÅDE;TID;INDHOLD\nHele landet;2024K1;12\n{label};2024K1;1\n",
+    )
+    result = run_import("statbank", [source], tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"row 3, column OMRÅDE: {label!r} is not a municipality" in result.output
+    assert "\x1b" not in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_descriptor_text_reaches_only_the_data_package_as_json(hostile_site):
+    published = json.loads((hostile_site / "data" / "datapackage.json").read_text("utf-8"))
+    assert {"title": HOSTILE_REGION} in published["sources"]
+    for page in hostile_site.rglob("*.html"):
+        assert "<script>window.jobtalHacked" not in page.read_text(encoding="utf-8"), page
