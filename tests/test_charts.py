@@ -156,8 +156,11 @@ def test_the_map_links_each_municipality_to_its_profile_by_code(tiny_site):
     page = tiny_site / "jobcenter" / "index.html"
     (spec,) = [spec for chart_id, spec in charts_of(page) if chart_id.startswith("chart-kort")]
     lookups = [t for t in spec["transform"] if "lookup" in t]
-    addresses = next(t for t in lookups if "values" in t["from"]["data"])
-    slugs = {row["area_code"]: row["slug"] for row in addresses["from"]["data"]["values"]}
+    # altair keeps inline data among the spec's named datasets
+    addresses = next(t for t in lookups if t["from"]["fields"] == ["slug"])
+    data = addresses["from"]["data"]
+    values = data["values"] if "values" in data else spec["datasets"][data["name"]]
+    slugs = {row["area_code"]: row["slug"] for row in values}
     with (tiny_site / "data" / "jobtal.csv").open(encoding="utf-8") as handle:
         codes = {r["area_code"] for r in csv.DictReader(handle) if r["area_type"] == "kommune"}
     assert set(slugs) == codes
