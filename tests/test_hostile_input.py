@@ -431,7 +431,7 @@ def test_no_script_from_a_hostile_name_runs_in_the_browser(hostile_site):
     assert requests and all(r.startswith(address) for r in requests)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.text(min_size=1, max_size=40))
 def test_any_text_escaped_for_a_page_is_rendered_as_that_text_and_nothing_else(name):
     # through the Markdown that mkdocs renders the pages with (mkdocs.yml's extensions), in

@@ -21,7 +21,7 @@ from jobtal.indicators.engine import Definition
 from jobtal.indicators.series import SeriesDefinition
 from jobtal.log import progress
 from jobtal.publish import charts
-from jobtal.publish.escaping import front_matter, markdown_text
+from jobtal.publish.escaping import address_or_text, front_matter, markdown_text
 from jobtal.publish.figures import TARGETS, TREND_BENEFITS, FigureRow, Figures
 from jobtal.publish.formatting import slug
 from jobtal.publish.language import Language
@@ -184,7 +184,13 @@ class PageWriter:
         """The interface text `key` with its placeholders filled in, each value escaped as
         text: Markup, as the text is jobtal's own Markdown. (self.lang.t gives the plain text,
         for charts and tables, which escape it where it lands.)"""
-        found = self.lang.t(key, **{name: markdown_text(v) for name, v in values.items()})
+        found = self.lang.t(
+            key,
+            **{
+                name: address_or_text(v) if name == "url" else markdown_text(v)
+                for name, v in values.items()
+            },
+        )
         return Markup(found) if isinstance(found, str) else found
 
     # ------------------------------------------------------------------ formatting
