@@ -271,6 +271,11 @@ PACKAGE_ATTACKS = {
         2,
         "nested too deep",
     ),
+    "a descriptor of 11 MB": (
+        json_descriptor('{"resources": []' + " " * (11 << 20) + "}"),
+        2,
+        "a descriptor has at most 10,485,760",
+    ),
     "a dialect given as a URL": (
         edit_descriptor(lambda d: spells_entry(d).update(dialect="https://evil.example/d.json")),
         2,
