@@ -43,9 +43,10 @@ def _word_edge(text: str, at: int) -> bool:
     return not (before.isalnum() and after.isalnum())
 
 
-def markdown_text(value: object) -> Markup:
+def markdown_text(value: object, line_start: bool = True) -> Markup:
     """`value` as text in a Markdown page, or in HTML within it: shown as it is, never read as
-    markup. Markup (what jobtal wrote) passes unchanged."""
+    markup. Markup (what jobtal wrote) passes unchanged. `line_start` False for a value that
+    is placed inside a sentence (an interface text's placeholder), never at a line's start."""
     if isinstance(value, Markup):
         return value
     # one pass, character by character (entities written earlier must not be escaped again):
@@ -59,7 +60,8 @@ def markdown_text(value: object) -> Markup:
         for i, c in enumerate(value)
     )
     # a block marker that opens the value: its first character, or a numbered list's number
-    text = LINE_START.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), text, count=1)
+    if line_start:
+        text = LINE_START.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), text, count=1)
     return Markup(text)
 
 

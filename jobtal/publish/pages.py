@@ -187,7 +187,7 @@ class PageWriter:
         found = self.lang.t(
             key,
             **{
-                name: address_or_text(v) if name == "url" else markdown_text(v)
+                name: address_or_text(v) if name == "url" else markdown_text(v, line_start=False)
                 for name, v in values.items()
             },
         )
