@@ -421,7 +421,9 @@ def over_slack(table: Table, half_unit: float = 0.0) -> np.ndarray | None:
     country_total = (slice(None), 0, 0)
     # the published values differ from the true ones by up to a half unit each: the excess
     # the reader computes from them is certain only beyond twice their sum
-    rounding = 2 * half_unit * (~table.void[country_total]).sum() if half_unit else 0.0
+    if np.isinf(half_unit):  # known only through a rounded share: never certain
+        return None
+    rounding = 2 * half_unit * (~table.void[country_total]).sum()
     if not excess[0, 0] > rounding or table.hidden[country_total].any():
         return None
     return np.where(table.void[others].all(axis=0), np.inf, excess)
