@@ -32,7 +32,7 @@ month by month.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -434,8 +434,8 @@ def protect_table(table: Table) -> Outcome:
 
 def protect_table_copy(table: Table) -> tuple[np.ndarray, Outcome]:
     """protect_table on a copy of `table` (as a process of its own gets it): the cells hidden
-    after it, and the outcome."""
-    table = copy.deepcopy(table)
+    after it, and the outcome. Only `hidden` and `fixed` change while it runs."""
+    table = dataclasses.replace(table, hidden=table.hidden.copy(), fixed=table.fixed.copy())
     return table.hidden, protect_table(table)
 
 

@@ -125,30 +125,23 @@ def audit_published(
     findings are the same (intervals.bound checks that they satisfy every relation)."""
     started = time.perf_counter()
     build_relations(con, knowledge)
-    if start is not None:
-        con.register("audit_start_frame", start)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE audit_start AS "
-        + (
-            f"SELECT {', '.join(KEYS)}, value, subset_persons FROM audit_start_frame"
-            if start is not None
-            else f"SELECT {', '.join(KEYS)}, NULL::DOUBLE AS value, "
-            "NULL::DOUBLE AS subset_persons FROM audit_vars WHERE FALSE"
-        )
+    columns = (
+        "v.var_id, v.indicator, v.benefit, v.area_type, v.area_code, v.period, v.sex, "
+        "v.age_group, v.var_release, v.is_integer, v.hidden"
     )
-    unknowns = con.execute(
-        f"""
-        SELECT v.var_id, v.indicator, v.benefit, v.area_type, v.area_code, v.period, v.sex,
-               v.age_group, v.var_release, v.is_integer, v.hidden,
-               COALESCE(v.truth, CASE WHEN v.indicator LIKE '%{NUMERATOR}'
-                                      THEN s.subset_persons ELSE s.value END) AS truth
-        FROM audit_vars AS v
-        LEFT JOIN audit_start AS s
-          ON v.var_release = '' AND s.indicator = replace(v.indicator, '{NUMERATOR}', '')
-         AND {" AND ".join(f"s.{k} = v.{k}" for k in KEYS if k != "indicator")}
-        WHERE v.unknown ORDER BY v.var_id
-        """
-    ).df()
+    if start is None:
+        query = f"SELECT {columns}, v.truth FROM audit_vars AS v"
+    else:
+        con.register("audit_start", start)
+        query = f"""
+            SELECT {columns},
+                   COALESCE(v.truth, CASE WHEN v.indicator LIKE '%{NUMERATOR}'
+                                          THEN s.subset_persons ELSE s.value END) AS truth
+            FROM audit_vars AS v
+            LEFT JOIN audit_start AS s
+              ON v.var_release = '' AND s.indicator = replace(v.indicator, '{NUMERATOR}', '')
+             AND {" AND ".join(f"s.{k} = v.{k}" for k in KEYS if k != "indicator")}"""
+    unknowns = con.execute(f"{query} WHERE v.unknown ORDER BY v.var_id").df()
     column_of = pd.Series(np.arange(len(unknowns)), index=unknowns.var_id.to_numpy())
     # each relation: sum(coef x, unknowns) + (known part) = 0, or >= 0
     rows = con.execute(
