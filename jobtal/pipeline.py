@@ -22,22 +22,22 @@ from jobtal.indicators.series import SeriesDefinition, add_series, load_series_d
 from jobtal.log import log, stage
 from jobtal.publish.feed import FEED_NAME, write_feed
 from jobtal.publish.figures import write_figure_files
+from jobtal.publish.files import sha256
 from jobtal.publish.language import Language
 from jobtal.publish.pages import PageWriter, SiteContent
 from jobtal.publish.release_pages import ReleasePages
 from jobtal.publish.releases import (
     ARCHIVED_CHANGES,
-    ARCHIVED_VALUES,
     CHANGES_FILE,
     KEYS,
     RELEASES,
+    Release,
     archive_release,
     carry_forward,
     check_order,
     load_previous,
     prepare_release,
     published_again,
-    sha256,
     write_index,
 )
 from jobtal.publish.site import (
@@ -47,7 +47,8 @@ from jobtal.publish.site import (
     site_url,
     splice_tables,
 )
-from jobtal.publish.tables import build_published, write_data_files
+from jobtal.publish.tables import build_published, write_data_files, write_descriptor
+from jobtal.publish.workbooks import Indicator, Workbooks, write_workbooks
 from jobtal.sql import connect
 
 
@@ -141,7 +142,7 @@ def build(
             con,
             package.reference_month,
             definitions,
-            [(r.name, previous / RELEASES / r.name / ARCHIVED_VALUES) for r in previous_releases],
+            [(r.name, previous / RELEASES / r.name / r.values_file) for r in previous_releases],
             linked=linked,
         )
         compared = compare(con, definitions)
@@ -155,48 +156,59 @@ def build(
     # --- publish: data files, the release, pages, site; into a temporary folder beside `out`
     staging = out.with_name(f".{out.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
-    docs, data_dir, release_work = work / "docs", work / "data", work / "release"
-    for folder in (docs, data_dir, release_work):
+    docs, release_work = work / "docs", work / "release"
+    for folder in (docs, work / "files", release_work):
         shutil.rmtree(folder, ignore_errors=True)
     try:
         with stage("data files") as current:
-            build_published(con, [*definitions, *series], package.synthetic)
-            files = write_data_files(
-                con, data_dir, [*definitions, *series], published_metadata(package, series)
+            published = [*definitions, *series]
+            build_published(con, published, package.synthetic)
+            files = write_data_files(con, work / "files", work, [d.id for d in published])
+            current.summary = (
+                f"{len(files.rows)} CSV files and jobtal.parquet in {files.data_dir}; "
+                f"largest CSV {max(files.rows.values()):,} rows"
             )
-            current.summary = f"{len(files)} CSV files and datapackage.json in {data_dir}"
         with stage("release") as current:
-            figures_sha256 = sha256(data_dir / "jobtal.csv")
-            again = published_again(previous_releases, package.reference_month, figures_sha256)
-            if again:
-                release, releases = again, previous_releases
-                current.summary = f"the figures of release {again.name} again: nothing new"
-            else:
-                release = prepare_release(
-                    con,
-                    package.reference_month,
-                    package.created.isoformat(),
-                    package.synthetic,
-                    figures_sha256,
-                    previous_releases,
-                    previous,
-                    release_work,
-                )
-                releases = [*previous_releases, release]
-                current.summary = f"release {release.name}; " + (
+            figures_sha256 = sha256(files.all_values_csv)
+            release, releases, again = decide_release(
+                con, package, figures_sha256, previous_releases, previous, release_work
+            )
+            current.summary = (
+                f"the figures of release {release.name} again: nothing new"
+                if again
+                else f"release {release.name}; "
+                + (
                     f"against {release.previous}: "
                     + ", ".join(f"{n:,} {kind}" for kind, n in release.changes.items())
                     if release.previous
                     else "the first release"
                 )
+            )
             changes_files = {
                 r.name: previous / RELEASES / r.name / ARCHIVED_CHANGES for r in previous_releases
             }
             if not again:
                 changes_files[release.name] = release_work / CHANGES_FILE
+        with stage("workbooks") as current:
+            workbooks = write_workbooks(
+                con,
+                files.root,
+                [
+                    workbook_settings(Language.load(code), published, release, package, series)
+                    for code in LANGUAGES
+                ],
+            )
+            write_descriptor(files, published_metadata(package, series))
+            current.summary = f"{len(workbooks)} Excel workbooks in {len(LANGUAGES)} languages"
         with stage("pages") as current:
             content = SiteContent(
-                con, definitions, package.reference_month, package.synthetic, release, series
+                con,
+                definitions,
+                package.reference_month,
+                package.synthetic,
+                release,
+                series,
+                data_sizes=files.sizes(),
             )
             count = 0
             tables: dict[str, dict[str, str]] = {}
@@ -214,8 +226,7 @@ def build(
             splice_tables(staging, tables)
             # mkdocs empties its site folder first: the data files join the site (beside the
             # /data/ page) after it
-            for item in sorted(data_dir.iterdir()):
-                shutil.move(item, staging / "data" / item.name)
+            move_into(files.root, staging)
             figures = write_figure_files(con, staging)
             current.summary = (
                 f"mkdocs-material built {staging.name} in {len(LANGUAGES)} languages; "
@@ -226,9 +237,17 @@ def build(
             if not again:
                 releases[-1] = archive_release(
                     release,
-                    staging / "data",
+                    staging,
                     release_work / CHANGES_FILE,
                     staging / RELEASES / release.name,
+                    decimals={d.id: d.decimals for d in published},
+                    jobcentres={
+                        code: [group, region]
+                        for code, group, region in con.execute(
+                            "SELECT CAST(municipality_code AS VARCHAR), municipality_group, "
+                            "region_code FROM municipalities ORDER BY municipality_code"
+                        ).fetchall()
+                    },
                 )
             write_index(releases, staging)
             for writer in writers:
@@ -260,7 +279,61 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         con.close()
     log(f"site: {out}")
-    return BuildResult(out, package.reference_month, count, len(files), values)
+    return BuildResult(out, package.reference_month, count, len(files.rows), values)
+
+
+def decide_release(
+    con,
+    package: ExtractPackage,
+    figures_sha256: str,
+    previous_releases: list[Release],
+    previous: Path | None,
+    release_work: Path,
+) -> tuple[Release, list[Release], bool]:
+    """(this build's release, every release the site then has, whether it is one already
+    published): the month's latest edition again when its figures are exactly these, else a
+    new edition with its changes against the latest release."""
+    again = published_again(previous_releases, package.reference_month, figures_sha256)
+    if again:
+        return again, previous_releases, True
+    release = prepare_release(
+        con,
+        package.reference_month,
+        package.created.isoformat(),
+        package.synthetic,
+        figures_sha256,
+        previous_releases,
+        previous,
+        release_work,
+    )
+    return release, [*previous_releases, release], False
+
+
+def workbook_settings(
+    lang: Language, published: list, release: Release, package: ExtractPackage, series: list
+) -> Workbooks:
+    def text(value) -> str:
+        return getattr(value, lang.code)
+
+    return Workbooks(
+        lang=lang,
+        indicators={
+            d.id: Indicator(d.id, text(d.title), text(d.unit), d.decimals) for d in published
+        },
+        release=release.name,
+        created=package.created,
+        synthetic=package.synthetic,
+        sources=[s["title"] for s in published_metadata(package, series)["sources"]],
+    )
+
+
+def move_into(tree: Path, site: Path) -> None:
+    """Move every file of `tree` to the same place under `site` (whose folders may exist)."""
+    for path in sorted(tree.rglob("*")):
+        if path.is_file():
+            target = site / path.relative_to(tree)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)
 
 
 def published_metadata(package: ExtractPackage, series: list[SeriesDefinition]) -> dict:

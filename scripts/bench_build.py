@@ -1,14 +1,19 @@
-"""Time `jobtal build` stage by stage on the national-scale demo.
+"""Time and size `jobtal build` on the national-scale demo.
 
 Generates the national demo (`jobtal demo --scale 1 --start 2016-01 --end 2025-12`) once into
 --folder (kept between runs), then runs `jobtal build --data <it>` in a process of its own and
 prints the rows per resource, the seconds of each stage as the build logs them, the whole
-build's seconds and its peak memory.
+build's seconds and its peak memory, and the published site's size against SPEC section 8's
+budget: the whole site, the release's archive, the largest file, the number of files and the
+most rows of any CSV or Excel sheet. With --next it then builds the month after (a second demo,
+2016-02 to 2026-01) with `--previous` the first site, and prints what that release added.
 
-    .venv/bin/python scripts/bench_build.py [--folder build/bench]
+    .venv/bin/python scripts/bench_build.py [--folder build/bench] [--next] [--sizes-only]
 
 Targets (issue 4): every indicator for every area in under 3 minutes, the whole build under 6,
-peak memory under 6 GB, on a 2-core machine."""
+peak memory under 6 GB, on a 2-core machine. SPEC section 8: the site under 250 MB, under 10 MB
+more per release, no file over 25 MiB, under 20,000 files, every CSV and sheet within Excel's
+1,048,575 rows."""
 
 from __future__ import annotations
 
@@ -31,39 +36,35 @@ PEAK_MEMORY = (
 STAGE_LINE = re.compile(r"^(?P<stage>[a-z][a-z ]*): (?P<summary>.*) in (?P<seconds>[0-9.]+) s$")
 
 
-def national_demo(folder: Path) -> Path:
-    package = folder / "national"
+MIB = 1 << 20
+SITE_BUDGET = 250e6
+RELEASE_BUDGET = 10e6
+LARGEST_FILE = 25 * MIB
+MOST_FILES = 20_000
+EXCEL_ROWS = 1_048_575
+
+
+def national_demo(folder: Path, name: str = "national", months=("2016-01", "2025-12")) -> Path:
+    package = folder / name
     if not (package / "datapackage.json").exists():
         started = time.perf_counter()
         subprocess.run(
             [JOBTAL, "demo", "--out", str(package), "--scale", "1"]
-            + ["--start", "2016-01", "--end", "2025-12"],
+            + ["--start", months[0], "--end", months[1]],
             check=True,
         )
         print(f"national demo written in {time.perf_counter() - started:.0f} s")
     return package
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folder", type=Path, default=Path("build/bench"))
-    arguments = parser.parse_args()
-    package = national_demo(arguments.folder)
-    rows = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    print(f"package: {package}")
-    for resource in rows["resources"]:
-        path = package / resource["path"]
-        with path.open("rb") as handle:
-            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b""))
-        print(f"  {resource['name']}: {lines - 1:,} rows")
-
+def run_build(package: Path, site: Path, previous: Path | None = None) -> None:
+    """`jobtal build` in a process of its own: its stages' seconds, its own and peak memory."""
     started = time.perf_counter()
+    command = [JOBTAL, "build", "--data", str(package), "--out", str(site)]
+    if previous:
+        command += ["--previous", str(previous)]
     result = subprocess.run(
-        [sys.executable, "-c", PEAK_MEMORY, JOBTAL, "build", "--data", str(package)]
-        + ["--out", str(arguments.folder / "site")],
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, "-c", PEAK_MEMORY, *command], capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - started
     log = result.stderr.strip().splitlines()
@@ -77,6 +78,102 @@ def main() -> None:
         elif line.startswith("  ") and " in " in line and line.rstrip().endswith(" s"):
             print(f"      {line.strip()}")
     print(f"whole build: {seconds:.0f} s; peak memory {int(log[-1]) / 1024 / 1024:.2f} GB")
+
+
+def csv_rows(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b"")) - 1
+
+
+def sheet_rows(path: Path) -> int:
+    """The most rows of any sheet, as the workbook's own dimensions say."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return max(sheet.max_row for sheet in workbook.worksheets)
+    finally:
+        workbook.close()
+
+
+def release_bytes(site: Path, name: str) -> int:
+    release = json.loads((site / "releases" / name / "release.json").read_text("utf-8"))
+    return sum(f["bytes"] for f in release["files"].values())
+
+
+def report_size(site: Path) -> dict:
+    """Print the site's size figures against SPEC section 8; return them."""
+    files = [p for p in site.rglob("*") if p.is_file()]
+    total = sum(p.stat().st_size for p in files)
+    largest = max(files, key=lambda p: p.stat().st_size)
+    csvs = [p for p in files if p.suffix == ".csv"]
+    most_csv = max(csvs, key=csv_rows)
+    workbooks = [p for p in files if p.suffix == ".xlsx"]
+    most_sheet = max(workbooks, key=sheet_rows) if workbooks else None
+    index = json.loads((site / "releases" / "index.json").read_text("utf-8"))["releases"]
+    latest = index[-1]["name"]
+    archive = release_bytes(site, latest)
+    by_folder: dict[str, int] = {}
+    for path in files:
+        parts = path.relative_to(site).parts
+        key = "/".join(parts[:2]) if parts[0] in ("data", "en") and len(parts) > 2 else parts[0]
+        by_folder[key] = by_folder.get(key, 0) + path.stat().st_size
+
+    def mark(ok: bool) -> str:
+        return "within" if ok else "OVER"
+
+    print(f"site {site}:")
+    print(f"  whole site      {total / 1e6:8.1f} MB  ({mark(total < SITE_BUDGET)} 250 MB)")
+    print(f"  files           {len(files):8,}     ({mark(len(files) < MOST_FILES)} 20,000)")
+    print(
+        f"  largest file    {largest.stat().st_size / MIB:8.1f} MiB "
+        f"({mark(largest.stat().st_size <= LARGEST_FILE)} 25 MiB): {largest.relative_to(site)}"
+    )
+    print(f"  release {latest} archive {archive / 1e6:6.1f} MB")
+    rows = csv_rows(most_csv)
+    print(
+        f"  most CSV rows   {rows:8,}     ({mark(rows <= EXCEL_ROWS)} 1,048,575): "
+        f"{most_csv.relative_to(site)}"
+    )
+    if most_sheet:
+        rows = sheet_rows(most_sheet)
+        print(
+            f"  most sheet rows {rows:8,}     ({mark(rows <= EXCEL_ROWS)} 1,048,576): "
+            f"{most_sheet.relative_to(site)}"
+        )
+    print("  by folder:")
+    for key, size in sorted(by_folder.items(), key=lambda item: -item[1])[:10]:
+        print(f"    {key:<24} {size / 1e6:8.1f} MB")
+    return {"total": total, "archive": archive}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folder", type=Path, default=Path("build/bench"))
+    parser.add_argument("--next", action="store_true", help="also build the month after")
+    parser.add_argument("--sizes-only", action="store_true", help="size the built sites only")
+    arguments = parser.parse_args()
+    package = national_demo(arguments.folder)
+    site = arguments.folder / "site"
+    if not arguments.sizes_only:
+        rows = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+        print(f"package: {package}")
+        for resource in rows["resources"]:
+            print(f"  {resource['name']}: {csv_rows(package / resource['path']):,} rows")
+        run_build(package, site)
+    first = report_size(site)
+    if arguments.next:
+        following = national_demo(arguments.folder, "national-next", ("2016-02", "2026-01"))
+        next_site = arguments.folder / "site-next"
+        if not arguments.sizes_only:
+            print(f"the month after, with --previous {site}:")
+            run_build(following, next_site, previous=site)
+        second = report_size(next_site)
+        added = second["total"] - first["total"]
+        print(
+            f"the release added {added / 1e6:.1f} MB to the site "
+            f"({'within' if added < RELEASE_BUDGET else 'OVER'} 10 MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ published, across every file and release?
 
 `audit_published` runs it on the table `audit_values` already in a DuckDB connection (the build
 does this on the values it is about to publish); `audit_site` reads a published site or data
-folder first, exactly as a reader downloads it: the current `/data/jobtal.csv` and every
-release's archived `jobtal.csv.gz` under `/releases/`."""
+folder first, exactly as a reader downloads it: the current `/data/jobtal.parquet` and every
+release's archived `jobtal.parquet` under `/releases/` (or the CSV of releases archived by
+earlier versions)."""
 
 from __future__ import annotations
 

@@ -14,10 +14,12 @@ import duckdb
 
 from jobtal.audit import AuditInputError
 from jobtal.audit.relations import ADDITIVE, NUMERATOR, SHARES
-from jobtal.publish.releases import ARCHIVED_VALUES, MONTHLY, published_values_sql, sha256
+from jobtal.publish.files import sha256
+from jobtal.publish.releases import MONTHLY, Release, published_values_sql
 from jobtal.sql import sql_string
 
-ALL_VALUES = ("jobtal.csv", "jobtal.csv.gz")
+# the current all-values file, as this version publishes it or as earlier ones did
+ALL_VALUES = ("jobtal.parquet", "jobtal.csv.gz", "jobtal.csv")
 # the indicators whose values enter relations (the rest are checked release against release)
 RELATED = tuple(i for i in ADDITIVE if not i.endswith(NUMERATOR)) + tuple(SHARES)
 
@@ -38,24 +40,26 @@ def find_files(path: Path) -> tuple[list[tuple[str, Path]], list[Path]]:
             raise AuditInputError(f"{index}: not a release index ({error})") from error
         for name in names:
             folder = path / "releases" / name
-            archive = folder / ARCHIVED_VALUES
+            try:
+                release = Release.read(folder / "release.json")
+            except (OSError, ValueError, TypeError) as error:
+                raise AuditInputError(
+                    f"release {name}: no readable release.json ({error})"
+                ) from error
+            archive = folder / release.values_file
             if not archive.is_file():
                 raise AuditInputError(f"release {name}: {archive} is missing")
             values.append((name, archive))
-            try:
-                release = json.loads((folder / "release.json").read_text("utf-8"))
-                archived_sha.add(release.get("figures_sha256"))
-            except (OSError, ValueError):
-                pass
+            archived_sha.add(release.files.get(release.values_file, {}).get("sha256"))
     if data_dirs:
         current = next(data_dirs[0] / n for n in ALL_VALUES if (data_dirs[0] / n).is_file())
         # the current figures are a release already read: reading them again adds nothing
-        if current.suffix != ".csv" or sha256(current) not in archived_sha:
+        if sha256(current) not in archived_sha:
             values.append(("", current))
     if not values:
         raise AuditInputError(
-            f"{path}: no published jobtal data here (looked for data/jobtal.csv and "
-            "releases/*/data/jobtal.csv.gz)"
+            f"{path}: no published jobtal data here (looked for data/jobtal.parquet and "
+            "releases/*/data/jobtal.parquet)"
         )
     return values, data_dirs
 

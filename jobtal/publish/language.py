@@ -80,6 +80,13 @@ class Language:
         name = MONTHS[self.code].split()[month - 1]
         return f"{day}. {name} {year}" if self.code == "da" else f"{day} {name} {year}"
 
+    def size(self, size: int) -> str:
+        """A file's size: '840 kB', '1,2 MB' (decimal units, as browsers and file managers
+        show them)."""
+        if size < 1_000_000:
+            return f"{self.number(max(size / 1000, 1))} kB"
+        return f"{self.number(size / 1e6, 1)} MB"
+
     def benefit(self, code: str) -> str:
         return BENEFITS[code][0 if self.code == "da" else 1]
 

@@ -26,7 +26,7 @@ from jobtal.publish.figures import TARGETS, TREND_BENEFITS, FigureRow, Figures
 from jobtal.publish.formatting import slug
 from jobtal.publish.language import Language
 from jobtal.publish.releases import Release
-from jobtal.publish.tables import CSV_FIELDS
+from jobtal.publish.tables import CSV_FIELDS, DATA
 from jobtal.vocabulary import BENEFITS
 
 FIGURE_INDICATORS = ["personer", "fuldtidspersoner", "andel_befolkning"]
@@ -87,8 +87,11 @@ class SiteContent:
         synthetic: bool,
         release: Release,
         series: list[SeriesDefinition] = (),
+        data_sizes: dict[str, int] | None = None,
     ):
         self.definitions = {d.id: d for d in definitions}
+        # every published data file (its path in the site) -> bytes, for the /data/ page
+        self.data_sizes = data_sizes or {}
         self.reference_month = reference_month
         self.synthetic = synthetic
         self.release = release  # the release this build publishes
@@ -883,6 +886,10 @@ class PageWriter:
                 for (name, kind, _), note in zip(CSV_FIELDS, self.column_notes(), strict=True)
             ],
             jobcentres=[(m.name, m.code) for m in municipalities],
+            size=lambda path: self.lang.size(self.content.data_sizes.get(path, 0)),
+            has=lambda path: path in self.content.data_sizes,
+            lang_prefix=self.lang.prefix,
+            data_address=(self.site_url.rstrip("/") + "/" if self.site_url else "") + f"{DATA}/",
             indicators=[(d.id, self.title(d.id)) for d in definitions]
             + [(s.id, getattr(s.title, self.lang.code)) for s in self.content.series],
         )

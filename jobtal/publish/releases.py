@@ -2,10 +2,18 @@
 disappears.
 
 A release lives at /releases/<YYYY-MM>/ in the site:
-  data/            every published CSV, gzip-compressed, and a datapackage.json describing them
-                   (the site keeps years of releases within what static hosting allows)
-  changes.csv.gz   what this release changed compared with the release before it
-  release.json     what the pages and the feed need to know, and the SHA-256 of every file above
+  data/jobtal.parquet  every value the release published, once (every other data file of the
+                       release is a selection or a layout of these: `jobtal unpack-release`
+                       writes its CSV files again, byte for byte)
+  data/datapackage.json  describes it
+  changes.csv.gz       what this release changed compared with the release before it
+  release.json         what the pages and the feed need to know, the SHA-256 of every file
+                       above, and of every data file the release published under /data/
+                       and /en/data/, so that a copy downloaded then can be checked now
+
+At national scale a release's own files take about 6 MB: ten years of monthly releases stay
+within a static host (docs/dev/data-files.md says when the archive would have to move).
+Releases archived by earlier versions of jobtal keep their data/jobtal.csv.gz; both are read.
 
 /releases/index.json lists every release. A build given the previously published site
 (`jobtal build --previous DIR`) checks each earlier release against its own checksums, carries it
@@ -19,11 +27,8 @@ what changed is counted against the edition before.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -31,7 +36,8 @@ import duckdb
 
 from jobtal.extracts.package import UnusableInput
 from jobtal.months import previous_month
-from jobtal.publish.tables import CSV_COLUMNS
+from jobtal.publish.files import gzip_file, sha256
+from jobtal.publish.tables import ALL_VALUES_PARQUET, CSV_COLUMNS, DATA, value_text
 from jobtal.sql import spreadsheet_safe, sql_string
 
 RELEASES = "releases"  # the folder under the site's root
@@ -39,7 +45,8 @@ INDEX = "index.json"
 RELEASE_FILE = "release.json"
 CHANGES_FILE = "changes.csv"  # as the build writes it
 ARCHIVED_CHANGES = "changes.csv.gz"  # as the release keeps it
-ARCHIVED_VALUES = "data/jobtal.csv.gz"  # every value the release published
+ARCHIVED_VALUES = f"{DATA}/{ALL_VALUES_PARQUET}"  # every value the release published
+LEGACY_ARCHIVED_VALUES = f"{DATA}/jobtal.csv.gz"  # the same, as releases before 2027 keep it
 
 # The kinds of change between two releases, in the order they are listed.
 CHANGE_KINDS = ("revised", "suppressed", "unsuppressed", "withdrawn", "added")
@@ -79,6 +86,12 @@ class Release:
     changes: dict[str, int]  # number of changed values per kind
     moves: list[dict] = field(default_factory=list)
     files: dict[str, dict] = field(default_factory=dict)  # path -> {"sha256", "bytes"}
+    # every data file the release published (path in the site -> {"sha256", "bytes"}), and
+    # what writing its CSV files again needs beyond the values: each indicator's decimals and
+    # each jobcentre's municipality group and region
+    published: dict[str, dict] = field(default_factory=dict)
+    decimals: dict[str, int] = field(default_factory=dict)
+    jobcentres: dict[str, list] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -89,6 +102,11 @@ class Release:
     def path(self) -> str:
         return f"{RELEASES}/{self.name}/"
 
+    @property
+    def values_file(self) -> str:
+        """Its all-values file, relative to its folder."""
+        return LEGACY_ARCHIVED_VALUES if LEGACY_ARCHIVED_VALUES in self.files else ARCHIVED_VALUES
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
@@ -97,22 +115,21 @@ class Release:
         return cls(**json.loads(path.read_text(encoding="utf-8")))
 
 
+def read_values_sql(path: Path) -> str:
+    """SQL: a published all-values file (Parquet, or CSV plain or gzip) as a relation."""
+    if path.suffix == ".parquet":
+        return f"read_parquet({sql_string(str(path))})"
+    return f"read_csv({sql_string(str(path))}, all_varchar = true, header = true)"
+
+
 def published_values_sql(release: str, path: Path) -> str:
-    """SQL: the values a published all-values file (jobtal.csv, or a release's .csv.gz) holds,
-    as a reader reads them: release, the cell's KEYS, value (NULL when empty) and whether it
-    was suppressed."""
+    """SQL: the values a published all-values file (jobtal.parquet or jobtal.csv.gz, current
+    or a release's) holds, as a reader reads them: release, the cell's KEYS, value (NULL when
+    empty) and whether it was suppressed."""
     return f"""SELECT {sql_string(release)} AS release, {", ".join(KEYS)},
                    TRY_CAST(value AS DOUBLE) AS value,
                    COALESCE(flag = 'suppressed', FALSE) AS suppressed
-            FROM read_csv({sql_string(str(path))}, all_varchar = true, header = true)"""
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+            FROM {read_values_sql(path)}"""
 
 
 # ---------------------------------------------------------------------- the previous site
@@ -189,11 +206,18 @@ def compare_with_previous(
             + " WHERE FALSE"
         )
         return dict.fromkeys(CHANGE_KINDS, 0)
-    old_file = previous_site / RELEASES / previous.name / "data" / "jobtal.csv.gz"
+    old_file = previous_site / RELEASES / previous.name / previous.values_file
     keys = ", ".join(KEYS)
+    # an archived Parquet file holds numbers: shown with the decimals the CSVs show
+    shown = (
+        f"coalesce({value_text('o.value', 'm.decimals')}, CAST(o.value AS VARCHAR))"
+        if old_file.suffix == ".parquet"
+        else "o.value"
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE before AS
-        SELECT * FROM read_csv({sql_string(str(old_file))}, header = true, all_varchar = true)
+        SELECT o.* REPLACE ({shown} AS value)
+        FROM {read_values_sql(old_file)} AS o LEFT JOIN indicator_meta AS m USING (indicator)
     """)
     con.execute(f"""
         CREATE OR REPLACE TABLE changes AS
@@ -335,40 +359,61 @@ def prepare_release(
 # ---------------------------------------------------------------------- the archive
 
 
-def gzip_file(source: Path, target: Path) -> None:
-    """Deterministic gzip: no file name and no time in the header."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with source.open("rb") as raw, target.open("wb") as out:
-        with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=6) as gz:
-            shutil.copyfileobj(raw, gz, 1 << 20)
-
-
-def archive_release(release: Release, data_dir: Path, changes: Path, folder: Path) -> Release:
-    """Write the release's folder: the published data gzip-compressed with its descriptor,
-    changes.csv.gz and release.json with every file's checksum. Returns the release with them."""
-    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    sources = [data_dir / resource["path"] for resource in descriptor["resources"]]
-    targets = [folder / "data" / f"{resource['path']}.gz" for resource in descriptor["resources"]]
-    # zlib lets go of the GIL: two threads, two cores
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(gzip_file, sources, targets))
-    for resource in descriptor["resources"]:
-        resource["path"] += ".gz"
-        resource["compression"] = "gz"
-    descriptor["version"] = release.name
-    (folder / "data" / "datapackage.json").write_text(
+def archive_release(
+    release: Release,
+    site: Path,
+    changes: Path,
+    folder: Path,
+    decimals: dict[str, int],
+    jobcentres: dict[str, list],
+) -> Release:
+    """Write the release's folder: its values once (the site's jobtal.parquet) with a
+    descriptor, changes.csv.gz, and release.json with every file's checksum and those of every
+    data file the release published. Returns the release with them."""
+    (folder / DATA).mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(site / DATA / ALL_VALUES_PARQUET, folder / ARCHIVED_VALUES)
+    current = json.loads((site / DATA / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = {
+        **{k: v for k, v in current.items() if k != "resources"},
+        "version": release.name,
+        "resources": [r for r in current["resources"] if r["path"] == ALL_VALUES_PARQUET],
+    }
+    (folder / DATA / "datapackage.json").write_text(
         json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     gzip_file(changes, folder / ARCHIVED_CHANGES)
     # the release's own files; the folder also holds its page, which each build writes afresh
-    kept = [*targets, folder / "data" / "datapackage.json", folder / ARCHIVED_CHANGES]
-    files = {
-        path.relative_to(folder).as_posix(): {"sha256": sha256(path), "bytes": path.stat().st_size}
-        for path in sorted(kept)
-    }
-    archived = Release(**{**asdict(release), "files": files})
+    kept = [folder / ARCHIVED_VALUES, folder / DATA / "datapackage.json", folder / ARCHIVED_CHANGES]
+    published = [
+        path
+        for prefix in ("", "en/")
+        for path in sorted((site / prefix / DATA).rglob("*"))
+        if path.is_file() and path.suffix in PUBLISHED_DATA
+    ]
+    archived = Release(
+        **{
+            **asdict(release),
+            "files": checksums(kept, folder),
+            "published": checksums(published, site),
+            "decimals": decimals,
+            "jobcentres": jobcentres,
+        }
+    )
     (folder / RELEASE_FILE).write_text(archived.to_json(), encoding="utf-8")
     return archived
+
+
+# the published data files a release's checksums cover (not the pages' figure files, which
+# are drawn from them, nor the /data/ page itself)
+PUBLISHED_DATA = (".csv", ".gz", ".parquet", ".xlsx", ".json")
+
+
+def checksums(paths: list[Path], base: Path) -> dict[str, dict]:
+    return {
+        path.relative_to(base).as_posix(): {"sha256": sha256(path), "bytes": path.stat().st_size}
+        for path in sorted(paths)
+        if "figurer" not in path.relative_to(base).parts
+    }
 
 
 def carry_forward(previous: list[Release], previous_site: Path | None, site: Path) -> None:

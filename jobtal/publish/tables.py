@@ -1,5 +1,15 @@
-"""The published data files of SPEC section 7: /data/jobtal.csv, one CSV per jobcentre and per
-indicator, and a datapackage.json describing them all.
+"""The published data files of SPEC section 7, under /data/:
+
+  jobtal.parquet, jobtal.csv.gz      every published value (for machines: small and whole)
+  indicator/<id>.csv                 one indicator for every area, benefit and month: totals
+  indicator/<id>-koen-alder.csv.gz   its breakdowns by sex and age, where it has them
+  jobcentre/<code>.csv               one jobcentre by benefit, with its comparison areas' totals
+  datapackage.json                   a Frictionless data package describing them all
+
+The uncompressed CSVs are for people and their spreadsheets: each stays within Excel's
+1,048,575 rows and the whole site within its host's size even at national scale with ten years
+(docs/dev/data-files.md has the arithmetic); the breakdowns, which are most of the values, go
+compressed. The workbooks (publish/workbooks.py) show the same as the CSVs.
 
 Values are formatted once, here, in SQL: counts as integers, everything else rounded to the
 indicator's decimals with '.' as decimal mark; empty when suppressed. Rows are sorted by the
@@ -8,12 +18,13 @@ published order of every key column, so the same input always gives the same byt
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from jobtal.indicators.engine import Definition
 from jobtal.log import progress
+from jobtal.publish.files import gzip_file, sha256
 from jobtal.rounding import rounded
 from jobtal.sql import spreadsheet_safe, sql_string
 from jobtal.vocabulary import AGE_GROUPS, AREA_TYPES, BENEFITS
@@ -57,6 +68,17 @@ CSV_FIELDS = [
         "fx DST AUK01",
     ),
 ]
+SCHEMA = {
+    "fields": [{"name": n, "type": t, "description": d} for n, t, d in CSV_FIELDS],
+    "missingValues": [""],
+}
+DATA = "data"  # the data folder under the site's root (and under /en/)
+ALL_VALUES_PARQUET = "jobtal.parquet"
+ALL_VALUES_CSV = "jobtal.csv.gz"
+BREAKDOWNS = "-koen-alder.csv.gz"  # an indicator's values by sex and age
+TOTALS = "sex = 'alle' AND age_group = 'alle'"
+EXCEL_ROWS = 1_048_575  # data rows below the header that Excel opens (1,048,576 in all)
+XLSX_MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBERS = ("value",)  # the columns that hold numbers (as text)
 # short: the column repeats on every row of every file
 OWN_SOURCE = "jobtal"
@@ -70,6 +92,16 @@ SORT_ORDER = (
 def order_table(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (key VARCHAR, position INTEGER)")
     con.executemany(f"INSERT INTO {name} VALUES (?, ?)", [[v, i] for i, v in enumerate(values)])
+
+
+def value_text(value: str, decimals: str) -> str:
+    """SQL: a rounded value as the CSV shows it: counts as integers, the rest with exactly the
+    indicator's decimals; NULL stays NULL."""
+    return (
+        f"CASE WHEN {value} IS NULL THEN NULL "
+        f"WHEN {decimals} = 0 THEN CAST(CAST({value} AS BIGINT) AS VARCHAR) "
+        f"ELSE printf('%.' || {decimals} || 'f', {value}) END"
+    )
 
 
 def build_published(
@@ -99,11 +131,7 @@ def build_published(
         CREATE OR REPLACE TABLE published AS
         SELECT p.indicator, p.benefit, p.area_type, p.area_code, a.area_name, p.period,
                p.sex, p.age_group,
-               CASE WHEN p.value IS NULL THEN NULL
-                    WHEN m.decimals = 0
-                    THEN CAST(CAST({rounded("p.value", 0)} AS BIGINT) AS VARCHAR)
-                    ELSE printf('%.' || m.decimals || 'f', {rounded("p.value", "m.decimals")})
-               END AS value,
+               {value_text(rounded("p.value", "m.decimals"), "m.decimals")} AS value,
                m.unit, p.flag, m.source,
                -- every other form of the number (pages, charts, Excel) shows this one
                {rounded("p.value", "m.decimals")} AS numeric_value
@@ -121,78 +149,145 @@ def build_published(
     return con.execute("SELECT count(*) FROM published").fetchone()[0]
 
 
-def copy_csv(con: duckdb.DuckDBPyConnection, where: str, path: Path) -> None:
+def copy_csv(
+    con: duckdb.DuckDBPyConnection, where: str, path: Path, compressed: bool = False
+) -> int:
+    """Write the published rows matching `where` to `path` (gzip-compressed when asked);
+    return how many there are. An uncompressed file is for spreadsheets: one that Excel would
+    cut short stops the build (the layout above keeps them far from it; a longer one needs a
+    split designed for it, not a silent one)."""
+    rows = con.execute(f"SELECT count(*) FROM published WHERE {where}").fetchone()[0]
+    if not compressed and rows > EXCEL_ROWS and path.name != "jobtal.csv":
+        raise RuntimeError(f"{path.name}: {rows:,} rows, more than Excel opens ({EXCEL_ROWS:,})")
     path.parent.mkdir(parents=True, exist_ok=True)
+    target = path.with_name(path.name + ".part") if compressed else path
     con.execute(
         f"COPY (SELECT {spreadsheet_safe(CSV_COLUMNS, NUMBERS)} FROM published "
         f"WHERE {where} ORDER BY rowid) "
-        f"TO {sql_string(str(path))} (HEADER, DELIMITER ',')"
+        f"TO {sql_string(str(target))} (HEADER, DELIMITER ',')"
     )
+    if compressed:  # DuckDB's own gzip stamps no time, but Python's is the documented kind
+        gzip_file(target, path)
+        target.unlink()
+    return rows
+
+
+@dataclass
+class DataFiles:
+    """What the data stage wrote under `root` (laid out as the site: data/, en/data/)."""
+
+    root: Path
+    all_values_csv: Path  # every value as one uncompressed CSV, kept out of the site
+    rows: dict[str, int] = field(default_factory=dict)  # published CSV (under data/) -> rows
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / DATA
+
+    def sizes(self) -> dict[str, int]:
+        """Every file under the root -> bytes, by its path in the site."""
+        return {
+            path.relative_to(self.root).as_posix(): path.stat().st_size
+            for path in sorted(self.root.rglob("*"))
+            if path.is_file()
+        }
 
 
 def write_data_files(
     con: duckdb.DuckDBPyConnection,
-    data_dir: Path,
-    definitions: list[Definition],
-    package_meta: dict,
-) -> list[Path]:
-    """Write every CSV and the datapackage.json that describes them; return the CSV paths."""
+    root: Path,
+    work: Path,
+    indicators: list[str],
+) -> DataFiles:
+    """Write every published data file of SPEC section 7 into `root`/data and the
+    datapackage.json that describes them (the workbooks join them later); the uncompressed
+    all-values CSV, whose checksum says "the same figures", goes to `work`."""
     con.execute("SET preserve_insertion_order = true")
-    written = []
-    all_values = data_dir / "jobtal.csv"
-    copy_csv(con, "TRUE", all_values)
-    written.append(all_values)
+    data_dir = root / DATA
+    files = DataFiles(root, work / "jobtal.csv")
+    files.rows["jobtal.csv.gz"] = copy_csv(con, "TRUE", files.all_values_csv)
+    gzip_file(files.all_values_csv, data_dir / ALL_VALUES_CSV)
+    write_parquet(con, "published", data_dir / ALL_VALUES_PARQUET)
 
+    with_breakdowns = {
+        row[0]
+        for row in con.execute(
+            f"SELECT DISTINCT indicator FROM published WHERE NOT ({TOTALS})"
+        ).fetchall()
+    }
+    for indicator in indicators:
+        path = f"indicator/{indicator}.csv"
+        where = f"indicator = {sql_string(indicator)}"
+        files.rows[path] = copy_csv(con, f"{where} AND {TOTALS}", data_dir / path)
+        if indicator in with_breakdowns:
+            path = f"indicator/{indicator}{BREAKDOWNS}"
+            files.rows[path] = copy_csv(
+                con, f"{where} AND NOT ({TOTALS})", data_dir / path, compressed=True
+            )
     municipalities = con.execute(
         "SELECT municipality_code, municipality_group, region_code FROM municipalities "
         "ORDER BY municipality_code"
     ).fetchall()
     for code, group, region in progress(municipalities, "jobcentre CSVs", len(municipalities)):
-        path = data_dir / "jobcentre" / f"{code}.csv"
-        copy_csv(
-            con,
-            f"(area_type = 'kommune' AND area_code = '{code}') "
-            f"OR (area_type = 'kommunegruppe' AND area_code = '{group}') "
-            f"OR (area_type = 'region' AND area_code = '{region}') OR area_type = 'land'",
-            path,
-        )
-        written.append(path)
-    for definition in definitions:
-        path = data_dir / "indicator" / f"{definition.id}.csv"
-        copy_csv(con, f"indicator = '{definition.id}'", path)
-        written.append(path)
+        path = f"jobcentre/{code}.csv"
+        files.rows[path] = copy_csv(con, jobcentre_rows(code, group, region), data_dir / path)
+    return files
 
-    descriptor = data_descriptor(written, data_dir, package_meta)
-    (data_dir / "datapackage.json").write_text(
-        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+
+def jobcentre_rows(code: int, group: int, region: str) -> str:
+    """SQL: the rows of one jobcentre's file. Its own values by benefit, and for comparison its
+    municipality group's, region's and the country's across all benefits; totals only (the
+    breakdowns by sex and age are in the indicator files and the full set). At national scale
+    with ten years this keeps the file near 1 MB (docs/dev/data-files.md)."""
+    return (
+        f"{TOTALS} AND ((area_type = 'kommune' AND area_code = '{code:d}') "
+        f"OR (benefit = 'alle' AND ((area_type = 'kommunegruppe' AND area_code = '{group:d}') "
+        f"OR (area_type = 'region' AND area_code = {sql_string(str(region))}) "
+        "OR area_type = 'land')))"
     )
-    return written
 
 
-def data_descriptor(files: list[Path], data_dir: Path, package_meta: dict) -> dict:
-    schema = {
-        "fields": [{"name": n, "type": t, "description": d} for n, t, d in CSV_FIELDS],
-        "missingValues": [""],
-    }
-    resources = []
-    for path in files:
+def write_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    """The published rows as typed Parquet: `value` a number exactly as the CSV shows it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = ", ".join(
+        "TRY_CAST(value AS DOUBLE) AS value" if c == "value" else c for c in CSV_COLUMNS
+    )
+    con.execute(
+        f"COPY (SELECT {columns} FROM {table} ORDER BY rowid) TO {sql_string(str(path))} "
+        "(FORMAT parquet, COMPRESSION zstd)"
+    )
+
+
+def write_descriptor(files: DataFiles, package_meta: dict) -> dict:
+    """datapackage.json in the data folder: every table (Parquet, CSV, gzip CSV) with its
+    schema, and every workbook as a file with its checksum."""
+    data_dir = files.data_dir
+    resources = [
+        {
+            "name": "jobtal",
+            "path": ALL_VALUES_PARQUET,
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            "schema": SCHEMA,
+        },
+        csv_resource("jobtal-csv", ALL_VALUES_CSV),
+    ]
+    resources += [csv_resource(resource_name(path), path) for path in files.rows if "/" in path]
+    for path in sorted(data_dir.rglob("*.xlsx")):
         relative = path.relative_to(data_dir).as_posix()
-        name = (
-            "jobtal"
-            if relative == "jobtal.csv"
-            else relative.removesuffix(".csv").replace("/", "-").replace("_", "-")
-        )
         resources.append(
             {
-                "name": name,
+                "name": resource_name(relative),
+                "type": "file",
                 "path": relative,
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": schema,
+                "format": "xlsx",
+                "mediatype": XLSX_MEDIATYPE,
+                "bytes": path.stat().st_size,
+                "hash": f"sha256:{sha256(path)}",
             }
         )
-    return {
+    descriptor = {
         "name": "jobtal",
         "title": "jobtal: beskæftigelsesindikatorer pr. jobcenter",
         "description": package_meta["description"],
@@ -207,3 +302,29 @@ def data_descriptor(files: list[Path], data_dir: Path, package_meta: dict) -> di
         "sources": package_meta["sources"],
         "resources": resources,
     }
+    (data_dir / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return descriptor
+
+
+def resource_name(relative: str) -> str:
+    """indicator/unge_paa_ydelse-koen-alder.csv.gz -> indicator-unge-paa-ydelse-koen-alder;
+    workbooks get -xlsx (a resource name is lower case, digits, -, _ and .)."""
+    stem, _, suffix = relative.partition(".")
+    name = stem.replace("/", "-").replace("_", "-")
+    return f"{name}-xlsx" if suffix == "xlsx" else name
+
+
+def csv_resource(name: str, path: str) -> dict:
+    resource = {
+        "name": name,
+        "path": path,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": SCHEMA,
+    }
+    if path.endswith(".gz"):
+        resource["compression"] = "gz"
+    return resource

@@ -1,0 +1,267 @@
+"""Excel workbooks made for reading (SPEC section 7): per jobcentre and per indicator, in each
+of the site's languages (Danish under /data/, English under /en/data/).
+
+A workbook holds what its CSV holds, laid out for people rather than scripts: a first sheet
+that says where the figures come from, which release they belong to, their licence, the
+small-number rule and what each sheet holds; then one sheet per indicator (a jobcentre's
+workbook: months as rows, the jobcentre's benefits and its comparison areas as columns) or per
+benefit (an indicator's workbook: months as rows, every area as a column). Numbers are numbers
+with the indicator's decimals (Excel shows them in its reader's own format: 1.234,5 in Danish);
+a suppressed value is "–", explained above the table; the header rows stay in view.
+
+XlsxWriter writes them: it streams rows (constant memory) and, with a fixed creation time,
+gives the same bytes for the same figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import xlsxwriter
+
+from jobtal.log import progress
+from jobtal.publish.language import Language
+from jobtal.publish.tables import DATA, TOTALS
+
+SUPPRESSED = "–"
+SHEET_NAME_LENGTH = 31  # Excel's limit
+FORBIDDEN_IN_SHEET_NAMES = str.maketrans("", "", "[]:*?/\\")
+HEADER_ROW = 3  # the column headers' row (0-based); the title and the notes are above it
+AREA_ORDER = {"kommune": 0, "kommunegruppe": 1, "region": 2, "land": 3}
+
+
+def column_order(key: tuple[str, str, str]) -> tuple[int, bool]:
+    """A jobcentre workbook's columns: its own values (all benefits first), then its group's,
+    region's and the country's. Python's sort is stable: benefits stay in published order."""
+    area_type, _, benefit = key
+    return AREA_ORDER[area_type], benefit != "alle"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """What a workbook says about one published indicator or series."""
+
+    id: str
+    title: str
+    unit: str
+    decimals: int
+
+
+@dataclass(frozen=True)
+class Workbooks:
+    """What every workbook of one build shares."""
+
+    lang: Language
+    indicators: dict[str, Indicator]  # in published order
+    release: str
+    created: datetime
+    synthetic: bool
+    sources: list[str]
+
+
+def write_workbooks(
+    con: duckdb.DuckDBPyConnection, root: Path, languages: list[Workbooks]
+) -> list[Path]:
+    """Every jobcentre's and every indicator's workbook in each language, under `root` laid out
+    as the site; return their paths."""
+    values = con.execute(f"""
+        SELECT indicator, benefit, area_type, area_code, area_name, period,
+               TRY_CAST(value AS DOUBLE) AS value, coalesce(flag, '') AS flag
+        FROM published WHERE {TOTALS} ORDER BY rowid
+    """).df()
+    municipalities = con.execute(
+        "SELECT municipality_code, municipality_name, municipality_group, region_code "
+        "FROM municipalities ORDER BY municipality_code"
+    ).fetchall()
+    own = dict(tuple(values[values.area_type == "kommune"].groupby("area_code", sort=False)))
+    compared = values[(values.area_type != "kommune") & (values.benefit == "alle")]
+    written = []
+    for book in languages:
+        folder = root / book.lang.prefix / DATA
+        for code, name, group, region in progress(
+            municipalities, f"jobcentre workbooks ({book.lang.code})", len(municipalities)
+        ):
+            comparison = compared[
+                ((compared.area_type == "kommunegruppe") & (compared.area_code == str(group)))
+                | ((compared.area_type == "region") & (compared.area_code == str(region)))
+                | (compared.area_type == "land")
+            ]
+            path = folder / "jobcentre" / f"{code}.xlsx"
+            jobcentre_workbook(book, name, own.get(str(code), values.iloc[:0]), comparison, path)
+            written.append(path)
+        for indicator, rows in values.groupby("indicator", sort=False):
+            path = folder / "indicator" / f"{indicator}.xlsx"
+            indicator_workbook(book, book.indicators[indicator], rows, path)
+            written.append(path)
+    return written
+
+
+def jobcentre_workbook(
+    book: Workbooks, name: str, own: pd.DataFrame, comparison: pd.DataFrame, path: Path
+) -> None:
+    """One sheet per indicator: the jobcentre's value per benefit, then its group's, region's
+    and the country's for all benefits."""
+    t = book.lang.t
+    sheets = []
+    for indicator in book.indicators.values():
+        rows = pd.concat(
+            [own[own.indicator == indicator.id], comparison[comparison.indicator == indicator.id]]
+        )
+        if rows.empty:
+            continue
+        labels = {
+            (a, c, b): (
+                f"{name}: {book.lang.benefit(b)}" if a == "kommune" else book.lang.area_name(a, n)
+            )
+            for a, c, b, n in rows[["area_type", "area_code", "benefit", "area_name"]]
+            .drop_duplicates()
+            .itertuples(index=False)
+        }
+        # all benefits first, then each benefit; then the comparisons, nearest first
+        labels = dict(sorted(labels.items(), key=lambda item: column_order(item[0])))
+        sheets.append(
+            Sheet(
+                name=sheet_name(indicator.id),
+                title=f"{indicator.title} ({indicator.unit}), {name}",
+                contents=t("workbook_jobcentre_sheet", title=indicator.title),
+                indicator=indicator,
+                rows=rows,
+                column_key=("area_type", "area_code", "benefit"),
+                labels=labels,
+            )
+        )
+    write_workbook(book, path, t("workbook_jobcentre_title", name=name), sheets)
+
+
+def indicator_workbook(
+    book: Workbooks, indicator: Indicator, rows: pd.DataFrame, path: Path
+) -> None:
+    """One sheet per benefit: every area's value."""
+    t = book.lang.t
+    sheets = []
+    for benefit, of_benefit in rows.groupby("benefit", sort=False):
+        labels = {
+            (a, c): book.lang.area_name(a, n)
+            for a, c, n in of_benefit[["area_type", "area_code", "area_name"]]
+            .drop_duplicates()
+            .itertuples(index=False)
+        }
+        label = book.lang.benefit(benefit)
+        sheets.append(
+            Sheet(
+                name=sheet_name(label if len(label) <= SHEET_NAME_LENGTH else benefit),
+                title=f"{indicator.title} ({indicator.unit}): {label}",
+                contents=t("workbook_indicator_sheet", benefit=label),
+                indicator=indicator,
+                rows=of_benefit,
+                column_key=("area_type", "area_code"),
+                labels=labels,
+            )
+        )
+    write_workbook(book, path, t("workbook_indicator_title", title=indicator.title), sheets)
+
+
+@dataclass
+class Sheet:
+    name: str
+    title: str
+    contents: str  # what the sheet holds, for the first sheet's list
+    indicator: Indicator
+    rows: pd.DataFrame  # published rows: period, value, flag and the column key
+    column_key: tuple[str, ...]  # the columns that make one column of the sheet
+    labels: dict[tuple, str]  # column key -> header, in the order the columns are shown
+
+
+def sheet_name(text: str) -> str:
+    return text.translate(FORBIDDEN_IN_SHEET_NAMES)[:SHEET_NAME_LENGTH]
+
+
+def write_workbook(book: Workbooks, path: Path, title: str, sheets: list[Sheet]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_formulas": False}
+    )
+    workbook.set_properties(
+        {"title": title, "author": "jobtal", "created": book.created.replace(tzinfo=None)}
+    )
+    styles = {
+        "bold": workbook.add_format({"bold": True}),
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "header": workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
+        "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
+        "suppressed": workbook.add_format({"align": "right"}),
+    }
+    about_sheet(workbook, styles, book, title, sheets)
+    for sheet in sheets:
+        data_sheet(workbook, styles, book, sheet)
+    workbook.close()
+
+
+def about_sheet(workbook, styles: dict, book: Workbooks, title: str, sheets: list[Sheet]) -> None:
+    t = book.lang.t
+    sheet = workbook.add_worksheet(sheet_name(t("workbook_about")))
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 90)
+    sheet.write_string(0, 0, title, styles["title"])
+    lines = [
+        (t("workbook_release"), t("workbook_release_text", release=book.release)),
+        (t("workbook_source"), "; ".join(book.sources)),
+        (t("licence_heading"), t("workbook_licence")),
+        (t("workbook_suppressed_heading"), t("workbook_rule")),
+        (t("workbook_provisional_heading"), t("workbook_provisional")),
+    ]
+    if book.synthetic:
+        lines.insert(0, (t("synthetic_title"), t("workbook_synthetic")))
+    row = 2
+    for label, text in lines:
+        sheet.write_string(row, 0, label, styles["bold"])
+        sheet.write_string(row, 1, text, styles["wrap"])
+        row += 1
+    row += 1
+    sheet.write_string(row, 0, t("workbook_sheets"), styles["bold"])
+    for entry in sheets:
+        row += 1
+        sheet.write_string(row, 0, entry.name)
+        sheet.write_string(row, 1, f"{entry.title}. {entry.contents}", styles["wrap"])
+
+
+def data_sheet(workbook, styles: dict, book: Workbooks, sheet: Sheet) -> None:
+    t = book.lang.t
+    decimals = sheet.indicator.decimals
+    number = workbook.add_format({"num_format": "#,##0" + ("." + "0" * decimals)[: decimals + 1]})
+    keys = zip(*(sheet.rows[k] for k in sheet.column_key), strict=True)
+    rows = sheet.rows.assign(column=list(keys))
+    values = rows.pivot(index="period", columns="column", values="value")
+    flags = rows.pivot(index="period", columns="column", values="flag")
+    periods = sorted(values.index)
+    columns = list(sheet.labels)
+    provisional = set(rows.loc[rows.flag == "provisional", "period"])
+
+    out = workbook.add_worksheet(sheet.name)
+    out.set_column(0, 0, 12)
+    out.set_column(1, len(columns), 16)
+    out.set_column(len(columns) + 1, len(columns) + 1, 14)
+    out.write_string(0, 0, sheet.title, styles["title"])
+    out.write_string(1, 0, t("workbook_suppressed_note"))
+    out.write_string(HEADER_ROW, 0, t("workbook_period"), styles["header"])
+    for index, column in enumerate(columns, start=1):
+        out.write_string(HEADER_ROW, index, sheet.labels[column], styles["header"])
+    out.write_string(HEADER_ROW, len(columns) + 1, t("workbook_note"), styles["header"])
+    out.freeze_panes(HEADER_ROW + 1, 1)
+    value_rows = values.reindex(index=periods, columns=columns).to_numpy()
+    flag_rows = flags.reindex(index=periods, columns=columns).to_numpy()
+    for offset, period in enumerate(periods):
+        row = HEADER_ROW + 1 + offset
+        out.write_string(row, 0, period)
+        for index, (value, flag) in enumerate(
+            zip(value_rows[offset], flag_rows[offset], strict=True), start=1
+        ):
+            if flag == "suppressed":
+                out.write_string(row, index, SUPPRESSED, styles["suppressed"])
+            elif value == value:  # not NaN: a value the source has
+                out.write_number(row, index, value, number)
+        if period in provisional:
+            out.write_string(row, len(columns) + 1, t("workbook_provisional_mark"))
