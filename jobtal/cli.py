@@ -303,6 +303,36 @@ def fetch_releases(site_url: str, out: Path, first_release: bool) -> None:
     click.echo(f"fetched {len(names)} releases into {out}{listed}")
 
 
+@main.command("unpack-release")
+@click.argument("release", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Where the release's CSV files are written (OUT/data/...).",
+)
+def unpack_release(release: Path, out: Path) -> None:
+    """Write the CSV files a release published (RELEASE is its folder, releases/<name>/ in
+    the site) again from its archived values, and check each against the release's checksums.
+    Exits 1 when any file differs from what was published."""
+    from jobtal.publish.unpack import unpack_release as unpack
+
+    try:
+        result = unpack(release, out)
+    except UnusableInput as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    click.echo(
+        f"release {result.release}: {len(result.matching)} files written to {out} exactly as "
+        f"published; every value {'matches' if result.figures_match else 'DIFFERS FROM'} the "
+        "release's checksum"
+    )
+    for relative in result.different:
+        click.echo(f"differs from what was published: {relative}", err=True)
+    if result.different or not result.figures_match:
+        sys.exit(1)
+
+
 @main.command()
 @click.option(
     "--site",

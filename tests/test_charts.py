@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import vl_convert
 
+from tests.published import all_values_rows
+
 PAGES = [
     "index.html",
     "jobcenter/index.html",
@@ -161,8 +163,7 @@ def test_the_map_links_each_municipality_to_its_profile_by_code(tiny_site):
     data = addresses["from"]["data"]
     values = data["values"] if "values" in data else spec["datasets"][data["name"]]
     slugs = {row["area_code"]: row["slug"] for row in values}
-    with (tiny_site / "data" / "jobtal.csv").open(encoding="utf-8") as handle:
-        codes = {r["area_code"] for r in csv.DictReader(handle) if r["area_type"] == "kommune"}
+    codes = {r["area_code"] for r in all_values_rows(tiny_site) if r["area_type"] == "kommune"}
     assert set(slugs) == codes
     for code, slug in slugs.items():  # each a profile the site has
         assert (page.parent / slug / "index.html").is_file(), (code, slug)

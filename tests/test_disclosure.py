@@ -3,7 +3,6 @@ on tiny tables, and as properties over random ones."""
 
 from __future__ import annotations
 
-import csv
 import itertools
 import math
 
@@ -17,6 +16,7 @@ from scipy.optimize import linprog
 from jobtal.disclosure import protect
 from jobtal.indicators.engine import load_definitions
 from jobtal.vocabulary import AGE_BOUNDS, AGE_GROUPS
+from tests.published import all_values_rows
 
 DEFINITIONS = load_definitions()
 REFERENCE_MONTH = "2024-03"
@@ -339,8 +339,7 @@ def test_a_share_of_the_public_population_never_reveals_a_hidden_count(tiny_site
     """andel_befolkning x the (public) population gives back fuldtidspersoner, and
     forskel_forventet + forventet_andel gives back andel_befolkning: wherever the count is
     suppressed, so is the share."""
-    with (tiny_site / "data" / "jobtal.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = all_values_rows(tiny_site)
     key = ("area_type", "area_code", "period", "benefit", "sex", "age_group")
     hidden = {tuple(r[k] for k in key) for r in rows if r["indicator"] == count and not r["value"]}
     shares = [r for r in rows if r["indicator"] == share]

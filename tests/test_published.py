@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import re
 
@@ -13,6 +14,7 @@ from jobtal.publish.site import site_url
 from jobtal.publish.tables import CSV_COLUMNS
 from jobtal.vocabulary import INDICATOR_IDS
 from tests.conftest import PAGE_TESTS
+from tests.published import all_values_rows, all_values_text
 from tests.test_charts import charts_of
 
 MUNICIPALITIES = {101: "koebenhavn", 147: "frederiksberg", 825: "laesoe", 860: "hjoerring"}
@@ -29,10 +31,7 @@ def test_a_page_and_a_csv_for_every_municipality_of_the_input(tiny_site):
         assert (tiny_site / "jobcenter" / slug / "index.html").is_file()
         assert (tiny_site / "data" / "jobcentre" / f"{code}.csv").is_file()
     assert sorted(p.name for p in (tiny_site / "data" / "jobcentre").iterdir()) == [
-        "101.csv",
-        "147.csv",
-        "825.csv",
-        "860.csv",
+        f"{code}.{kind}" for code in sorted(MUNICIPALITIES) for kind in ("csv", "xlsx")
     ]
     assert sorted(p.name for p in (tiny_site / "jobcenter").iterdir()) == [
         "frederiksberg",
@@ -44,12 +43,16 @@ def test_a_page_and_a_csv_for_every_municipality_of_the_input(tiny_site):
 
 
 def test_every_csv_has_the_contract_columns_in_order(tiny_site):
-    for path in (tiny_site / "data").rglob("*.csv"):
-        assert read_lines(path)[0] == ",".join(CSV_COLUMNS), path
+    paths = list((tiny_site / "data").rglob("*.csv")) + list((tiny_site / "data").rglob("*.gz"))
+    assert len(paths) > 20
+    for path in paths:
+        text = gzip.decompress(path.read_bytes()).decode() if path.suffix == ".gz" else None
+        header = text.split("\n", 1)[0] if text else read_lines(path)[0]
+        assert header == ",".join(CSV_COLUMNS), path
 
 
 def test_published_rows_are_the_hand_worked_values(tiny_site):
-    lines = set(read_lines(tiny_site / "data" / "jobtal.csv"))
+    lines = set(all_values_text(tiny_site).splitlines())
     expected = [
         "personer,alle,kommune,101,København,2024-01,alle,alle,11,personer,",
         "personer,dagpenge,kommune,101,København,2024-01,K,alle,5,personer,",
@@ -103,7 +106,7 @@ def test_no_identifier_from_the_extracts_is_published(tiny_site, tiny_package):
 
 
 def test_rows_are_sorted_and_unique(tiny_site):
-    lines = read_lines(tiny_site / "data" / "jobtal.csv")[1:]
+    lines = all_values_text(tiny_site).splitlines()[1:]
     assert len(lines) == len(set(lines))
     keys = [tuple(line.split(",")[:8]) for line in lines]
     # within one indicator, benefit and area the periods ascend
@@ -120,8 +123,17 @@ def test_published_datapackage_passes_frictionless(tiny_site):
     report = Package(str(descriptor)).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
-    # jobtal.csv, 4 jobcentres, 12 indicators
-    assert len(resources) == 1 + 4 + 12
+    # Parquet and gzip CSV of every value; 12 indicators, 3 of them by sex and age too
+    # (personer, fuldtidspersoner, unge_paa_ydelse); 4 jobcentres; a workbook for each
+    assert len(resources) == 2 + 12 + 3 + 4 + (12 + 4)
+    assert {r["path"] for r in resources} == {
+        str(p.relative_to(tiny_site / "data"))
+        for p in (tiny_site / "data").rglob("*")
+        if p.is_file()
+        and p.suffix != ".html"
+        and p.name != "datapackage.json"
+        and "figurer" not in p.parts
+    }
 
 
 def test_profile_page_shows_figures_charts_and_downloads(tiny_site):
@@ -180,10 +192,9 @@ def test_same_input_gives_a_byte_identical_site(tiny_site, tiny_package, tmp_pat
 
 
 def test_every_indicator_is_published_for_every_area(tiny_site):
-    with (tiny_site / "data" / "jobtal.csv").open(encoding="utf-8") as handle:
-        present = {
-            (row["indicator"], row["area_type"], row["area_code"]) for row in csv.DictReader(handle)
-        }
+    present = {
+        (row["indicator"], row["area_type"], row["area_code"]) for row in all_values_rows(tiny_site)
+    }
     areas = {(area_type, code) for _, area_type, code in present}
     # 4 municipalities, groups 1 and 5, regions 1081 and 1084, the country
     assert len(areas) == 9

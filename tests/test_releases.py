@@ -10,6 +10,7 @@ import functools
 import gzip
 import http.server
 import io
+import json
 import re
 import shutil
 import threading
@@ -22,9 +23,11 @@ import pytest
 from click.testing import CliRunner
 
 from jobtal.cli import main
+from jobtal.publish.files import sha256
 from jobtal.publish.releases import ReleaseError, load_previous
 from jobtal.publish.site import site_url
 from tests.conftest import PAGE_TESTS
+from tests.published import all_values_rows, all_values_text
 from tests.tiny_extract import write_next_month_package, write_tiny_package
 
 KEYS = ("indicator", "benefit", "area_type", "area_code", "period", "sex", "age_group")
@@ -49,30 +52,51 @@ def test_both_releases_are_kept_and_the_earlier_one_is_unchanged(tiny_site, next
     first = tree(tiny_site / "releases" / "2024-03")
     carried = tree(next_site / "releases" / "2024-03")
     data_files = [path for path in first if not path.endswith(".html")]
-    assert "data/jobtal.csv.gz" in data_files and "changes.csv.gz" in data_files
+    assert "data/jobtal.parquet" in data_files and "changes.csv.gz" in data_files
     assert {path: carried[path] for path in data_files} == {
         path: first[path] for path in data_files
     }
 
 
 @pytest.mark.parametrize("site_name", ["tiny_site", "next_site"])
-def test_a_release_holds_every_published_csv(site_name, request):
+def test_a_release_keeps_its_values_once_and_gives_back_every_published_csv(
+    site_name, request, tmp_path
+):
+    """The archive holds jobtal.parquet and no copy of the other files; unpacking it writes
+    every CSV of /data/ again, byte for byte, and checks them against the release."""
     site = request.getfixturevalue(site_name)
     month = load_previous(site)[-1].name
-    data = site / "data"
-    archived = site / "releases" / month / "data"
-    published = sorted(p.relative_to(data).as_posix() for p in data.rglob("*.csv"))
-    published = [p for p in published if not p.startswith("figurer/")]
-    assert len(published) == 17  # jobtal.csv, 4 jobcentres, 12 indicators
-    assert (
-        sorted(
-            p.relative_to(archived).as_posix().removesuffix(".gz")
-            for p in archived.rglob("*.csv.gz")
-        )
-        == published
+    folder = site / "releases" / month
+    archived = sorted(p.name for p in (folder / "data").iterdir())
+    assert archived == ["datapackage.json", "jobtal.parquet"]
+    result = CliRunner().invoke(
+        main, ["unpack-release", str(folder), "--out", str(tmp_path / "unpacked")]
     )
+    assert result.exit_code == 0, result.output
+    data = site / "data"
+    published = sorted(
+        p.relative_to(data).as_posix()
+        for p in data.rglob("*")
+        if p.suffix in (".csv", ".gz", ".parquet") and "figurer" not in p.parts
+    )
+    # jobtal.parquet and .csv.gz, 4 jobcentres, 12 indicators and 3 of them by sex and age
+    assert len(published) == 2 + 4 + 12 + 3
+    unpacked = tmp_path / "unpacked" / "data"
     for path in published:
-        assert gzip.decompress((archived / f"{path}.gz").read_bytes()) == (data / path).read_bytes()
+        assert (unpacked / path).read_bytes() == (data / path).read_bytes(), path
+    release = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    for path in published:
+        assert release["published"][f"data/{path}"]["sha256"] == sha256(data / path)
+
+
+def test_a_damaged_archive_is_refused_by_unpack(tiny_site, tmp_path):
+    copy = tmp_path / "2024-03"
+    shutil.copytree(tiny_site / "releases" / "2024-03", copy)
+    (copy / "data" / "jobtal.parquet").write_bytes(b"PAR1 damaged")
+    result = CliRunner().invoke(main, ["unpack-release", str(copy), "--out", str(tmp_path / "u")])
+    assert result.exit_code == 2
+    assert "jobtal.parquet does not match its checksum" in result.output
+    assert not (tmp_path / "u").exists()
 
 
 def test_the_release_data_package_passes_frictionless(next_site):
@@ -85,7 +109,7 @@ def test_the_release_data_package_passes_frictionless(next_site):
 
 
 def expected_changes(before_csv: str, after_csv: str, previous_month: str) -> dict[tuple, str]:
-    """What changed, worked out directly from the two releases' jobtal.csv."""
+    """What changed, worked out directly from the two releases' jobtal.csv.gz."""
     before, after = rows_by_key(before_csv), rows_by_key(after_csv)
     first_period = min(key[4] for key in after)
     changes = {}
@@ -114,10 +138,10 @@ def published_changes(site: Path, month: str) -> list[dict]:
 
 
 def assert_changes_are_the_difference(before: Path, after: Path, release: str) -> list[dict]:
-    """The release's changes.csv.gz against the difference of the two sites' jobtal.csv."""
+    """The release's changes.csv.gz against the difference of the two sites' jobtal.csv.gz."""
     expected = expected_changes(
-        (before / "data" / "jobtal.csv").read_text(encoding="utf-8"),
-        (after / "data" / "jobtal.csv").read_text(encoding="utf-8"),
+        all_values_text(before),
+        all_values_text(after),
         "2024-03",
     )
     listed = published_changes(after, release)
@@ -141,14 +165,8 @@ def test_a_value_once_suppressed_stays_suppressed_though_its_revision_is_publish
     changes which values the additive sets would suppress: before the rule, some values
     suppressed in release 2024-03 were published in 2024-04 (listed as `unsuppressed`),
     giving their old values away. Every one of them stays suppressed now."""
-    before = {
-        tuple(row[k] for k in KEYS): row
-        for row in csv.DictReader(io.StringIO((tiny_site / "data" / "jobtal.csv").read_text()))
-    }
-    after = {
-        tuple(row[k] for k in KEYS): row
-        for row in csv.DictReader(io.StringIO((next_site / "data" / "jobtal.csv").read_text()))
-    }
+    before = {tuple(row[k] for k in KEYS): row for row in all_values_rows(tiny_site)}
+    after = {tuple(row[k] for k in KEYS): row for row in all_values_rows(next_site)}
     once_suppressed = [key for key, row in before.items() if row["flag"] == "suppressed"]
     assert once_suppressed
     assert all(after[key]["flag"] == "suppressed" for key in once_suppressed)
@@ -388,11 +406,11 @@ def test_a_damaged_copy_of_the_previous_site_is_refused(tiny_site, tiny_package,
 
     previous = tmp_path / "previous"
     shutil.copytree(tiny_site / "releases", previous / "releases")
-    damaged = previous / "releases" / "2024-03" / "data" / "indicator" / "personer.csv.gz"
+    damaged = previous / "releases" / "2024-03" / "data" / "jobtal.parquet"
     content = bytearray(damaged.read_bytes())
     content[len(content) // 2] ^= 0xFF
     damaged.write_bytes(bytes(content))
-    with pytest.raises(ReleaseError, match=r"personer\.csv\.gz does not match its checksum"):
+    with pytest.raises(ReleaseError, match=r"jobtal\.parquet does not match its checksum"):
         build(
             tiny_package, tmp_path / "site", work=tmp_path / "work", previous=previous, **PAGE_TESTS
         )

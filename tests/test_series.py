@@ -1,7 +1,7 @@
 """Other publishers' series in the build: the tiny extract, marked synthetic, with an AUK01
 series imported from a hand-made statbank export. The series is published as the source has
 it (a count of 2 stays 2; ".." stays empty, with no flag), beside jobtal's own indicators, in
-jobtal.csv, the jobcentre and indicator CSVs and datapackage.json, and every row says where it
+jobtal.csv.gz, the jobcentre and indicator CSVs and datapackage.json, and every row says where it
 comes from."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from jobtal.cli import main
 from jobtal.pipeline import build
 from tests.conftest import PAGE_TESTS
+from tests.published import all_values_rows
 from tests.tiny_extract import write_tiny_package
 
 KIND = "Net unemployed recipients of social assistance"
@@ -56,6 +57,8 @@ def site(tmp_path_factory) -> Path:
 
 
 def rows(path: Path) -> list[dict]:
+    if path.suffix == ".gz":
+        return all_values_rows(path.parent)
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
@@ -71,7 +74,7 @@ def series_rows(path: Path) -> list[tuple]:
 def test_the_series_is_published_as_the_source_has_it(site):
     # Læsø's 2 would be suppressed if jobtal had counted it; the region's ".." stays empty;
     # the landsdel and the men-only row are not this series
-    assert series_rows(site / "data" / "jobtal.csv") == [
+    assert series_rows(site / "data" / "jobtal.csv.gz") == [
         ("land", "DK", "2024-Q1", "40", "", "DST AUK01"),
         ("region", "1081", "2024-Q1", "", "", "DST AUK01"),
         ("kommune", "101", "2024-Q1", "30", "", "DST AUK01"),
@@ -91,7 +94,7 @@ def test_the_series_is_published_as_the_source_has_it(site):
 def test_every_row_says_where_it_comes_from(site):
     sources = {
         (r["indicator"] == "nettoledige_kontanthjaelp", r["source"])
-        for r in rows(site / "data" / "jobtal.csv")
+        for r in rows(site / "data" / "jobtal.csv.gz")
     }
     assert sources == {(True, "DST AUK01"), (False, "jobtal-syntetisk")}
     descriptor = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))

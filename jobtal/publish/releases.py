@@ -149,22 +149,26 @@ def load_previous(site: Path) -> list[Release]:
         raise ReleaseError(f"{index}: not a release index ({error})") from error
     releases = []
     for name in names:
-        folder = site / RELEASES / name
-        try:
-            release = Release.read(folder / RELEASE_FILE)
-        except (OSError, ValueError, TypeError) as error:
-            raise ReleaseError(f"{folder / RELEASE_FILE}: cannot be read ({error})") from error
-        for relative, expected in release.files.items():
-            path = folder / relative
-            if not path.is_file():
-                raise ReleaseError(f"release {name}: {path} is missing")
-            if sha256(path) != expected["sha256"]:
-                raise ReleaseError(
-                    f"release {name}: {path} does not match its checksum in {RELEASE_FILE}; "
-                    "the copy of the previous site is damaged or incomplete"
-                )
-        releases.append(release)
+        releases.append(read_checked(site / RELEASES / name))
     return sorted(releases, key=lambda r: (r.month, r.edition))
+
+
+def read_checked(folder: Path) -> Release:
+    """A release folder's release.json, after checking its files against their checksums."""
+    try:
+        release = Release.read(folder / RELEASE_FILE)
+    except (OSError, ValueError, TypeError) as error:
+        raise ReleaseError(f"{folder / RELEASE_FILE}: cannot be read ({error})") from error
+    for relative, expected in release.files.items():
+        path = folder / relative
+        if not path.is_file():
+            raise ReleaseError(f"release {folder.name}: {path} is missing")
+        if sha256(path) != expected["sha256"]:
+            raise ReleaseError(
+                f"release {folder.name}: {path} does not match its checksum in {RELEASE_FILE}; "
+                "the copy is damaged or incomplete"
+            )
+    return release
 
 
 def check_order(previous: list[Release], month: str) -> None:

@@ -14,17 +14,18 @@ gives the same bytes for the same figures."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import xlsxwriter
 
 from jobtal.log import progress
 from jobtal.publish.language import Language
 from jobtal.publish.tables import DATA, TOTALS
+from jobtal.vocabulary import COUNTRY_CODE
 
 SUPPRESSED = "–"
 SHEET_NAME_LENGTH = 31  # Excel's limit
@@ -67,69 +68,85 @@ def write_workbooks(
 ) -> list[Path]:
     """Every jobcentre's and every indicator's workbook in each language, under `root` laid out
     as the site; return their paths."""
-    values = con.execute(f"""
+    # The published totals, sorted into the cells of every sheet once (for both languages).
+    # A dict per sheet, filled in one pass over the rows: with a few hundred small sheets,
+    # pandas' pivot cost more in per-call overhead than this does in all.
+    by_indicator: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    own: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    compared: dict[tuple, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    names: dict[tuple, str] = {}
+    rows = con.execute(f"""
         SELECT indicator, benefit, area_type, area_code, area_name, period,
-               TRY_CAST(value AS DOUBLE) AS value, coalesce(flag, '') AS flag
+               TRY_CAST(value AS DOUBLE), coalesce(flag, '')
         FROM published WHERE {TOTALS} ORDER BY rowid
-    """).df()
+    """).fetchall()
+    for indicator, benefit, area_type, code, name, period, value, flag in rows:
+        cell = (value, flag)
+        names[area_type, code] = name
+        by_indicator[indicator][benefit][period, (area_type, code)] = cell
+        if area_type == "kommune":
+            own[code][indicator][period, (area_type, code, benefit)] = cell
+        elif benefit == "alle":
+            compared[area_type, code][indicator][period, (area_type, code, benefit)] = cell
     municipalities = con.execute(
-        "SELECT municipality_code, municipality_name, municipality_group, region_code "
+        "SELECT CAST(municipality_code AS VARCHAR), municipality_name, "
+        "CAST(municipality_group AS VARCHAR), CAST(region_code AS VARCHAR) "
         "FROM municipalities ORDER BY municipality_code"
     ).fetchall()
-    own = dict(tuple(values[values.area_type == "kommune"].groupby("area_code", sort=False)))
-    compared = values[(values.area_type != "kommune") & (values.benefit == "alle")]
     written = []
     for book in languages:
         folder = root / book.lang.prefix / DATA
         for code, name, group, region in progress(
             municipalities, f"jobcentre workbooks ({book.lang.code})", len(municipalities)
         ):
-            comparison = compared[
-                ((compared.area_type == "kommunegruppe") & (compared.area_code == str(group)))
-                | ((compared.area_type == "region") & (compared.area_code == str(region)))
-                | (compared.area_type == "land")
-            ]
+            areas = [own[code], *(compared[a] for a in areas_above(group, region))]
+            cells = {
+                indicator: {k: v for area in areas for k, v in area.get(indicator, {}).items()}
+                for indicator in book.indicators
+            }
             path = folder / "jobcentre" / f"{code}.xlsx"
-            jobcentre_workbook(book, name, own.get(str(code), values.iloc[:0]), comparison, path)
+            jobcentre_workbook(book, name, cells, names, path)
             written.append(path)
-        for indicator, rows in values.groupby("indicator", sort=False):
+        for indicator, benefits in by_indicator.items():
             path = folder / "indicator" / f"{indicator}.xlsx"
-            indicator_workbook(book, book.indicators[indicator], rows, path)
+            indicator_workbook(book, book.indicators[indicator], benefits, names, path)
             written.append(path)
     return written
 
 
+def areas_above(group: str, region: str) -> list[tuple[str, str]]:
+    """A jobcentre's comparison areas, nearest first."""
+    return [("kommunegruppe", group), ("region", region), ("land", COUNTRY_CODE)]
+
+
 def jobcentre_workbook(
-    book: Workbooks, name: str, own: pd.DataFrame, comparison: pd.DataFrame, path: Path
+    book: Workbooks, name: str, cells: dict[str, dict], names: dict, path: Path
 ) -> None:
     """One sheet per indicator: the jobcentre's value per benefit, then its group's, region's
     and the country's for all benefits."""
     t = book.lang.t
     sheets = []
     for indicator in book.indicators.values():
-        rows = pd.concat(
-            [own[own.indicator == indicator.id], comparison[comparison.indicator == indicator.id]]
-        )
-        if rows.empty:
+        of_indicator = cells.get(indicator.id)
+        if not of_indicator:
             continue
+        # published order (a dict keeps it), then all benefits and the jobcentre first
+        columns = sorted(dict.fromkeys(column for _, column in of_indicator), key=column_order)
         labels = {
             (a, c, b): (
-                f"{name}: {book.lang.benefit(b)}" if a == "kommune" else book.lang.area_name(a, n)
+                f"{name}: {book.lang.benefit(b)}"
+                if a == "kommune"
+                else book.lang.area_name(a, names[a, c])
             )
-            for a, c, b, n in rows[["area_type", "area_code", "benefit", "area_name"]]
-            .drop_duplicates()
-            .itertuples(index=False)
+            for a, c, b in columns
         }
-        # all benefits first, then each benefit; then the comparisons, nearest first
-        labels = dict(sorted(labels.items(), key=lambda item: column_order(item[0])))
         sheets.append(
             Sheet(
                 name=sheet_name(indicator.id),
                 title=f"{indicator.title} ({indicator.unit}), {name}",
                 contents=t("workbook_jobcentre_sheet", title=indicator.title),
                 indicator=indicator,
-                rows=rows,
-                column_key=("area_type", "area_code", "benefit"),
+                cells=of_indicator,
                 labels=labels,
             )
         )
@@ -137,18 +154,13 @@ def jobcentre_workbook(
 
 
 def indicator_workbook(
-    book: Workbooks, indicator: Indicator, rows: pd.DataFrame, path: Path
+    book: Workbooks, indicator: Indicator, benefits: dict[str, dict], names: dict, path: Path
 ) -> None:
-    """One sheet per benefit: every area's value."""
+    """One sheet per benefit (all benefits first): every area's value, in published order."""
     t = book.lang.t
     sheets = []
-    for benefit, of_benefit in rows.groupby("benefit", sort=False):
-        labels = {
-            (a, c): book.lang.area_name(a, n)
-            for a, c, n in of_benefit[["area_type", "area_code", "area_name"]]
-            .drop_duplicates()
-            .itertuples(index=False)
-        }
+    for benefit, cells in sorted(benefits.items(), key=lambda item: item[0] != "alle"):
+        columns = dict.fromkeys(column for _, column in cells)  # published order, once each
         label = book.lang.benefit(benefit)
         sheets.append(
             Sheet(
@@ -156,9 +168,8 @@ def indicator_workbook(
                 title=f"{indicator.title} ({indicator.unit}): {label}",
                 contents=t("workbook_indicator_sheet", benefit=label),
                 indicator=indicator,
-                rows=of_benefit,
-                column_key=("area_type", "area_code"),
-                labels=labels,
+                cells=cells,
+                labels={(a, c): book.lang.area_name(a, names[a, c]) for a, c in columns},
             )
         )
     write_workbook(book, path, t("workbook_indicator_title", title=indicator.title), sheets)
@@ -170,8 +181,7 @@ class Sheet:
     title: str
     contents: str  # what the sheet holds, for the first sheet's list
     indicator: Indicator
-    rows: pd.DataFrame  # published rows: period, value, flag and the column key
-    column_key: tuple[str, ...]  # the columns that make one column of the sheet
+    cells: dict[tuple, tuple]  # (period, column key) -> (value or None, flag)
     labels: dict[tuple, str]  # column key -> header, in the order the columns are shown
 
 
@@ -232,36 +242,30 @@ def data_sheet(workbook, styles: dict, book: Workbooks, sheet: Sheet) -> None:
     t = book.lang.t
     decimals = sheet.indicator.decimals
     number = workbook.add_format({"num_format": "#,##0" + ("." + "0" * decimals)[: decimals + 1]})
-    keys = zip(*(sheet.rows[k] for k in sheet.column_key), strict=True)
-    rows = sheet.rows.assign(column=list(keys))
-    values = rows.pivot(index="period", columns="column", values="value")
-    flags = rows.pivot(index="period", columns="column", values="flag")
-    periods = sorted(values.index)
+    periods = sorted({period for period, _ in sheet.cells})
     columns = list(sheet.labels)
-    provisional = set(rows.loc[rows.flag == "provisional", "period"])
+    note = len(columns) + 1
 
     out = workbook.add_worksheet(sheet.name)
     out.set_column(0, 0, 12)
     out.set_column(1, len(columns), 16)
-    out.set_column(len(columns) + 1, len(columns) + 1, 14)
+    out.set_column(note, note, 14)
     out.write_string(0, 0, sheet.title, styles["title"])
     out.write_string(1, 0, t("workbook_suppressed_note"))
     out.write_string(HEADER_ROW, 0, t("workbook_period"), styles["header"])
     for index, column in enumerate(columns, start=1):
         out.write_string(HEADER_ROW, index, sheet.labels[column], styles["header"])
-    out.write_string(HEADER_ROW, len(columns) + 1, t("workbook_note"), styles["header"])
+    out.write_string(HEADER_ROW, note, t("workbook_note"), styles["header"])
     out.freeze_panes(HEADER_ROW + 1, 1)
-    value_rows = values.reindex(index=periods, columns=columns).to_numpy()
-    flag_rows = flags.reindex(index=periods, columns=columns).to_numpy()
-    for offset, period in enumerate(periods):
-        row = HEADER_ROW + 1 + offset
+    for row, period in enumerate(periods, start=HEADER_ROW + 1):
         out.write_string(row, 0, period)
-        for index, (value, flag) in enumerate(
-            zip(value_rows[offset], flag_rows[offset], strict=True), start=1
-        ):
+        provisional = False
+        for index, column in enumerate(columns, start=1):
+            value, flag = sheet.cells.get((period, column), (None, ""))
             if flag == "suppressed":
                 out.write_string(row, index, SUPPRESSED, styles["suppressed"])
-            elif value == value:  # not NaN: a value the source has
+            elif value is not None:
                 out.write_number(row, index, value, number)
-        if period in provisional:
-            out.write_string(row, len(columns) + 1, t("workbook_provisional_mark"))
+            provisional |= flag == "provisional"
+        if provisional:
+            out.write_string(row, note, t("workbook_provisional_mark"))
