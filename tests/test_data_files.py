@@ -1,0 +1,170 @@
+"""The published data files of the tiny build, as their readers open them: every value whole in
+Parquet and gzip CSV, per-area CSVs and workbooks that Excel opens, with the hand-worked values
+in the right cells."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+
+import duckdb
+import openpyxl
+import pytest
+
+from jobtal.publish import tables
+from jobtal.publish.tables import CSV_COLUMNS
+from tests.published import all_values_rows
+
+EXCEL_DATA_ROWS = 1_048_575  # Excel's 1,048,576 rows, less the header
+KEY = ("indicator", "benefit", "area_type", "area_code", "period", "sex", "age_group")
+
+
+def csv_rows(path) -> list[dict]:
+    text = gzip.decompress(path.read_bytes()).decode() if path.suffix == ".gz" else None
+    with io.StringIO(text) if text else path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def as_row(row: dict) -> tuple:
+    """A published row as a reader compares it: the key, the value as a number, the rest."""
+    value = row["value"]
+    number = None if value in ("", None) else float(value)
+    return (*(row[k] for k in KEY), row["area_name"], number, row["unit"], row["flag"] or "")
+
+
+def test_every_csv_and_every_sheet_opens_whole_in_excel(tiny_site):
+    """Counted, not assumed: every uncompressed CSV and every sheet of every workbook."""
+    csvs = [p for p in tiny_site.rglob("*.csv")]
+    workbooks = list(tiny_site.rglob("*.xlsx"))
+    assert len(csvs) > 20 and len(workbooks) == 2 * (4 + 12)
+    for path in csvs:
+        with path.open("rb") as handle:
+            assert sum(1 for _ in handle) - 1 <= EXCEL_DATA_ROWS, path
+    for path in workbooks:
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        assert all(sheet.max_row <= EXCEL_DATA_ROWS + 1 for sheet in workbook.worksheets), path
+        workbook.close()
+
+
+def test_a_csv_excel_would_cut_short_stops_the_build(tiny_site, monkeypatch, tmp_path):
+    """The guard behind the count above: a per-area CSV over Excel's rows is never written."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE published AS SELECT * FROM read_csv(?, all_varchar = true)",
+        [str(tiny_site / "data" / "indicator" / "personer.csv")],
+    )
+    monkeypatch.setattr(tables, "EXCEL_ROWS", 10)  # personer.csv: 12 benefits x 9 areas x 3 months
+    with pytest.raises(RuntimeError, match=r"personer\.csv: 324 rows, more than Excel opens"):
+        tables.copy_csv(con, "TRUE", tmp_path / "personer.csv")
+    assert not (tmp_path / "personer.csv").exists()
+    # compressed, the same rows are for programs: written
+    assert tables.copy_csv(con, "TRUE", tmp_path / "personer.csv.gz", compressed=True) > 10
+
+
+def test_parquet_and_gzip_csv_hold_exactly_the_indicator_files(tiny_site):
+    data = tiny_site / "data"
+    parquet = duckdb.sql(f"SELECT * FROM read_parquet('{data / 'jobtal.parquet'}')")
+    assert parquet.columns == CSV_COLUMNS
+    assert dict(zip(parquet.columns, parquet.types, strict=True))["value"] == "DOUBLE"
+    from_parquet = [
+        (*(r[k] for k in KEY), r["area_name"], r["value"], r["unit"], r["flag"] or "")
+        for r in (dict(zip(parquet.columns, row, strict=True)) for row in parquet.fetchall())
+    ]
+    from_gzip = [as_row(r) for r in all_values_rows(tiny_site)]
+    union = [
+        as_row(r)
+        for path in sorted((data / "indicator").iterdir())
+        if path.suffix in (".csv", ".gz")
+        for r in csv_rows(path)
+    ]
+    assert len(from_parquet) == len(from_gzip) == len(set(from_gzip)) == 7695
+    assert from_parquet == from_gzip  # the same rows in the same order
+    assert sorted(union, key=str) == sorted(from_gzip, key=str)
+    # the per-area CSVs hold totals; the breakdowns by sex and age are in the .csv.gz beside
+    breakdowns = [r for r in union if (r[5], r[6]) != ("alle", "alle")]
+    assert breakdowns and {r[0] for r in breakdowns} == {
+        "personer",
+        "fuldtidspersoner",
+        "unge_paa_ydelse",
+    }
+    for path in (data / "indicator").glob("*.csv"):
+        assert {(r["sex"], r["age_group"]) for r in csv_rows(path)} == {("alle", "alle")}
+
+
+def test_a_jobcentre_file_compares_with_its_areas_across_all_benefits(tiny_site):
+    rows = csv_rows(tiny_site / "data" / "jobcentre" / "101.csv")
+    own = {r["benefit"] for r in rows if r["area_type"] == "kommune"}
+    compared = {(r["area_type"], r["benefit"]) for r in rows if r["area_type"] != "kommune"}
+    assert "kontanthjaelp" in own and "alle" in own
+    assert compared == {("kommunegruppe", "alle"), ("region", "alle"), ("land", "alle")}
+    every = {as_row(r) for r in all_values_rows(tiny_site)}
+    assert {as_row(r) for r in rows} <= every
+
+
+def cells(sheet) -> dict[tuple[str, str], object]:
+    """(period, column header) -> cell value, below the sheet's header row."""
+    rows = list(sheet.iter_rows(values_only=True))
+    header_row = next(i for i, row in enumerate(rows) if row[0] in ("Periode", "Period"))
+    header = rows[header_row]
+    return {
+        (row[0], header[i]): value
+        for row in rows[header_row + 1 :]
+        for i, value in enumerate(row)
+        if i and row[0]
+    }
+
+
+def test_the_jobcentre_workbook_shows_the_hand_worked_values_in_danish(tiny_site):
+    """Worked out by hand from the tiny extract (tests/test_published.py has the arithmetic):
+    11 persons in København in January; its one sygedagpenge recipient suppressed; 0.9 pct.
+    of its population; the region and the country to compare with."""
+    workbook = openpyxl.load_workbook(tiny_site / "data" / "jobcentre" / "101.xlsx")
+    assert workbook.sheetnames[0] == "Om tallene"
+    about = " ".join(
+        str(c) for row in workbook["Om tallene"].iter_rows(values_only=True) for c in row
+    )
+    assert "færre end 5 personer" in about and "2024-03" in about and "CC BY 4.0" in about
+    persons = workbook["personer"]
+    assert persons.freeze_panes == "B5"
+    shown = cells(persons)
+    assert shown["2024-01", "København: Alle ydelser"] == 11
+    assert shown["2024-01", "København: Sygedagpenge"] == "–"
+    assert shown["2024-03", "Bemærkning"] == "foreløbig"
+    assert shown["2024-01", "Bemærkning"] is None
+    headers = [c.value for c in persons[4]]
+    # the jobcentre's all benefits first, its comparison areas last, nearest first
+    assert headers[:2] == ["Periode", "København: Alle ydelser"]
+    assert headers[-4:] == ["Hovedstadskommuner", "Region Hovedstaden", "Hele landet", "Bemærkning"]
+    share = workbook["andel_befolkning"]
+    row = next(r for r in share.iter_rows(min_row=5) if r[0].value == "2024-01")
+    assert row[1].value == pytest.approx(0.9) and row[1].number_format == "#,##0.0"
+
+
+def test_the_indicator_workbook_has_a_sheet_per_benefit_in_english(tiny_site):
+    """The region's seven recipients in January are published; Læsø's three are not, and so
+    neither are Hjørring's five (secondary suppression): see tests/test_published.py."""
+    workbook = openpyxl.load_workbook(tiny_site / "en" / "data" / "indicator" / "personer.xlsx")
+    assert workbook.sheetnames[:3] == [
+        "About the figures",
+        "All benefits",
+        "Unemployment insurance benefit",
+    ]
+    shown = cells(workbook["All benefits"])
+    assert shown["2024-01", "Region Nordjylland"] == 7
+    assert shown["2024-01", "Læsø"] == "–" and shown["2024-01", "Hjørring"] == "–"
+    assert shown["2024-03", "Note"] == "provisional"
+    # a sheet name Excel would refuse (over 31 characters) falls back to the benefit's code
+    assert "selvforsoergelse" in workbook.sheetnames
+
+
+def test_the_data_page_says_how_to_read_every_file_and_its_size(tiny_site):
+    html = (tiny_site / "data" / "index.html").read_text(encoding="utf-8")
+    assert 'href="jobtal.parquet"' in html or 'href="../data/jobtal.parquet"' in html
+    assert "pd.read_parquet(" in html and "arrow::read_parquet(" in html
+    assert "SELECT * FROM" in html
+    size = (tiny_site / "data" / "jobtal.parquet").stat().st_size
+    assert f"({round(size / 1000)} kB)" in html
+    assert "personer-koen-alder.csv.gz" in html
+    english = (tiny_site / "en" / "data" / "index.html").read_text(encoding="utf-8")
+    assert "data/jobcentre/101.xlsx" in english and "Every figure in one file" in english
