@@ -23,7 +23,15 @@ def spells_with(*lines):
 
 
 def test_every_command_explains_itself():
-    for command in ("validate", "build", "demo", "serve", "fetch-releases", "import"):
+    for command in (
+        "validate",
+        "build",
+        "demo",
+        "serve",
+        "fetch-releases",
+        "unpack-release",
+        "import",
+    ):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Usage:" in result.output

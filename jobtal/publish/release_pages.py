@@ -90,7 +90,8 @@ class ReleasePages:
             moves_table=self.moves_table(release),
             changes_total=sum(release.changes.values()),
             data_url=f"{self.writer.root_of(page)}{page}data/datapackage.json",
-            jobtal_url=f"{self.writer.root_of(page)}{page}data/jobtal.csv.gz",
+            jobtal_url=f"{self.writer.root_of(page)}{page}{release.values_file}",
+            jobtal_name=release.values_file.rsplit("/", 1)[-1],
             changes_url=f"{self.writer.root_of(page)}{page}changes.csv.gz",
         )
 
