@@ -18,7 +18,7 @@ from jobtal.audit.relations import IndicatorKnowledge
 from jobtal.cli import main
 from jobtal.indicators.engine import load_definitions
 from jobtal.vocabulary import AGE_GROUPS
-from tests.test_disclosure import (
+from tests.attacker import (
     REFERENCE_MONTH,
     independent_attack,
     protect_table,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import vl_convert
 
-from tests.published import all_values_rows
+from tests.helpers import all_values_rows, charts_of
 
 PAGES = [
     "index.html",
@@ -21,14 +21,6 @@ PAGES = [
     "indikator/andel_befolkning/index.html",
     "en/jobcenter/koebenhavn/index.html",
 ]
-
-
-def charts_of(page_path: Path) -> list[tuple[str, dict]]:
-    html = page_path.read_text(encoding="utf-8")
-    found = re.findall(
-        r'<div class="jobtal-chart__plot" id="([^"]+)" data-vega-spec=\'([^\']*)\'', html
-    )
-    return [(chart_id, json.loads(text)) for chart_id, text in found]
 
 
 def read_csv(path: Path) -> list[dict]:

@@ -14,7 +14,7 @@ import pytest
 
 from jobtal.publish import tables
 from jobtal.publish.tables import CSV_COLUMNS
-from tests.published import all_values_rows
+from tests.helpers import all_values_rows
 
 EXCEL_DATA_ROWS = 1_048_575  # Excel's 1,048,576 rows, less the header
 KEY = ("indicator", "benefit", "area_type", "area_code", "period", "sex", "age_group")

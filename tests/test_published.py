@@ -14,8 +14,7 @@ from jobtal.publish.site import site_url
 from jobtal.publish.tables import CSV_COLUMNS
 from jobtal.vocabulary import INDICATOR_IDS
 from tests.conftest import PAGE_TESTS
-from tests.published import all_values_rows, all_values_text
-from tests.test_charts import charts_of
+from tests.helpers import all_values_rows, all_values_text, charts_of
 
 MUNICIPALITIES = {101: "koebenhavn", 147: "frederiksberg", 825: "laesoe", 860: "hjoerring"}
 

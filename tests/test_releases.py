@@ -27,7 +27,7 @@ from jobtal.publish.files import sha256
 from jobtal.publish.releases import ReleaseError, load_previous
 from jobtal.publish.site import site_url
 from tests.conftest import PAGE_TESTS
-from tests.published import all_values_rows, all_values_text
+from tests.helpers import all_values_rows, all_values_text
 from tests.tiny_extract import write_next_month_package, write_tiny_package
 
 KEYS = ("indicator", "benefit", "area_type", "area_code", "period", "sex", "age_group")

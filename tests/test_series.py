@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from jobtal.cli import main
 from jobtal.pipeline import build
 from tests.conftest import PAGE_TESTS
-from tests.published import all_values_rows
+from tests.helpers import all_values_rows
 from tests.tiny_extract import write_tiny_package
 
 KIND = "Net unemployed recipients of social assistance"
@@ -115,7 +115,7 @@ def test_the_published_package_with_the_series_passes_frictionless(site):
 def test_charts_of_synthetic_figures_say_so(site):
     """The package is marked synthetic: every chart of jobtal's own figures carries it in its
     title (visible on any copy of the image) and its text alternative."""
-    from tests.test_charts import charts_of
+    from tests.helpers import charts_of
 
     for page in ("jobcenter/koebenhavn/index.html", "index.html", "en/jobcenter/laesoe/index.html"):
         charts = charts_of(site / page)
@@ -129,7 +129,7 @@ def test_charts_of_synthetic_figures_say_so(site):
 
 
 def test_a_profile_charts_the_series_with_its_source_and_period(site):
-    from tests.test_charts import charts_of
+    from tests.helpers import charts_of
 
     html = (site / "jobcenter" / "laesoe" / "index.html").read_text(encoding="utf-8")
     assert "Tal fra andre udgivere" in html and "ikke demodata" in html
@@ -167,7 +167,7 @@ def test_each_series_has_its_page(site, prefix):
     html = page.read_text(encoding="utf-8")
     assert "https://www.statistikbanken.dk/AUK01" in html and "CC BY 4.0" in html
     assert "Syntetiske demodata" not in html and "Synthetic demo data" not in html
-    from tests.test_charts import charts_of
+    from tests.helpers import charts_of
 
     [(chart_id, spec)] = charts_of(page)
     assert (

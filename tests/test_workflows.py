@@ -14,8 +14,7 @@ import pytest
 import yaml
 
 from jobtal import paths
-from tests.test_cli import spells_with
-from tests.tiny_extract import write_tiny_package
+from tests.tiny_extract import spells_with, write_tiny_package
 
 WORKFLOWS = paths.REPO / ".github" / "workflows"
 NAMES = ["publish.yml", "test.yml"]

@@ -160,3 +160,8 @@ def write_next_month_package(folder: Path) -> Path:
         },
         descriptor_changes={"created": NEXT_CREATED},
     )
+
+
+def spells_with(*lines: str) -> str:
+    """The tiny extract's benefit_spells.csv with `lines` added at the end."""
+    return "\n".join([SPELLS_HEADER, *SPELLS, *lines]) + "\n"
