@@ -6,12 +6,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install site test lint chromium serve demo clean
+.PHONY: install lock site test lint chromium serve demo clean
 
-$(STAMP): pyproject.toml
+# The environment is installed from requirements.lock: every package at the version and with the
+# SHA-256 the lock names, so a publication is built with exactly what the tests ran on. After
+# changing pyproject.toml's dependencies, `make lock` resolves them again (uv) and writes it.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+	  --quiet -o requirements.lock
 
 install: $(STAMP)
 
