@@ -10,6 +10,7 @@ import yaml
 
 from jobtal import paths
 from jobtal.cli import main
+from jobtal.extracts import problems
 from jobtal.indicators.engine import DEFINITION_SCHEMA, DefinitionError, load_definitions
 from jobtal.publish.formatting import slug
 from jobtal.publish.language import Language
@@ -94,3 +95,22 @@ def test_the_reference_tables_in_datasets_are_a_valid_package():
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type"])
     rows = {task.name: task.stats["rows"] for task in report.tasks}
     assert rows["regions"] == 5 and rows["municipalities"] == 98
+
+
+def test_the_problems_page_is_written_from_the_registry():
+    page = paths.REPO / "docs" / "dev" / "problems.md"
+    assert page.read_text(encoding="utf-8") == problems.documentation(), (
+        "run: .venv/bin/python -m jobtal.extracts.problems > docs/dev/problems.md"
+    )
+
+
+def test_validation_spells_no_problem_code_out_of_the_registry():
+    """Every code the validator reports is a member of problems.Code, never a string written
+    again in a module (where a typo would be a new, undocumented code)."""
+    codes = {str(code) for code in problems.Code}
+    for module in (paths.REPO / "jobtal" / "extracts").glob("*.py"):
+        if module.name == "problems.py":
+            continue
+        text = module.read_text(encoding="utf-8")
+        spelled = [code for code in codes if f'"{code}"' in text or f"'{code}'" in text]
+        assert spelled == [], module.name

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jobtal.extracts.problems import Code
 from jobtal.sql import sql_string
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class Dialect:
         dialect = resource.get("dialect") or {}
         if not isinstance(dialect, dict):
             raise UnreadableFile(
-                "dialect-error",
+                Code.DIALECT_ERROR,
                 f"the descriptor's dialect is {json.dumps(dialect)[:80]}; jobtal reads a dialect "
                 'written out in the descriptor (an object such as {"delimiter": ";"}), '
                 "never one fetched from elsewhere",
@@ -82,7 +83,7 @@ class Dialect:
         for name, default in UNREAD_DIALECT.items():
             if name in dialect and dialect[name] != default:
                 raise UnreadableFile(
-                    "dialect-error",
+                    Code.DIALECT_ERROR,
                     f"the descriptor's dialect sets {name}: {json.dumps(dialect[name])}, which "
                     f"jobtal does not read: an extract has its column names on the first line "
                     f"and is plain CSV; leave {name} out or convert the file",
@@ -100,7 +101,7 @@ def check_encoding(path: Path, dialect: Dialect) -> None:
         head = handle.read(4)
         if dialect.encoding == "utf-8" and head.startswith(codecs.BOM_UTF8):
             raise UnreadableFile(
-                "encoding-error",
+                Code.ENCODING_ERROR,
                 "the file starts with a UTF-8 byte order mark (BOM); declare "
                 "encoding: utf-8-sig for the resource or save the file without it",
             )
@@ -128,7 +129,7 @@ def check_encoding(path: Path, dialect: Dialect) -> None:
                     line += handle.read(min(CHUNK, position - handle.tell())).count(b"\n")
                 guess = bytes([byte]).decode("cp1252", errors="replace")
                 raise UnreadableFile(
-                    "encoding-error",
+                    Code.ENCODING_ERROR,
                     f"the file is not UTF-8: line {line} has the byte 0x{byte:02X}, which is "
                     f"{guess!r} in Windows-1252; declare encoding: windows-1252 for the resource "
                     "or convert the file to UTF-8",
@@ -154,13 +155,13 @@ def read_labels(path: Path, dialect: Dialect) -> list[str] | None:
     line_end = re.search("\r\n|\n|\r", head)
     if line_end is not None and line_end.group() == "\r":
         raise UnreadableFile(
-            "dialect-error",
+            Code.DIALECT_ERROR,
             "the file ends its lines with a carriage return alone (old Mac style); convert it "
             "to line ends of \\n or \\r\\n",
         )
     if line_end is None and len(head) == HEADER_CHARACTERS:
         raise UnreadableFile(
-            "source-error",
+            Code.SOURCE_ERROR,
             f"the first line (the header) is longer than {HEADER_CHARACTERS:,} characters; a "
             "header holds the column names",
         )
@@ -168,7 +169,7 @@ def read_labels(path: Path, dialect: Dialect) -> list[str] | None:
     labels = next(reader, None)
     if labels is not None and len(labels) > MOST_COLUMNS:
         raise UnreadableFile(
-            "source-error",
+            Code.SOURCE_ERROR,
             f"the header has {len(labels):,} columns; a resource of jobtal's has at most "
             f"{MOST_COLUMNS:,}",
         )
@@ -183,7 +184,7 @@ def check_delimiter(labels: list[str], field_names: list[str], dialect: Dialect)
     for candidate, name in ((";", "';'"), ("\t", "a tab"), ("|", "'|'"), (",", "','")):
         if candidate != dialect.delimiter and len(labels[0].split(candidate)) >= 2:
             raise UnreadableFile(
-                "dialect-error",
+                Code.DIALECT_ERROR,
                 f"the file uses {name} as separator (its header is {labels[0]!r}); declare "
                 f"dialect.delimiter: {candidate!r} for the resource or convert the file to "
                 f"{dialect.delimiter!r}-separated",
@@ -414,10 +415,10 @@ def read_cells(name: str, path: Path, field_names: list[str], resource: dict) ->
     try:
         labels = read_labels(path, dialect)
         if labels is None:
-            raise UnreadableFile("source-error", "the file is empty: not even a header row")
+            raise UnreadableFile(Code.SOURCE_ERROR, "the file is empty: not even a header row")
         if not labels:
             raise UnreadableFile(
-                "blank-header",
+                Code.BLANK_HEADER,
                 "the file's first line is empty; the header (the column names) must be the "
                 "first line",
             )
@@ -442,7 +443,7 @@ def as_utf8(
         codecs.lookup(dialect.encoding)
     except LookupError as error:
         raise UnreadableFile(
-            "encoding-error", f"the declared encoding {dialect.encoding!r} is unknown"
+            Code.ENCODING_ERROR, f"the declared encoding {dialect.encoding!r} is unknown"
         ) from error
     folder = tempfile.TemporaryDirectory(prefix="jobtal-")
     copy = Path(folder.name) / path.name

@@ -45,6 +45,7 @@ from typing import NamedTuple
 import duckdb
 
 from jobtal.extracts.csvfile import Dialect, Records, TextCells, UnreadableFile, read_cells
+from jobtal.extracts.problems import Code
 from jobtal.sql import ident, sql_string
 
 INT64 = (-(2**63), 2**63 - 1)
@@ -69,24 +70,31 @@ def label_errors(labels: list[str], field_names: list[str]) -> list[CellError]:
     errors = []
     for number, label in enumerate(labels[len(field_names) :], start=len(field_names) + 1):
         errors.append(
-            CellError("extra-label", None, None, number, label, "a column the schema does not have")
+            CellError(
+                Code.EXTRA_LABEL, None, None, number, label, "a column the schema does not have"
+            )
         )
     for number, name in enumerate(field_names[len(labels) :], start=len(labels) + 1):
         errors.append(
             CellError(
-                "missing-label", None, name, number, None, "the file has no column for this field"
+                Code.MISSING_LABEL,
+                None,
+                name,
+                number,
+                None,
+                "the file has no column for this field",
             )
         )
     for number, (name, label) in enumerate(zip(field_names, labels, strict=False), start=1):
         if not label:
             errors.append(
-                CellError("blank-label", None, name, number, "", "the column has no name")
+                CellError(Code.BLANK_LABEL, None, name, number, "", "the column has no name")
             )
             continue
         if label in labels[: number - 1]:
             errors.append(
                 CellError(
-                    "duplicate-label",
+                    Code.DUPLICATE_LABEL,
                     None,
                     name,
                     number,
@@ -98,7 +106,7 @@ def label_errors(labels: list[str], field_names: list[str]) -> list[CellError]:
         if label != name:
             errors.append(
                 CellError(
-                    "incorrect-label",
+                    Code.INCORRECT_LABEL,
                     None,
                     name,
                     number,
@@ -399,7 +407,7 @@ def python_verdicts(plan: FieldPlan, values: list[str]) -> list[tuple]:
         notes.pop("type", None)
         typed = to_duckdb(value, plan.duckdb_type)
         if ok and value is not None and typed is None:
-            notes["out-of-range"] = ""  # read by frictionless, but too large for the column
+            notes[Code.OUT_OF_RANGE] = ""  # read by frictionless, but too large for the column
         rows.append((raw, ok, typed, sorted(notes)))
     return rows
 
@@ -532,7 +540,7 @@ def check_cells(
         try:
             create_in_file_order(con, table, query)
         except duckdb.InvalidInputException as error:  # DuckDB's reader stopped on the file
-            raise UnreadableFile("source-error", csv_error_note(error)) from error
+            raise UnreadableFile(Code.SOURCE_ERROR, csv_error_note(error)) from error
     by_name = {p.name: p for p in plans}
     columns = ", ".join(ident(n) if n in by_name else f"NULL AS {ident(n)}" for n in names)
     con.execute(
@@ -553,12 +561,12 @@ def check_cells(
     # --- row numbers: DuckDB skipped the empty lines, which frictionless counts as rows
     errors += renumber(found, empties)
     errors += [
-        CellError("blank-row", int(index) + 1, None, None, None, "the row is empty")
+        CellError(Code.BLANK_ROW, int(index) + 1, None, None, None, "the row is empty")
         for index in empties
     ]
     if schema.get("primaryKey") and all(k in {p.name for p in plans} for k in primary_key(schema)):
         errors += [
-            CellError("primary-key", int(index) + 1, None, None, None, "the key is empty")
+            CellError(Code.PRIMARY_KEY, int(index) + 1, None, None, None, "the key is empty")
             for index in empties
         ]
     rows = rows_read + len(empties)
@@ -616,13 +624,13 @@ def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
             _, ok, _, notes = verdicts[value]
             if not ok:
                 errors.append(
-                    CellError("type-error", row, plan.name, number, value, type_note(plan))
+                    CellError(Code.TYPE_ERROR, row, plan.name, number, value, type_note(plan))
                 )
             for note in notes:
-                if note == "out-of-range":
+                if note == Code.OUT_OF_RANGE:
                     errors.append(
                         CellError(
-                            "integer-out-of-range",
+                            Code.INTEGER_OUT_OF_RANGE,
                             row,
                             plan.name,
                             number,
@@ -633,7 +641,7 @@ def odd_cell_errors(con, table: str, plans: list[FieldPlan]) -> list[CellError]:
                 else:
                     errors.append(
                         CellError(
-                            "constraint-error",
+                            Code.CONSTRAINT_ERROR,
                             row,
                             plan.name,
                             number,
@@ -691,15 +699,15 @@ def errors_sql(plans: list[FieldPlan]) -> str:
         )
 
     blank = " AND ".join(f"m{p.number}" for p in plans) or "FALSE"
-    row_error = error(blank, 0, "blank-row", "'the row is empty'", "NULL")
+    row_error = error(blank, 0, Code.BLANK_ROW, "'the row is empty'", "NULL")
     cell_errors = []
     for p in plans:
         n, c = p.number, f"c{p.number}"
         cell_errors.append(
-            error(f"{c} IS NULL", n, "missing-cell", "'the row has no cell here'", "NULL")
+            error(f"{c} IS NULL", n, Code.MISSING_CELL, "'the row has no cell here'", "NULL")
         )
         if p.constraints.get("required"):
-            cell_errors.append(error(f"m{n}", n, "constraint-error", "'a value is required'", c))
+            cell_errors.append(error(f"m{n}", n, Code.CONSTRAINT_ERROR, "'a value is required'", c))
         # constraints in SQL only for cells a fast path read (frictionless checks the others):
         # a field without one may have constraints SQL cannot even state
         for constraint, failing in constraint_sql(p) if p.fast else []:
@@ -708,7 +716,7 @@ def errors_sql(plans: list[FieldPlan]) -> str:
                 error(
                     f"f{n} AND ({test})",
                     n,
-                    "constraint-error",
+                    Code.CONSTRAINT_ERROR,
                     sql_string(constraint_note(p, constraint)),
                     c,
                 )
@@ -737,7 +745,7 @@ def extra_cell_errors(
         int(row)
         for (row,) in con.execute(
             f"SELECT rowid + 2 AS _row FROM {table} WHERE _extra AND (_errors IS NULL OR "
-            f"_errors[1].t <> 'blank-row') ORDER BY _row"
+            f"_errors[1].t <> {sql_string(Code.BLANK_ROW)}) ORDER BY _row"
         ).fetchall()
     ]
     if not rows:
@@ -747,7 +755,7 @@ def extra_cell_errors(
     where = {row: record(row - 1) for row in rows}
     cells = records.cells(list(where.values()), dialect)
     return [
-        CellError("extra-cell", row, None, number, value, "a cell the schema has no field for")
+        CellError(Code.EXTRA_CELL, row, None, number, value, "a cell the schema has no field for")
         for row in rows
         for number, value in enumerate(cells[where[row]][len(plans) :], start=len(plans) + 1)
     ]
@@ -846,7 +854,7 @@ def key_errors(
         if p.constraints.get("unique"):
             errors += [
                 CellError(
-                    "unique-error",
+                    Code.UNIQUE_ERROR,
                     int(row),
                     p.name,
                     p.number,
@@ -860,12 +868,12 @@ def key_errors(
         all_none = " AND ".join(f"{ident(k)} IS NULL" for k in key)
         empty = con.execute(f"SELECT _row FROM {table} WHERE {all_none}").fetchall()
         errors += [
-            CellError("primary-key", int(row), None, None, None, "the key is empty")
+            CellError(Code.PRIMARY_KEY, int(row), None, None, None, "the key is empty")
             for (row,) in empty
         ]
         errors += [
             CellError(
-                "primary-key",
+                Code.PRIMARY_KEY,
                 int(row),
                 None,
                 None,
@@ -916,7 +924,7 @@ def foreign_key_errors(
     where = f"{target.name} ({', '.join(target_fields)})"
     return [
         CellError(
-            "foreign-key",
+            Code.FOREIGN_KEY,
             int(row),
             None,
             None,

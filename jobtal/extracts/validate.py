@@ -28,6 +28,7 @@ import duckdb
 from jobtal.areas import AreaNames
 from jobtal.extracts.csvfile import UnreadableFile
 from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
+from jobtal.extracts.problems import Code
 from jobtal.extracts.tablecheck import CheckedTable, StartedTable, check_cells, start_table
 from jobtal.log import log
 from jobtal.months import month_range
@@ -148,7 +149,7 @@ def file_size(package: ExtractPackage, name: str) -> int:
 def package_problems_report(location: Path, problems: list[str]) -> ValidationReport:
     """The report for a package whose descriptor cannot be used as extracts."""
     return ValidationReport(
-        str(location), [Problem("datapackage", "package-error", text) for text in problems]
+        str(location), [Problem("datapackage", Code.PACKAGE_ERROR, text) for text in problems]
     )
 
 
@@ -203,7 +204,7 @@ def validate_into(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> Va
         report.problems.extend(
             Problem(
                 name,
-                "resource-error",
+                Code.RESOURCE_ERROR,
                 f"a foreign key refers to the resource {reference!r}, which the package lacks",
             )
             for reference in references_of(package.resources[name].schema, name)
@@ -294,16 +295,18 @@ def problems_of(name: str, table: CheckedTable, schema: dict) -> list[Problem]:
     number_fields = {f["name"] for f in schema["fields"] if f.get("type") == "number"}
     comma_fields = set()
     for field_name in number_fields:
-        values = [e.value for e in table.errors if e.type == "type-error" and e.field == field_name]
+        values = [
+            e.value for e in table.errors if e.type == Code.TYPE_ERROR and e.field == field_name
+        ]
         if values and all(DECIMAL_COMMA.match(v or "") for v in values):
             comma_fields.add(field_name)
     problems = []
     for field_name in sorted(comma_fields):
-        rows = [e for e in table.errors if e.type == "type-error" and e.field == field_name]
+        rows = [e for e in table.errors if e.type == Code.TYPE_ERROR and e.field == field_name]
         problems.append(
             Problem(
                 name,
-                "decimal-comma",
+                Code.DECIMAL_COMMA,
                 f"the field uses ',' as decimal mark in {len(rows):,} rows; declare "
                 f"decimalChar: ',' on the field or convert the file to '.'",
                 rows[0].row,
@@ -314,7 +317,7 @@ def problems_of(name: str, table: CheckedTable, schema: dict) -> list[Problem]:
     problems.extend(
         Problem(name, e.type, e.note, e.row, e.field, e.value)
         for e in table.errors
-        if not (e.type == "type-error" and e.field in comma_fields)
+        if not (e.type == Code.TYPE_ERROR and e.field in comma_fields)
     )
     return problems
 
@@ -348,7 +351,7 @@ def contract_checks(package: ExtractPackage) -> list[ContractCheck]:
                 checks.append(
                     ContractCheck(
                         resource,
-                        "cpr-number",
+                        Code.CPR_NUMBER,
                         name,
                         CPR_SQL.format(col=ident(name)),
                         "looks like a CPR number; person-level ids must be pseudonymised",
@@ -358,7 +361,7 @@ def contract_checks(package: ExtractPackage) -> list[ContractCheck]:
                 checks.append(
                     ContractCheck(
                         resource,
-                        "date-after-extract",
+                        Code.DATE_AFTER_EXTRACT,
                         name,
                         f"{ident(name)} > DATE '{extract_date}'",
                         f"is after the extract date {extract_date}; a running spell or offer has "
@@ -368,7 +371,7 @@ def contract_checks(package: ExtractPackage) -> list[ContractCheck]:
         checks.append(
             ContractCheck(
                 resource,
-                "end-before-start",
+                Code.END_BEFORE_START,
                 "end_date",
                 "end_date < start_date",
                 "end_date is before start_date",
@@ -378,7 +381,7 @@ def contract_checks(package: ExtractPackage) -> list[ContractCheck]:
     checks.append(
         ContractCheck(
             "benefit_spells",
-            "readiness-not-applicable",
+            Code.READINESS_NOT_APPLICABLE,
             "readiness",
             f"readiness IS NOT NULL AND benefit NOT IN ({readiness_list})",
             "readiness applies only to kontanthjaelp, uddannelseshjaelp and selvforsoergelse; "
@@ -388,7 +391,7 @@ def contract_checks(package: ExtractPackage) -> list[ContractCheck]:
     checks.append(
         ContractCheck(
             "activities",
-            "end-date-on-samtale",
+            Code.END_DATE_ON_SAMTALE,
             "end_date",
             "activity = 'samtale' AND end_date IS NOT NULL",
             "a samtale is a single day; leave end_date empty",
@@ -402,7 +405,7 @@ def contract_problems(
 ) -> list[Problem]:
     """The contract's checks, one pass over each table for all of its checks."""
     problems = [
-        Problem(name, "no-rows", "the file has a header but no rows; an extract cannot be empty")
+        Problem(name, Code.NO_ROWS, "the file has a header but no rows; an extract cannot be empty")
         for name, count in rows.items()
         if count == 0
     ]
@@ -474,7 +477,8 @@ def name_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
             fault = name_fault(name)
             if fault is not None:
                 message = f"{fault}; {NAME_RULE}"
-                problems.append(Problem(resource, "unsafe-name", message, row, field_name, shown))
+                problem = Problem(resource, Code.UNSAFE_NAME, message, row, field_name, shown)
+                problems.append(problem)
                 continue
             address = slug_or_none(name)
             if address in by_slug:
@@ -482,7 +486,7 @@ def name_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
                 problems.append(
                     Problem(
                         resource,
-                        "same-address",
+                        Code.SAME_ADDRESS,
                         f"has the web address /jobcenter/{address}/ of {first_name!r} in row "
                         f"{first_row}; names must differ in more than case, accents and "
                         "punctuation",
@@ -505,7 +509,7 @@ def neighbour_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
     return [
         Problem(
             "neighbours",
-            "asymmetric-neighbours",
+            Code.ASYMMETRIC_NEIGHBOURS,
             f"{a} lists {b} as a neighbour, but {b} does not list {a}",
             row,
             "neighbour_code",
@@ -520,12 +524,12 @@ def population_problems(con: duckdb.DuckDBPyConnection, reference: str) -> list[
     municipality, and every sex and age group in each."""
     first = con.execute("SELECT min(month) FROM population").fetchone()[0]
     if first is None:
-        return [Problem("population", "population-months", "the population table is empty")]
+        return [Problem("population", Code.POPULATION_MONTHS, "the population table is empty")]
     if first > reference:
         return [
             Problem(
                 "population",
-                "population-months",
+                Code.POPULATION_MONTHS,
                 f"starts in {first}, after the reference month {reference}",
             )
         ]
@@ -543,7 +547,7 @@ def population_problems(con: duckdb.DuckDBPyConnection, reference: str) -> list[
     return [
         Problem(
             "population",
-            "population-months",
+            Code.POPULATION_MONTHS,
             f"municipality {code} has {cells} of the 12 sex x age cells for {month}; the "
             f"population must cover every month from {first} to the reference month {reference}",
             None,

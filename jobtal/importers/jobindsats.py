@@ -16,7 +16,7 @@ from jobtal.areas import AreaNames
 from jobtal.importers.series import (
     ImportProblem,
     Series,
-    UnreadableFile,
+    UnreadableSeriesFile,
     column_name,
     is_number_or_missing,
     parse_number,
@@ -32,7 +32,7 @@ def read_records(path: Path) -> list[dict]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise UnreadableFile(f"{path}: cannot be read ({error})") from error
+        raise UnreadableSeriesFile(f"{path}: cannot be read ({error})") from error
     if not text.strip():
         raise ImportProblem(f"{path}: the file is empty")
     try:

@@ -30,7 +30,7 @@ class ImportProblem(Exception):
     """The file cannot be imported as it is: the message names file, row, column and value."""
 
 
-class UnreadableFile(UnusableInput):
+class UnreadableSeriesFile(UnusableInput):
     """The file cannot be read at all."""
 
 

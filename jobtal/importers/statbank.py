@@ -18,7 +18,7 @@ from jobtal.areas import AreaNames
 from jobtal.importers.series import (
     ImportProblem,
     Series,
-    UnreadableFile,
+    UnreadableSeriesFile,
     column_name,
     is_number_or_missing,
     is_period,
@@ -31,7 +31,7 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise UnreadableFile(f"{path}: cannot be read ({error.strerror})") from error
+        raise UnreadableSeriesFile(f"{path}: cannot be read ({error.strerror})") from error
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
