@@ -24,7 +24,8 @@ from jobtal.publish.feed import FEED_NAME, write_feed
 from jobtal.publish.figures import write_figure_files
 from jobtal.publish.files import sha256
 from jobtal.publish.language import Language
-from jobtal.publish.pages import PageWriter, SiteContent
+from jobtal.publish.model import SiteContent
+from jobtal.publish.pages import PageWriter
 from jobtal.publish.release_pages import ReleasePages
 from jobtal.publish.releases import (
     ARCHIVED_CHANGES,

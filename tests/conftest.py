@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from jobtal.pipeline import build
+from jobtal.pipeline import BuildResult, build
 from tests.tiny_extract import write_next_month_package, write_tiny_package
 
 # The tiny site's pages are tested on hand-worked values, which were worked out with small
@@ -23,15 +23,19 @@ def tiny_package(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_site(tiny_package, tmp_path_factory) -> Path:
+def tiny_build(tiny_package, tmp_path_factory) -> BuildResult:
     """The whole pipeline run once on the tiny package: the site, with the generated pages'
-    sources beside it in work/docs. JOBTAL_TINY_SITE names one built beforehand (while
-    developing)."""
+    sources beside it in work/docs."""
+    root = tmp_path_factory.mktemp("tiny-build")
+    return build(tiny_package, root / "site", work=root / "work", **PAGE_TESTS)
+
+
+@pytest.fixture(scope="session")
+def tiny_site(request) -> Path:
+    """The tiny build's site. JOBTAL_TINY_SITE names one built beforehand (while developing)."""
     if os.environ.get("JOBTAL_TINY_SITE"):
         return Path(os.environ["JOBTAL_TINY_SITE"])
-    root = tmp_path_factory.mktemp("tiny-build")
-    result = build(tiny_package, root / "site", work=root / "work", **PAGE_TESTS)
-    return result.site
+    return request.getfixturevalue("tiny_build").site
 
 
 @pytest.fixture(scope="session")

@@ -240,3 +240,9 @@ def test_a_target_with_no_published_value_gets_no_empty_chart(tiny_site):
         with figure.open(encoding="utf-8") as handle:
             values = {r["value"] for r in csv.DictReader(handle) if r["indicator"] == left_out}
         assert values == {""}, page
+
+
+def test_the_build_counts_the_pages_it_wrote(tiny_build):
+    """Every page is one index.md in the work folder's docs (both languages, releases too)."""
+    written = list((tiny_build.site.parent / "work" / "docs").rglob("index.md"))
+    assert tiny_build.pages == len(written) > 40

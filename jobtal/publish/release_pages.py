@@ -38,6 +38,8 @@ class ReleasePages:
         self.con = duckdb.connect()
 
     def write_all(self, docs: Path) -> int:
+        """The release index and a page per release; returns how many were written."""
+        before = self.writer.pages_written
         t = self.lang.t
         newest_first = self.releases[::-1]
         rows = [
@@ -65,7 +67,7 @@ class ReleasePages:
         )
         for release in self.releases:
             self.write_release(release, docs)
-        return 1 + len(self.releases)
+        return self.writer.pages_written - before
 
     def write_release(self, release: Release, docs: Path) -> None:
         page = release.path

@@ -1,0 +1,321 @@
+"""The pages' chart recipes: which figure each chart draws, its title, axes and text
+alternative (a mixin of PageWriter; publish/charts.py makes the Vega-Lite specs)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from jobtal.indicators.engine import Definition
+from jobtal.indicators.series import SeriesDefinition
+from jobtal.publish import charts
+from jobtal.publish.figures import TARGETS, TREND_BENEFITS, Figures
+from jobtal.publish.language import Language
+from jobtal.publish.model import Chart, Municipality, SiteContent
+
+TOPOLOGY = "assets/kommuner.topojson"  # under each language's root, from datasets/geo
+
+
+class PageCharts:
+    """The charts a page shows, in the writer's language."""
+
+    content: SiteContent
+    lang: Language
+    definitions: dict[str, Definition]
+    latest_label: str
+
+    def line_chart(
+        self,
+        chart_id: str,
+        key: str,
+        root: str,
+        *,
+        title: str,
+        y_title: str,
+        field: str,
+        labels: dict[str, str],
+        series_title: str,
+        decimals: int,
+        only: dict[str, str] | None = None,
+        height: int = 260,
+    ) -> Chart:
+        rows = [
+            r
+            for r in self.content.figures[key]
+            if all(getattr(r, f) == v for f, v in (only or {}).items())
+        ]
+        url = root + Figures.url(key)
+        spec = charts.lines(
+            url,
+            title=title,
+            y_title=y_title,
+            series_field=field,
+            series_labels=labels,
+            series_title=series_title,
+            decimals=decimals,
+            lang=self.lang,
+            only=only,
+            height=height,
+        )
+        periods = sorted({r.period for r in rows})
+        latest = {getattr(r, field): r.value for r in rows if r.period == periods[-1]}
+        alt = self.lang.t(
+            "alt_lines",
+            title=title,
+            first=self.lang.month(periods[0]),
+            last=self.lang.month(periods[-1]),
+            latest=", ".join(
+                f"{label} {self.lang.number(latest.get(code), decimals)}"
+                for code, label in labels.items()
+            ),
+        )
+        table = self.series_table(
+            rows, lambda r: getattr(r, field), list(labels), labels, decimals, title
+        )
+        return self.chart(chart_id, alt, spec, url, table)
+
+    def chart(
+        self, chart_id: str, alt: str, spec: dict, url: str, table: str, source: str = ""
+    ) -> Chart:
+        """A chart of jobtal's own figures, or of a series from `source`. One computed from
+        synthetic data says so in its title and its text, so that no copy of it passes for
+        real figures."""
+        note = source or (self.lang.t("synthetic_title") if self.content.synthetic else "")
+        if note:
+            spec = {**spec, "title": {"text": spec["title"], "subtitle": note}}
+            alt = f"{note}. {alt}"
+        return Chart(chart_id, alt, Markup(charts.spec_json(spec)), url, table)
+
+    def series_charts(self, m: Municipality, root: str) -> list[Chart]:
+        """Other publishers' series for a jobcentre: a chart per source table, its lines the
+        table's series, labelled with the source and its periods."""
+        key = f"jobcenter-{m.code}-kilder"
+        rows = self.content.figures[key]
+        by_table: dict[str, list[SeriesDefinition]] = defaultdict(list)
+        for definition in self.content.series:
+            if definition.on_profiles:
+                by_table[definition.source["title"]].append(definition)
+        made = []
+        for number, (source, group) in enumerate(by_table.items(), start=1):
+            mine = [r for r in rows if r.indicator in {d.id for d in group}]
+            if all(r.value is None for r in mine):
+                continue
+            labels = {d.id: getattr(d.title, self.lang.code) for d in group}
+            decimals = group[0].decimals
+            unit = getattr(group[0].unit, self.lang.code)
+            title = labels[group[0].id] if len(group) == 1 else source
+            periods = sorted({r.period for r in mine})
+            latest = {r.indicator: r.value for r in mine if r.period == periods[-1]}
+            spec = charts.period_lines(
+                root + Figures.url(key),
+                title=title,
+                y_title=unit,
+                series_labels=labels,
+                series_title=self.lang.t("series"),
+                decimals=decimals,
+                lang=self.lang,
+            )
+            alt = self.lang.t(
+                "alt_series",
+                title=title,
+                first=periods[0],
+                last=periods[-1],
+                latest=", ".join(
+                    f"{label} {self.lang.number(latest.get(code), decimals)}"
+                    for code, label in labels.items()
+                ),
+            )
+            table = self.series_table(
+                mine,
+                lambda r: r.indicator,
+                list(labels),
+                labels,
+                decimals,
+                title,
+                period_label=str,
+            )
+            made.append(
+                self.chart(
+                    f"chart-kilde-{number}",
+                    alt,
+                    spec,
+                    root + Figures.url(key),
+                    table,
+                    source=f"{source}, {periods[0]}–{periods[-1]}",
+                )
+            )
+        return made
+
+    def benefit_chart(self, key: str, root: str, place: str) -> Chart:
+        title = self.lang.t("chart_benefits", place=place)
+        return self.line_chart(
+            "chart-ydelser",
+            key,
+            root,
+            title=title,
+            y_title=self.unit("fuldtidspersoner"),
+            field="benefit",
+            labels={b: self.lang.benefit(b) for b in TREND_BENEFITS},
+            series_title=self.lang.t("benefit"),
+            decimals=0,
+            height=300,
+        )
+
+    def target_charts(self, key: str, root: str) -> list[Chart]:
+        """A small chart per target; none for a target with no published value at all (its
+        line would be empty, and the table above says '–')."""
+        shown = {r.indicator for r in self.content.figures[key] if r.value is not None}
+        return [
+            self.line_chart(
+                f"chart-maal-{number}",
+                key,
+                root,
+                title=self.title(target),
+                y_title=self.unit(target),
+                field="indicator",
+                labels={target: self.title(target)},
+                series_title=self.lang.t("indicator"),
+                decimals=self.definitions[target].decimals,
+                only={"indicator": target},
+                height=160,
+            )
+            for number, target in enumerate(TARGETS, start=1)
+            if target in shown
+        ]
+
+    def comparison_chart(self, m: Municipality, root: str) -> Chart:
+        key = f"jobcenter-{m.code}-sammenligning"
+        rows = self.content.figures[key]
+        areas = {
+            ("kommune", str(m.code)): m.name,
+            ("kommunegruppe", str(m.group_code)): self.lang.group(m.group_name),
+            ("region", str(m.region_code)): m.region_name,
+            ("land", "DK"): self.lang.t("country"),
+        }
+        neighbour_names = sorted(
+            {(r.area_name, r.area_code) for r in rows if (r.area_type, r.area_code) not in areas}
+        )
+        share = self.definitions["andel_befolkning"]
+        title = self.lang.t("chart_comparison", name=m.name)
+        y_title = self.lang.t("share_axis")
+        spec = charts.area_comparison(
+            root + Figures.url(key),
+            own_code=str(m.code),
+            areas=areas,
+            title=title,
+            y_title=y_title,
+            decimals=share.decimals,
+            lang=self.lang,
+        )
+        labels = dict(areas) | {("kommune", code): name for name, code in neighbour_names}
+        table = self.series_table(
+            rows,
+            lambda r: (r.area_type, r.area_code),
+            list(labels),
+            labels,
+            share.decimals,
+            title,
+        )
+        periods = sorted({r.period for r in rows})
+        alt = self.lang.t(
+            "alt_comparison",
+            name=m.name,
+            neighbours=", ".join(name for name, _ in neighbour_names) or "–",
+            first=self.lang.month(periods[0]),
+            last=self.lang.month(periods[-1]),
+        )
+        return self.chart("chart-sammenligning", alt, spec, root + Figures.url(key), table)
+
+    def expected_chart(self, m: Municipality, root: str) -> Chart:
+        return self.line_chart(
+            "chart-forventet",
+            f"jobcenter-{m.code}-forventet",
+            root,
+            title=self.lang.t("chart_expected", name=m.name),
+            y_title=self.lang.t("share_axis"),
+            field="indicator",
+            labels={
+                "andel_befolkning": self.lang.t("actual_share"),
+                "forventet_andel": self.lang.t("expected_share"),
+            },
+            series_title=self.lang.t("indicator"),
+            decimals=self.definitions["andel_befolkning"].decimals,
+        )
+
+    def group_chart(self, m: Municipality, root: str) -> Chart:
+        key = f"jobcenter-{m.code}-gruppe"
+        rows = sorted(
+            self.content.figures[key],
+            key=lambda r: (r.value is None, -(r.value or 0), r.area_name),
+        )
+        decimals = self.definitions["andel_befolkning"].decimals
+        period = self.lang.month(rows[0].period) if rows else self.latest_label
+        title = self.lang.t("chart_group", group=self.lang.group(m.group_name), month=period)
+        spec = charts.ranking_bars(
+            root + Figures.url(key),
+            own_code=str(m.code),
+            title=title,
+            x_title=self.lang.t("share_axis"),
+            decimals=decimals,
+            lang=self.lang,
+        )
+        place = next((i for i, r in enumerate(rows, start=1) if r.area_code == str(m.code)), None)
+        alt = self.lang.t(
+            "alt_group",
+            name=m.name,
+            place=place or "–",
+            count=len(rows),
+            group=self.lang.group_in_text(m.group_name),
+            month=period,
+        )
+        table = self.table(
+            title,
+            [self.lang.t("jobcentre"), self.lang.t("share_axis")],
+            [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
+        )
+        return self.chart("chart-gruppe", alt, spec, root + Figures.url(key), table)
+
+    def map_chart(self, indicator: str, root: str, lang_root: str) -> Chart | None:
+        """The map of an indicator's latest month; None when every value is suppressed (a
+        colour scale needs at least one)."""
+        key = f"indikator-{indicator}-kort"
+        rows = sorted(self.content.figures[key], key=lambda r: r.area_name)
+        if all(r.value is None for r in rows):
+            return None
+        decimals = self.definitions[indicator].decimals
+        month = self.lang.month(self.content.figures.latest.get(indicator, "2000-01"))
+        title = self.lang.t("chart_map", title=self.title(indicator), month=month)
+        spec = charts.choropleth(
+            root + Figures.url(key),
+            lang_root + TOPOLOGY,
+            title=title,
+            legend_title=self.unit(indicator),
+            decimals=decimals,
+            pages_url=lang_root + "jobcenter/",
+            slugs={str(m.code): m.slug for m in self.content.municipalities},
+            lang=self.lang,
+        )
+        shown = [r for r in rows if r.value is not None]
+
+        def extreme(value: float | None) -> str:
+            """Every municipality with that (published, rounded) value: ties are named all."""
+            if value is None:
+                return "–"
+            names = ", ".join(r.area_name for r in shown if r.value == value)
+            return f"{names} ({self.lang.number(value, decimals)})"
+
+        values = [r.value for r in shown]
+        alt = self.lang.t(
+            "alt_map",
+            title=self.title(indicator),
+            month=month,
+            highest=extreme(max(values, default=None)),
+            lowest=extreme(min(values, default=None)),
+        )
+        table = self.table(
+            title,
+            [self.lang.t("jobcentre"), self.unit(indicator)],
+            [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
+        )
+        return self.chart(f"chart-kort-{indicator}", alt, spec, root + Figures.url(key), table)

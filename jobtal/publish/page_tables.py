@@ -1,0 +1,214 @@
+"""The pages' HTML tables (key figures, targets, movers, rankings, the numbers behind each
+chart): built here and spliced into the built pages after mkdocs (a mixin of PageWriter)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from jobtal.indicators.engine import Definition
+from jobtal.publish.figures import TARGETS, FigureRow
+from jobtal.publish.language import Language
+from jobtal.publish.model import Municipality, SiteContent
+from jobtal.vocabulary import BENEFITS
+
+FIGURE_INDICATORS = ["personer", "fuldtidspersoner", "andel_befolkning"]
+MOVERS = 5  # jobcentres listed as rising most and falling most on the home page
+NUMERIC = re.compile(r"[−+]?[0-9.,]+|–|")  # cells aligned right, as numbers
+
+
+class PageTables:
+    """The tables a page shows, as HTML in the writer's language."""
+
+    content: SiteContent
+    lang: Language
+    definitions: dict[str, Definition]
+    latest_label: str
+
+    def table(self, caption: str, headings: list[str], rows: list[list[str]], css: str = "") -> str:
+        """An HTML table; the first cell of each row is its heading. Cells may hold links as
+        (text, href) pairs."""
+        cells = [
+            [
+                {"text": c, "href": None} if isinstance(c, str) else {"text": c[0], "href": c[1]}
+                for c in row
+            ]
+            for row in rows
+        ]
+        for row in cells:
+            for cell in row:
+                cell["numeric"] = NUMERIC.fullmatch(cell["text"]) is not None
+        html = (
+            self.environment.get_template("_table.html.j2")
+            .render(table={"caption": caption, "headings": headings, "rows": cells, "css": css})
+            .strip()
+        )
+        # The page gets a marker; the table goes into the built HTML after mkdocs (see
+        # splice_tables): parsing thousands of table cells per page was most of mkdocs' time,
+        # and search has no use for them.
+        marker = f"<!-- jobtal-table {len(self.pending_tables)} -->"
+        self.pending_tables[marker] = html
+        return Markup(marker)
+
+    def series_table(
+        self,
+        rows: list[FigureRow],
+        series_of,
+        series_order: list,
+        labels: dict,
+        decimals: int,
+        caption: str,
+        period_label=None,
+    ) -> str:
+        """Periods down, series across: the numbers a line chart draws."""
+        period_label = period_label or self.lang.month
+        values: dict[str, dict] = defaultdict(dict)
+        for row in rows:
+            values[row.period][series_of(row)] = row.value
+        headings = [self.lang.t("month")] + [labels[s] for s in series_order]
+        body = [
+            [period_label(period)]
+            + [self.lang.number(values[period].get(s), decimals) for s in series_order]
+            for period in sorted(values)
+        ]
+        return self.table(caption, headings, body)
+
+    def figures_table(self, area: str, caption: str) -> str:
+        """Persons, full-time persons and share of the population, per benefit, latest month."""
+        headings = [self.lang.t("benefit")] + [self.title(i) for i in FIGURE_INDICATORS]
+        rows = [
+            [self.lang.benefit(benefit)]
+            + [self.shown(i, self.content.value(i, area, benefit)) for i in FIGURE_INDICATORS]
+            for benefit in BENEFITS
+        ]
+        return self.table(caption, headings, rows)
+
+    def key_figures_table(self, m: Municipality) -> str:
+        """Each indicator's latest value beside the year before, its rank, its neighbours, group,
+        region and country."""
+        t = self.lang.t
+        headings = [
+            t("indicator"),
+            t("month"),
+            m.name,
+            t("change_year"),
+            t("rank_heading"),
+            t("neighbours_mean"),
+            self.lang.group(m.group_name),
+            m.region_name,
+            t("country"),
+        ]
+        rows = []
+        for indicator in self.definitions:
+            c = self.content.comparisons.get(m.code, {}).get(indicator)
+            if c is None:
+                continue
+            decimals = self.definitions[indicator].decimals
+            rows.append(
+                [
+                    (self.title(indicator), f"../../indikator/{indicator}/"),
+                    self.lang.month(c.period),
+                    self.lang.number(c.value, decimals),
+                    self.lang.signed(c.change, decimals),
+                    t("rank_of", rank=c.rank, of=c.ranked_of) if c.rank is not None else "",
+                    self.lang.number(c.neighbour_mean, decimals),
+                    self.lang.number(c.group_value, decimals),
+                    self.lang.number(c.region_value, decimals),
+                    self.lang.number(c.country_value, decimals),
+                ]
+            )
+        return self.table(t("key_figures_caption", name=m.name), headings, rows)
+
+    def targets_table(self) -> str:
+        """The minister's three targets for the country: latest value and change on a year."""
+        rows = []
+        for target in TARGETS:
+            series = {r.period: r.value for r in self.content.figures["land-maal"]
+                      if r.indicator == target}  # fmt: skip
+            latest = max(series, default=None)
+            if latest is None:
+                continue
+            year, month = latest.split("-")
+            before = series.get(f"{int(year) - 1}-{month}")
+            now = series[latest]
+            change = None if now is None or before is None else now - before
+            decimals = self.definitions[target].decimals
+            rows.append(
+                [
+                    (self.title(target), f"indikator/{target}/"),
+                    self.lang.month(latest),
+                    self.lang.number(now, decimals),
+                    self.lang.signed(change, decimals),
+                ]
+            )
+        t = self.lang.t
+        return self.table(
+            t("targets_caption"), [t("target"), t("month"), t("value"), t("change_year")], rows
+        )
+
+    def movers_table(self) -> str:
+        """The jobcentres whose share of the population on benefits rose and fell most."""
+        moves = [
+            (c.change, m)
+            for m in self.content.municipalities
+            if (c := self.content.comparisons.get(m.code, {}).get("andel_befolkning"))
+            and c.change is not None
+        ]
+        moves.sort(key=lambda move: (move[0], move[1].name))
+        chosen = moves[-MOVERS:][::-1] + moves[:MOVERS]
+        decimals = self.definitions["andel_befolkning"].decimals
+        rows = [
+            [
+                (m.name, f"jobcenter/{m.slug}/"),
+                self.lang.number(
+                    self.content.comparisons[m.code]["andel_befolkning"].value, decimals
+                ),
+                self.lang.signed(change, decimals),
+            ]
+            for change, m in chosen
+        ]
+        t = self.lang.t
+        return self.table(
+            t("movers_caption", month=self.latest_label),
+            [t("jobcentre"), t("share_axis"), t("change_points")],
+            rows,
+        )
+
+    def ranking_table(self, indicator: str) -> str:
+        """Every jobcentre's latest value of one indicator, sortable in the browser."""
+        definition = self.definitions[indicator]
+        t = self.lang.t
+        ordered = sorted(
+            self.content.municipalities,
+            key=lambda m: (
+                (c := self.content.comparisons.get(m.code, {}).get(indicator)) is None
+                or c.rank is None,
+                c.rank if c and c.rank else 0,
+                m.name,
+            ),
+        )
+        rows = []
+        for m in ordered:
+            c = self.content.comparisons.get(m.code, {}).get(indicator)
+            row = [
+                (m.name, f"../../jobcenter/{m.slug}/"),
+                m.region_name,
+                self.lang.group(m.group_name),
+                self.lang.number(c.value if c else None, definition.decimals),
+                self.lang.signed(c.change if c else None, definition.decimals),
+            ]
+            if definition.rank:
+                row.append(str(c.rank) if c and c.rank else "–")
+            rows.append(row)
+        headings = [t("jobcentre"), t("region"), t("group"), self.unit(indicator), t("change_year")]
+        if definition.rank:
+            headings.append(t("rank"))
+        month = self.lang.month(self.content.figures.latest.get(indicator, "2000-01"))
+        return self.table(
+            t("ranking_caption", title=self.title(indicator), month=month),
+            headings,
+            rows,
+            css="jobtal-sortable",
+        )
