@@ -14,13 +14,12 @@ import pytest
 from jobtal import sql
 from jobtal.extracts import csvfile
 from jobtal.extracts.csvfile import read_cells
+from jobtal.extracts.fieldplans import draft_fields, plan_fields
 from jobtal.extracts.package import contract_resources
 from jobtal.extracts.tablecheck import (
     check_cells,
     check_table,
     create_in_file_order,
-    draft_fields,
-    plan_fields,
     record_numbering,
     start_table,
     typed_select,
