@@ -103,7 +103,16 @@ def validate(package: Path, as_json: bool) -> None:
     help="Skip the attacker's audit of the built site (minutes on a large build). For trying "
     "things out only: a site built without it has not been checked for disclosure.",
 )
-def build(data: Path | None, out: Path, previous: Path | None, no_audit: bool) -> None:
+@click.option(
+    "--keep-work",
+    is_flag=True,
+    help="Also keep every stage's tables as Parquet in the working folder (beside OUT: "
+    ".<name>.work/tables/<stage>/), to open in DuckDB, pandas or R. They include the validated "
+    "microdata: the working folder is never published.",
+)
+def build(
+    data: Path | None, out: Path, previous: Path | None, no_audit: bool, keep_work: bool
+) -> None:
     """Validate the extracts, compute the indicators, protect small numbers and write the site,
     with this month's release beside every earlier one.
 
@@ -114,7 +123,7 @@ def build(data: Path | None, out: Path, previous: Path | None, no_audit: bool) -
     from jobtal.pipeline import build as run_build
 
     try:
-        result = run_build(data, out, previous=previous, audit=not no_audit)
+        result = run_build(data, out, previous=previous, audit=not no_audit, keep_work=keep_work)
     except UnusableInput as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)

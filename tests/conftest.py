@@ -27,7 +27,7 @@ def tiny_build(tiny_package, tmp_path_factory) -> BuildResult:
     """The whole pipeline run once on the tiny package: the site, with the generated pages'
     sources beside it in work/docs."""
     root = tmp_path_factory.mktemp("tiny-build")
-    return build(tiny_package, root / "site", work=root / "work", **PAGE_TESTS)
+    return build(tiny_package, root / "site", work=root / "work", keep_work=True, **PAGE_TESTS)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from jobtal import paths
+from jobtal import catalog, paths
 from jobtal.cli import main
 from jobtal.extracts import problems
 from jobtal.indicators.engine import DEFINITION_SCHEMA, DefinitionError, load_definitions
@@ -114,3 +114,10 @@ def test_validation_spells_no_problem_code_out_of_the_registry():
         text = module.read_text(encoding="utf-8")
         spelled = [code for code in codes if f'"{code}"' in text or f"'{code}'" in text]
         assert spelled == [], module.name
+
+
+def test_the_catalog_page_is_written_from_the_catalog():
+    page = paths.REPO / "docs" / "dev" / "catalog.md"
+    assert page.read_text(encoding="utf-8") == catalog.documentation(), (
+        "run: .venv/bin/python -m jobtal.catalog > docs/dev/catalog.md"
+    )

@@ -131,33 +131,32 @@ def headline_benefit(definition: Definition) -> str:
     return "alle" if "alle" in definition.benefits else definition.benefits[0]
 
 
-class Figures:
-    """Every figure's rows, fetched once: {key: [FigureRow, ...]} in published order."""
+def select_figures(
+    con: duckdb.DuckDBPyConnection, definitions: list[Definition], series: list = ()
+) -> int:
+    """The figures stage: table figure_rows (every figure's rows of `published`, by key) and
+    latest_periods; returns the number of figures."""
+    con.execute("CREATE OR REPLACE TEMP TABLE published_series (id VARCHAR, on_profiles BOOLEAN)")
+    for definition in series:
+        con.execute(
+            "INSERT INTO published_series VALUES (?, ?)", [definition.id, definition.on_profiles]
+        )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE headline_benefits (indicator VARCHAR, benefit VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO headline_benefits VALUES (?, ?)",
+        [[d.id, headline_benefit(d)] for d in definitions] + [[s.id, "alle"] for s in series],
+    )
+    con.execute(FIGURE_SQL)
+    return con.execute("SELECT count(DISTINCT figure) FROM figure_rows").fetchone()[0]
 
-    def __init__(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        definitions: list[Definition],
-        series: list = (),
-    ):
-        series_ids = [s.id for s in series]
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE published_series (id VARCHAR, on_profiles BOOLEAN)"
-        )
-        for definition in series:
-            con.execute(
-                "INSERT INTO published_series VALUES (?, ?)",
-                [definition.id, definition.on_profiles],
-            )
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE headline_benefits (indicator VARCHAR, benefit VARCHAR)"
-        )
-        con.executemany(
-            "INSERT INTO headline_benefits VALUES (?, ?)",
-            [[d.id, headline_benefit(d)] for d in definitions]
-            + [[series_id, "alle"] for series_id in series_ids],
-        )
-        con.execute(FIGURE_SQL)
+
+class Figures:
+    """Every figure's rows (made by select_figures), read once: {key: [FigureRow, ...]} in
+    published order."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
         self.rows: dict[str, list[FigureRow]] = defaultdict(list)
         for key, *row in con.execute(
             "SELECT figure, indicator, benefit, area_type, area_code, area_name, period, "

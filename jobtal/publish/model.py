@@ -111,7 +111,7 @@ class SiteContent:
                 [reference_month],
             ).fetchall()
         }
-        self.figures = Figures(con, definitions, self.series)
+        self.figures = Figures(con)
         # each jobcentre's comparisons in the latest month of every indicator, for its
         # headline benefit (all benefits where the indicator has them)
         compared = con.execute(
