@@ -52,10 +52,10 @@ def test_a_csv_excel_would_cut_short_stops_the_build(tiny_site, monkeypatch, tmp
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE published AS SELECT * FROM read_csv(?, all_varchar = true)",
-        [str(tiny_site / "data" / "indicator" / "personer.csv")],
+        [str(tiny_site / "data" / "jobtal.csv.gz")],
     )
-    monkeypatch.setattr(tables, "EXCEL_ROWS", 10)  # personer.csv: 12 benefits x 9 areas x 3 months
-    with pytest.raises(RuntimeError, match=r"personer\.csv: 324 rows, more than Excel opens"):
+    monkeypatch.setattr(tables, "EXCEL_ROWS", 10)
+    with pytest.raises(RuntimeError, match=r"personer\.csv: 7,695 rows, more than Excel opens"):
         tables.copy_csv(con, "TRUE", tmp_path / "personer.csv")
     assert not (tmp_path / "personer.csv").exists()
     # compressed, the same rows are for programs: written
@@ -81,23 +81,29 @@ def test_parquet_and_gzip_csv_hold_exactly_the_indicator_files(tiny_site):
     assert len(from_parquet) == len(from_gzip) == len(set(from_gzip)) == 7695
     assert from_parquet == from_gzip  # the same rows in the same order
     assert sorted(union, key=str) == sorted(from_gzip, key=str)
-    # the per-area CSVs hold totals; the breakdowns by sex and age are in the .csv.gz beside
-    breakdowns = [r for r in union if (r[5], r[6]) != ("alle", "alle")]
-    assert breakdowns and {r[0] for r in breakdowns} == {
-        "personer",
-        "fuldtidspersoner",
-        "unge_paa_ydelse",
-    }
+    # an indicator's CSV holds its headline: all benefits (aktiveringsgrad is computed for
+    # seven benefits, not for all together: its first, dagpenge), sex and age alle; the rest
+    # is in the -opdelt.csv.gz beside it
     for path in (data / "indicator").glob("*.csv"):
-        assert {(r["sex"], r["age_group"]) for r in csv_rows(path)} == {("alle", "alle")}
+        rows = csv_rows(path)
+        headline = "dagpenge" if path.stem == "aktiveringsgrad" else "alle"
+        assert {(r["benefit"], r["sex"], r["age_group"]) for r in rows} == {
+            (headline, "alle", "alle")
+        }, path.name
+    for path in (data / "indicator").glob("*-opdelt.csv.gz"):
+        assert all(
+            (r["benefit"], r["sex"], r["age_group"]) != ("alle", "alle", "alle")
+            for r in csv_rows(path)
+        )
 
 
-def test_a_jobcentre_file_compares_with_its_areas_across_all_benefits(tiny_site):
+def test_a_jobcentre_file_holds_its_headline_values_and_its_comparisons(tiny_site):
     rows = csv_rows(tiny_site / "data" / "jobcentre" / "101.csv")
-    own = {r["benefit"] for r in rows if r["area_type"] == "kommune"}
-    compared = {(r["area_type"], r["benefit"]) for r in rows if r["area_type"] != "kommune"}
-    assert "kontanthjaelp" in own and "alle" in own
-    assert compared == {("kommunegruppe", "alle"), ("region", "alle"), ("land", "alle")}
+    areas = {(r["area_type"], r["area_code"]) for r in rows}
+    assert areas == {("kommune", "101"), ("kommunegruppe", "1"), ("region", "1084"), ("land", "DK")}
+    # 12 indicators for 4 areas over 3 months, less afgang's reference month (it waits for
+    # the month after): 12 x 4 x 3 - 4
+    assert len(rows) == 12 * 4 * 3 - 4
     every = {as_row(r) for r in all_values_rows(tiny_site)}
     assert {as_row(r) for r in rows} <= every
 
@@ -165,6 +171,6 @@ def test_the_data_page_says_how_to_read_every_file_and_its_size(tiny_site):
     assert "SELECT * FROM" in html
     size = (tiny_site / "data" / "jobtal.parquet").stat().st_size
     assert f"({round(size / 1000)} kB)" in html
-    assert "personer-koen-alder.csv.gz" in html
+    assert "personer-opdelt.csv.gz" in html
     english = (tiny_site / "en" / "data" / "index.html").read_text(encoding="utf-8")
     assert "data/jobcentre/101.xlsx" in english and "Every figure in one file" in english

@@ -1,15 +1,16 @@
 """The published data files of SPEC section 7, under /data/:
 
   jobtal.parquet, jobtal.csv.gz      every published value (for machines: small and whole)
-  indicator/<id>.csv                 one indicator for every area, benefit and month: totals
-  indicator/<id>-koen-alder.csv.gz   its breakdowns by sex and age, where it has them
-  jobcentre/<code>.csv               one jobcentre by benefit, with its comparison areas' totals
+  indicator/<id>.csv                 one indicator for every area and month: all benefits, sex
+                                     and age alle (its headline)
+  indicator/<id>-opdelt.csv.gz       its other rows: by benefit, sex and age
+  jobcentre/<code>.csv               one jobcentre's headline values and its comparison areas'
   datapackage.json                   a Frictionless data package describing them all
 
 The uncompressed CSVs are for people and their spreadsheets: each stays within Excel's
 1,048,575 rows and the whole site within its host's size even at national scale with ten years
 (docs/dev/data-files.md has the arithmetic); the breakdowns, which are most of the values, go
-compressed. The workbooks (publish/workbooks.py) show the same as the CSVs.
+compressed. The workbooks (publish/workbooks.py) show the headline values and those by benefit.
 
 Values are formatted once, here, in SQL: counts as integers, everything else rounded to the
 indicator's decimals with '.' as decimal mark; empty when suppressed. Rows are sorted by the
@@ -75,7 +76,7 @@ SCHEMA = {
 DATA = "data"  # the data folder under the site's root (and under /en/)
 ALL_VALUES_PARQUET = "jobtal.parquet"
 ALL_VALUES_CSV = "jobtal.csv.gz"
-BREAKDOWNS = "-koen-alder.csv.gz"  # an indicator's values by sex and age
+BREAKDOWNS = "-opdelt.csv.gz"  # an indicator's other rows: by benefit, sex and age
 TOTALS = "sex = 'alle' AND age_group = 'alle'"
 EXCEL_ROWS = 1_048_575  # data rows below the header that Excel opens (1,048,576 in all)
 XLSX_MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -150,19 +151,23 @@ def build_published(
 
 
 def copy_csv(
-    con: duckdb.DuckDBPyConnection, where: str, path: Path, compressed: bool = False
+    con: duckdb.DuckDBPyConnection,
+    where: str,
+    path: Path,
+    table: str = "published",
+    compressed: bool = False,
 ) -> int:
     """Write the published rows matching `where` to `path` (gzip-compressed when asked);
     return how many there are. An uncompressed file is for spreadsheets: one that Excel would
     cut short stops the build (the layout above keeps them far from it; a longer one needs a
     split designed for it, not a silent one)."""
-    rows = con.execute(f"SELECT count(*) FROM published WHERE {where}").fetchone()[0]
+    rows = con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]
     if not compressed and rows > EXCEL_ROWS and path.name != "jobtal.csv":
         raise RuntimeError(f"{path.name}: {rows:,} rows, more than Excel opens ({EXCEL_ROWS:,})")
     path.parent.mkdir(parents=True, exist_ok=True)
     target = path.with_name(path.name + ".part") if compressed else path
     con.execute(
-        f"COPY (SELECT {spreadsheet_safe(CSV_COLUMNS, NUMBERS)} FROM published "
+        f"COPY (SELECT {spreadsheet_safe(CSV_COLUMNS, NUMBERS)} FROM {table} "
         f"WHERE {where} ORDER BY rowid) "
         f"TO {sql_string(str(target))} (HEADER, DELIMITER ',')"
     )
@@ -209,20 +214,41 @@ def write_data_files(
     gzip_file(files.all_values_csv, data_dir / ALL_VALUES_CSV)
     write_parquet(con, "published", data_dir / ALL_VALUES_PARQUET)
 
-    with_breakdowns = {
+    # each indicator's headline rows: all benefits together (or, for an indicator not computed
+    # for all benefits together, its first benefit), sex and age alle
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE headline AS
+        SELECT rowid AS published_row, benefit = coalesce(
+                   max(CASE WHEN benefit = 'alle' THEN 'alle' END) OVER (PARTITION BY indicator),
+                   first_value(benefit) OVER (PARTITION BY indicator ORDER BY rowid)
+               ) AND {TOTALS} AS is_headline
+        FROM published
+    """)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE published_headline AS "
+        "SELECT p.*, h.is_headline FROM published AS p "
+        "JOIN headline AS h ON h.published_row = p.rowid ORDER BY p.rowid"
+    )
+    split = {
         row[0]
         for row in con.execute(
-            f"SELECT DISTINCT indicator FROM published WHERE NOT ({TOTALS})"
+            "SELECT DISTINCT indicator FROM published_headline WHERE NOT is_headline"
         ).fetchall()
     }
     for indicator in indicators:
         path = f"indicator/{indicator}.csv"
         where = f"indicator = {sql_string(indicator)}"
-        files.rows[path] = copy_csv(con, f"{where} AND {TOTALS}", data_dir / path)
-        if indicator in with_breakdowns:
+        files.rows[path] = copy_csv(
+            con, f"{where} AND is_headline", data_dir / path, "published_headline"
+        )
+        if indicator in split:
             path = f"indicator/{indicator}{BREAKDOWNS}"
             files.rows[path] = copy_csv(
-                con, f"{where} AND NOT ({TOTALS})", data_dir / path, compressed=True
+                con,
+                f"{where} AND NOT is_headline",
+                data_dir / path,
+                "published_headline",
+                compressed=True,
             )
     municipalities = con.execute(
         "SELECT municipality_code, municipality_group, region_code FROM municipalities "
@@ -230,20 +256,23 @@ def write_data_files(
     ).fetchall()
     for code, group, region in progress(municipalities, "jobcentre CSVs", len(municipalities)):
         path = f"jobcentre/{code}.csv"
-        files.rows[path] = copy_csv(con, jobcentre_rows(code, group, region), data_dir / path)
+        files.rows[path] = copy_csv(
+            con, jobcentre_rows(code, group, region), data_dir / path, "published_headline"
+        )
     return files
 
 
 def jobcentre_rows(code: int, group: int, region: str) -> str:
-    """SQL: the rows of one jobcentre's file. Its own values by benefit, and for comparison its
-    municipality group's, region's and the country's across all benefits; totals only (the
-    breakdowns by sex and age are in the indicator files and the full set). At national scale
-    with ten years this keeps the file near 1 MB (docs/dev/data-files.md)."""
+    """SQL: the rows of one jobcentre's file: its headline values (all benefits, sex and age
+    alle) and, to compare with, its municipality group's, region's and the country's. At
+    national scale with ten years that is about 4,700 rows, 0.5 MB; by benefit, sex and age
+    its values are in its workbook, the indicator files' -opdelt.csv.gz and jobtal.parquet
+    (docs/dev/data-files.md)."""
     return (
-        f"{TOTALS} AND ((area_type = 'kommune' AND area_code = '{code:d}') "
-        f"OR (benefit = 'alle' AND ((area_type = 'kommunegruppe' AND area_code = '{group:d}') "
+        f"is_headline AND ((area_type = 'kommune' AND area_code = '{code:d}') "
+        f"OR (area_type = 'kommunegruppe' AND area_code = '{group:d}') "
         f"OR (area_type = 'region' AND area_code = {sql_string(str(region))}) "
-        "OR area_type = 'land')))"
+        "OR area_type = 'land')"
     )
 
 
