@@ -338,7 +338,7 @@ def write_descriptor(files: DataFiles, package_meta: dict) -> dict:
 
 
 def resource_name(relative: str) -> str:
-    """indicator/unge_paa_ydelse-koen-alder.csv.gz -> indicator-unge-paa-ydelse-koen-alder;
+    """indicator/unge_paa_ydelse-opdelt.csv.gz -> indicator-unge-paa-ydelse-opdelt;
     workbooks get -xlsx (a resource name is lower case, digits, -, _ and .)."""
     stem, _, suffix = relative.partition(".")
     name = stem.replace("/", "-").replace("_", "-")
