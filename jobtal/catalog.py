@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from jobtal.publish.tables import CSV_COLUMNS
 from jobtal.sql import ident, sql_string
 
 CELL = ("indicator", "area_type", "area_code", "period", "benefit", "sex", "age_group")
@@ -104,21 +105,7 @@ TABLES = [
     Table(
         "published",
         "data files",
-        (
-            "indicator",
-            "benefit",
-            "area_type",
-            "area_code",
-            "area_name",
-            "period",
-            "sex",
-            "age_group",
-            "value",
-            "unit",
-            "flag",
-            "source",
-            "numeric_value",
-        ),
+        (*CSV_COLUMNS, "numeric_value"),
         "The published rows in published order, formatted as every file shows them.",
     ),
     Table(
