@@ -108,6 +108,22 @@ TABLES = [
         (*CSV_COLUMNS, "numeric_value"),
         "The published rows in published order, formatted as every file shows them.",
     ),
+    *(
+        Table(
+            f"order_{name}",
+            "data files",
+            ("key", "position"),
+            f"The published order of the {what} (the data files' sort order; the release's "
+            "changes are listed in it too).",
+        )
+        for name, what in [
+            ("indicator", "indicators and series"),
+            ("benefit", "benefit groups"),
+            ("area", "area types"),
+            ("sex", "sexes"),
+            ("age", "age groups"),
+        ]
+    ),
     Table(
         "changes",
         "release",
