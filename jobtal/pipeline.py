@@ -128,13 +128,13 @@ def build(
                 raise InvalidExtracts(report)
             rows = sum(report.rows.values())
             current.summary = f"{len(report.rows)} resources, {rows:,} rows valid"
-            done("validate")
         if not package.has_microdata:
             raise UnusableInput(
                 f"{package.descriptor_path}: holds only aggregate series "
                 f"({', '.join(package.series)}); jobtal build computes the site from the extracts "
                 "of benefit spells, activities, population and reference tables"
             )
+        done("validate")
         previous_releases = load_previous(previous) if previous else []
         check_order(previous_releases, package.reference_month)
 
