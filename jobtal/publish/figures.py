@@ -16,10 +16,9 @@ import duckdb
 
 from jobtal.indicators.engine import Definition
 from jobtal.log import progress
+from jobtal.publish.routes import FIGURES
 from jobtal.publish.tables import CSV_COLUMNS, NUMBERS
 from jobtal.sql import spreadsheet_safe, sql_string
-
-FIGURE_FOLDER = "data/figurer"  # under the site root
 
 # The benefit groups drawn in the trend charts (the table and CSV have the same ones): the eight
 # largest; eight lines is as many as a colour-blind-safe palette tells apart.
@@ -168,15 +167,10 @@ class Figures:
     def __getitem__(self, key: str) -> list[FigureRow]:
         return self.rows.get(key, [])
 
-    @staticmethod
-    def url(key: str) -> str:
-        """The figure's CSV, relative to the site root."""
-        return f"{FIGURE_FOLDER}/{key}.csv"
-
 
 def write_figure_files(con: duckdb.DuckDBPyConnection, site: Path) -> list[Path]:
     """One CSV per figure, with the contract's columns, in published order."""
-    folder = site / FIGURE_FOLDER
+    folder = site / FIGURES
     folder.mkdir(parents=True, exist_ok=True)
     keys = [
         k for (k,) in con.execute("SELECT DISTINCT figure FROM figure_rows ORDER BY 1").fetchall()

@@ -9,12 +9,10 @@ from markupsafe import Markup
 
 from jobtal.indicators.engine import Definition
 from jobtal.indicators.series import SeriesDefinition
-from jobtal.publish import charts
-from jobtal.publish.figures import TARGETS, TREND_BENEFITS, Figures
+from jobtal.publish import charts, routes
+from jobtal.publish.figures import TARGETS, TREND_BENEFITS
 from jobtal.publish.language import Language
 from jobtal.publish.model import Chart, Municipality, SiteContent
-
-TOPOLOGY = "assets/kommuner.topojson"  # under each language's root, from datasets/geo
 
 
 class PageCharts:
@@ -45,7 +43,7 @@ class PageCharts:
             for r in self.content.figures[key]
             if all(getattr(r, f) == v for f, v in (only or {}).items())
         ]
-        url = root + Figures.url(key)
+        url = root + routes.figure_csv(key)
         spec = charts.lines(
             url,
             title=title,
@@ -108,7 +106,7 @@ class PageCharts:
             periods = sorted({r.period for r in mine})
             latest = {r.indicator: r.value for r in mine if r.period == periods[-1]}
             spec = charts.period_lines(
-                root + Figures.url(key),
+                root + routes.figure_csv(key),
                 title=title,
                 y_title=unit,
                 series_labels=labels,
@@ -140,7 +138,7 @@ class PageCharts:
                     f"chart-kilde-{number}",
                     alt,
                     spec,
-                    root + Figures.url(key),
+                    root + routes.figure_csv(key),
                     table,
                     source=f"{source}, {periods[0]}–{periods[-1]}",
                 )
@@ -200,7 +198,7 @@ class PageCharts:
         title = self.lang.t("chart_comparison", name=m.name)
         y_title = self.lang.t("share_axis")
         spec = charts.area_comparison(
-            root + Figures.url(key),
+            root + routes.figure_csv(key),
             own_code=str(m.code),
             areas=areas,
             title=title,
@@ -225,7 +223,7 @@ class PageCharts:
             first=self.lang.month(periods[0]),
             last=self.lang.month(periods[-1]),
         )
-        return self.chart("chart-sammenligning", alt, spec, root + Figures.url(key), table)
+        return self.chart("chart-sammenligning", alt, spec, root + routes.figure_csv(key), table)
 
     def expected_chart(self, m: Municipality, root: str) -> Chart:
         return self.line_chart(
@@ -253,7 +251,7 @@ class PageCharts:
         period = self.lang.month(rows[0].period) if rows else self.latest_label
         title = self.lang.t("chart_group", group=self.lang.group(m.group_name), month=period)
         spec = charts.ranking_bars(
-            root + Figures.url(key),
+            root + routes.figure_csv(key),
             own_code=str(m.code),
             title=title,
             x_title=self.lang.t("share_axis"),
@@ -274,7 +272,7 @@ class PageCharts:
             [self.lang.t("jobcentre"), self.lang.t("share_axis")],
             [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
         )
-        return self.chart("chart-gruppe", alt, spec, root + Figures.url(key), table)
+        return self.chart("chart-gruppe", alt, spec, root + routes.figure_csv(key), table)
 
     def map_chart(self, indicator: str, root: str, lang_root: str) -> Chart | None:
         """The map of an indicator's latest month; None when every value is suppressed (a
@@ -287,12 +285,12 @@ class PageCharts:
         month = self.lang.month(self.content.figures.latest.get(indicator, "2000-01"))
         title = self.lang.t("chart_map", title=self.title(indicator), month=month)
         spec = charts.choropleth(
-            root + Figures.url(key),
-            lang_root + TOPOLOGY,
+            root + routes.figure_csv(key),
+            lang_root + routes.TOPOLOGY,
             title=title,
             legend_title=self.unit(indicator),
             decimals=decimals,
-            pages_url=lang_root + "jobcenter/",
+            pages_url=lang_root + routes.JOBCENTRES,
             slugs={str(m.code): m.slug for m in self.content.municipalities},
             lang=self.lang,
         )
@@ -318,4 +316,5 @@ class PageCharts:
             [self.lang.t("jobcentre"), self.unit(indicator)],
             [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
         )
-        return self.chart(f"chart-kort-{indicator}", alt, spec, root + Figures.url(key), table)
+        url = root + routes.figure_csv(key)
+        return self.chart(f"chart-kort-{indicator}", alt, spec, url, table)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from jobtal.indicators.engine import Definition
+from jobtal.publish import routes
 from jobtal.publish.figures import TARGETS, FigureRow
 from jobtal.publish.language import Language
 from jobtal.publish.model import Municipality, SiteContent
@@ -108,7 +109,10 @@ class PageTables:
             decimals = self.definitions[indicator].decimals
             rows.append(
                 [
-                    (self.title(indicator), f"../../indikator/{indicator}/"),
+                    (
+                        self.title(indicator),
+                        routes.link(routes.jobcentre(m.name), routes.indicator(indicator)),
+                    ),
                     self.lang.month(c.period),
                     self.lang.number(c.value, decimals),
                     self.lang.signed(c.change, decimals),
@@ -193,7 +197,7 @@ class PageTables:
         for m in ordered:
             c = self.content.comparisons.get(m.code, {}).get(indicator)
             row = [
-                (m.name, f"../../jobcenter/{m.slug}/"),
+                (m.name, routes.link(routes.indicator(indicator), routes.jobcentre(m.name))),
                 m.region_name,
                 self.lang.group(m.group_name),
                 self.lang.number(c.value if c else None, definition.decimals),

@@ -17,10 +17,8 @@ from markupsafe import Markup
 from jobtal import paths
 from jobtal.indicators.series import SeriesDefinition
 from jobtal.log import progress
-from jobtal.publish import charts
+from jobtal.publish import charts, routes
 from jobtal.publish.escaping import front_matter, markdown_text
-from jobtal.publish.figures import Figures
-from jobtal.publish.formatting import slug
 from jobtal.publish.language import Language
 from jobtal.publish.model import SiteContent
 from jobtal.publish.page_charts import PageCharts
@@ -58,7 +56,7 @@ class PageWriter(Wording, PageTables, PageCharts):
         """Render `template` as the page at `page` (its path under the language's root, '' for
         the home page)."""
         root = self.root_of(page)  # from the page to the site's root
-        lang_root = "../" * page.count("/")  # from the page to this language's root
+        lang_root = routes.link(page, "")  # from the page to this language's root
         other = self.lang.other
         other_url = root + other.prefix + page
         target = docs / page / "index.md" if page else docs / "index.md"
@@ -70,6 +68,11 @@ class PageWriter(Wording, PageTables, PageCharts):
             latest_label=self.latest_label,
             root=root,
             lang_root=lang_root,
+            # links from this page: to a path under the site's root, under the language's root
+            site=lambda target: routes.link(self.lang.prefix + page, target),
+            local=lambda target: routes.link(page, target),
+            routes=routes,
+            lang_prefix=self.lang.prefix,
             other_url=other_url or "./",
             other_lang=other.code,
             release_note=self.release_note(lang_root),
@@ -104,7 +107,7 @@ class PageWriter(Wording, PageTables, PageCharts):
         )
         self.render(
             "jobcenter_index.md.j2",
-            "jobcenter/",
+            routes.JOBCENTRES,
             docs,
             subject=t("subject_jobcentres"),
             jobcentre_count=len(municipalities),
@@ -124,12 +127,16 @@ class PageWriter(Wording, PageTables, PageCharts):
                 }
                 for m in municipalities
             ],
-            map=self.map_chart("andel_befolkning", self.root_of("jobcenter/"), "../"),
+            map=self.map_chart(
+                "andel_befolkning",
+                self.root_of(routes.JOBCENTRES),
+                routes.link(routes.JOBCENTRES, ""),
+            ),
         )
         for m in progress(
             municipalities, f"jobcentre pages ({self.lang.code})", len(municipalities)
         ):
-            page = f"jobcenter/{m.slug}/"
+            page = routes.jobcentre(m.name)
             root = self.root_of(page)
             self.render(
                 "jobcenter.md.j2",
@@ -151,13 +158,13 @@ class PageWriter(Wording, PageTables, PageCharts):
                 expected_chart=self.expected_chart(m, root),
                 group_chart=self.group_chart(m, root),
                 series_charts=self.series_charts(m, root),
-                csv_url=f"{root}data/jobcentre/{m.code}.csv",
+                csv_url=root + routes.jobcentre_csv(m.code),
                 citation_url=self.address(page),
             )
         definitions = list(self.definitions.values())
         self.render(
             "indicator_index.md.j2",
-            "indikator/",
+            routes.INDICATORS,
             docs,
             subject=t("subject_indicators"),
             indicators=[
@@ -170,7 +177,7 @@ class PageWriter(Wording, PageTables, PageCharts):
             ],
         )
         for d in definitions:
-            page = f"indikator/{d.id}/"
+            page = routes.indicator(d.id)
             root = self.root_of(page)
             self.render(
                 "indicator.md.j2",
@@ -194,15 +201,15 @@ class PageWriter(Wording, PageTables, PageCharts):
                     series_title=t("indicator"),
                     decimals=d.decimals,
                 ),
-                map=self.map_chart(d.id, root, "../../") if d.rank else None,
+                map=self.map_chart(d.id, root, routes.link(page, "")) if d.rank else None,
                 ranking=self.ranking_table(d.id),
-                csv_url=f"{root}data/indicator/{d.id}.csv",
+                csv_url=root + routes.indicator_csv(d.id),
             )
         for series in self.content.series:
             self.write_series_page(series, docs)
         self.render(
             "data.md.j2",
-            "data/",
+            routes.DATA_PAGE,
             docs,
             subject=t("subject_data"),
             columns=[
@@ -212,14 +219,13 @@ class PageWriter(Wording, PageTables, PageCharts):
             jobcentres=[(m.name, m.code) for m in municipalities],
             size=lambda path: self.lang.size(self.content.data_sizes.get(path, 0)),
             has=lambda path: path in self.content.data_sizes,
-            lang_prefix=self.lang.prefix,
             data_address=(self.site_url.rstrip("/") + "/" if self.site_url else "") + f"{DATA}/",
             indicators=[(d.id, self.title(d.id)) for d in definitions]
             + [(s.id, getattr(s.title, self.lang.code)) for s in self.content.series],
         )
         self.render(
             "method.md.j2",
-            "metode/",
+            routes.METHOD,
             docs,
             subject=t("subject_method"),
             definitions=[
@@ -263,7 +269,7 @@ class PageWriter(Wording, PageTables, PageCharts):
         if any(r.value is not None for r in trend):
             periods = [r.period for r in trend]
             spec = charts.period_lines(
-                root + Figures.url(trend_key),
+                root + routes.figure_csv(trend_key),
                 title=t("chart_country_trend", title=title),
                 y_title=unit,
                 series_labels={series.id: title},
@@ -291,7 +297,7 @@ class PageWriter(Wording, PageTables, PageCharts):
                 "chart-land",
                 alt,
                 spec,
-                root + Figures.url(trend_key),
+                root + routes.figure_csv(trend_key),
                 table,
                 source=f"{series.source['title']}, {periods[0]}–{periods[-1]}",
             )
@@ -305,7 +311,7 @@ class PageWriter(Wording, PageTables, PageCharts):
             [t("jobcentre"), unit],
             [
                 [
-                    (r.area_name, f"../../jobcenter/{slug(r.area_name)}/"),
+                    (r.area_name, routes.link(page, routes.jobcentre(r.area_name))),
                     self.lang.number(r.value, series.decimals),
                 ]
                 for r in latest
@@ -325,7 +331,7 @@ class PageWriter(Wording, PageTables, PageCharts):
             source=series.source,
             trend=chart,
             ranking=ranking if latest else None,
-            csv_url=f"{root}data/indicator/{series.id}.csv",
+            csv_url=root + routes.indicator_csv(series.id),
         )
 
     def address(self, page: str) -> str:
@@ -336,4 +342,4 @@ class PageWriter(Wording, PageTables, PageCharts):
     def root_of(self, page: str) -> str:
         """The relative path from a page (its path under the language's root) to the site's
         root, where the data files are."""
-        return "../" * (page.count("/") + self.lang.prefix.count("/"))
+        return routes.link(self.lang.prefix + page, "")

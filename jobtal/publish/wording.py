@@ -6,6 +6,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from jobtal.indicators.engine import Definition
+from jobtal.publish import routes
 from jobtal.publish.escaping import address_or_text, markdown_text
 from jobtal.publish.language import Language
 from jobtal.publish.model import Municipality, SiteContent
@@ -100,7 +101,7 @@ class Wording:
             "release_note",
             release=release.name,
             date=self.lang.date(release.created),
-            url=f"{lang_root}{release.path}",
+            url=lang_root + routes.release(release.name),
         )
 
     def column_notes(self) -> list[str]:

@@ -23,8 +23,9 @@ import duckdb
 import xlsxwriter
 
 from jobtal.log import progress
+from jobtal.publish import routes
 from jobtal.publish.language import Language
-from jobtal.publish.tables import DATA, TOTALS
+from jobtal.publish.tables import TOTALS
 from jobtal.vocabulary import COUNTRY_CODE
 
 SUPPRESSED = "–"
@@ -95,7 +96,6 @@ def write_workbooks(
     ).fetchall()
     written = []
     for book in languages:
-        folder = root / book.lang.prefix / DATA
         for code, name, group, region in progress(
             municipalities, f"jobcentre workbooks ({book.lang.code})", len(municipalities)
         ):
@@ -104,11 +104,11 @@ def write_workbooks(
                 indicator: {k: v for area in areas for k, v in area.get(indicator, {}).items()}
                 for indicator in book.indicators
             }
-            path = folder / "jobcentre" / f"{code}.xlsx"
+            path = root / book.lang.prefix / routes.workbook("jobcentre", code)
             jobcentre_workbook(book, name, cells, names, path)
             written.append(path)
         for indicator, benefits in by_indicator.items():
-            path = folder / "indicator" / f"{indicator}.xlsx"
+            path = root / book.lang.prefix / routes.workbook("indicator", indicator)
             indicator_workbook(book, book.indicators[indicator], benefits, names, path)
             written.append(path)
     return written
