@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from jobtal.publish import routes
 from jobtal.publish.language import Language
 from jobtal.publish.release_pages import release_citation
 from jobtal.publish.releases import Release
 
-FEED_NAME = "feed.xml"
+FEED_NAME = routes.FEED
 
 
 def atom_time(iso: str) -> str:

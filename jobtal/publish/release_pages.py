@@ -9,9 +9,10 @@ from pathlib import Path
 
 import duckdb
 
-from jobtal.publish.formatting import slug
+from jobtal.publish import routes
 from jobtal.publish.language import Language
-from jobtal.publish.releases import CHANGE_KINDS, RELEASES, Release
+from jobtal.publish.releases import ARCHIVED_CHANGES, CHANGE_KINDS, Release
+from jobtal.publish.tables import DATA
 from jobtal.sql import sql_string
 
 # The page lists at most this many revised totals, largest first; the CSV has them all.
@@ -59,7 +60,7 @@ class ReleasePages:
         )
         self.writer.render(
             "releases.md.j2",
-            f"{RELEASES}/",
+            routes.RELEASES,
             docs,
             subject=t("subject_jobcentres"),
             table=table,
@@ -70,7 +71,9 @@ class ReleasePages:
         return self.writer.pages_written - before
 
     def write_release(self, release: Release, docs: Path) -> None:
-        page = release.path
+        page = routes.release(release.name)
+        # the release's own files lie under the site's root, whatever the page's language
+        archive = self.writer.root_of(page) + routes.release(release.name)
         self.writer.render(
             "release.md.j2",
             page,
@@ -91,10 +94,10 @@ class ReleasePages:
             ),
             moves_table=self.moves_table(release),
             changes_total=sum(release.changes.values()),
-            data_url=f"{self.writer.root_of(page)}{page}data/datapackage.json",
-            jobtal_url=f"{self.writer.root_of(page)}{page}{release.values_file}",
+            data_url=archive + f"{DATA}/datapackage.json",
+            jobtal_url=archive + release.values_file,
             jobtal_name=release.values_file.rsplit("/", 1)[-1],
-            changes_url=f"{self.writer.root_of(page)}{page}changes.csv.gz",
+            changes_url=archive + ARCHIVED_CHANGES,
         )
 
     # ------------------------------------------------------------------ tables
@@ -202,7 +205,7 @@ class ReleasePages:
     # ------------------------------------------------------------------ helpers
 
     def jobcentre_link(self, release: Release, name: str) -> str:
-        return f"{'../' * release.path.count('/')}jobcenter/{slug(name)}/"
+        return routes.link(routes.release(release.name), routes.jobcentre(name))
 
     def indicator_title(self, indicator: str) -> str:
         try:

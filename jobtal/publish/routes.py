@@ -8,7 +8,6 @@ counts its own depth by hand."""
 
 from __future__ import annotations
 
-from jobtal.publish.feed import FEED_NAME
 from jobtal.publish.formatting import slug
 from jobtal.publish.tables import ALL_VALUES_CSV, ALL_VALUES_PARQUET, BREAKDOWNS, DATA
 
@@ -21,7 +20,7 @@ METHOD = "metode/"
 RELEASES = "releases/"
 TOPOLOGY = "assets/kommuner.topojson"  # copied under each language's root (site.py)
 FIGURES = f"{DATA}/figurer"  # the charts' data, under the site's root
-FEED = FEED_NAME  # the release feed, under each language's root
+FEED = "feed.xml"  # the release feed, under each language's root
 
 
 def jobcentre(name: str) -> str:
