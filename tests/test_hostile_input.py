@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from jobtal import paths
 from jobtal.cli import main
-from jobtal.extracts.validate import name_fault
+from jobtal.extracts.contract import name_fault
 from jobtal.publish.formatting import slug, slug_or_none
 from tests.tiny_extract import MUNICIPALITIES, REGIONS, write_tiny_package
 
@@ -355,7 +355,7 @@ def hostile_site(tmp_path_factory):
     """The tiny site built with HOSTILE_REGION as Region Hovedstaden's name (and as the
     descriptor's title and source), the validator's check of names turned off: the pages' own
     escaping is all that stands in the way."""
-    import jobtal.extracts.validate
+    import jobtal.extracts.contract
     from jobtal.pipeline import build
 
     root = tmp_path_factory.mktemp("hostile")
@@ -366,7 +366,7 @@ def hostile_site(tmp_path_factory):
         descriptor_changes={"title": HOSTILE_REGION, "sources": [{"title": HOSTILE_REGION}]},
     )
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(jobtal.extracts.validate, "name_problems", lambda con: [])
+        patch.setattr(jobtal.extracts.contract, "name_problems", lambda con: [])
         result = build(package, root / "site", audit=False, linked=False)
     return result.site
 

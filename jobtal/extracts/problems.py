@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Code(StrEnum):
@@ -52,6 +53,17 @@ class Code(StrEnum):
     POPULATION_MONTHS = "population-months"
     UNSAFE_NAME = "unsafe-name"
     SAME_ADDRESS = "same-address"
+
+
+class Problem(NamedTuple):
+    """One problem in the report (a named tuple: a report may hold a million)."""
+
+    resource: str
+    type: str  # frictionless's error types where frictionless found it, else the contract's
+    message: str
+    row: int | None = None
+    field: str | None = None
+    value: str | None = None
 
 
 @dataclass(frozen=True)
