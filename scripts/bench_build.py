@@ -5,8 +5,11 @@ Generates the national demo (`jobtal demo --scale 1 --start 2016-01 --end 2025-1
 prints the rows per resource, the seconds of each stage as the build logs them, the whole
 build's seconds and its peak memory, and the published site's size against SPEC section 8's
 budget: the whole site, the release's archive, the largest file, the number of files and the
-most rows of any CSV or Excel sheet. With --next it then builds the month after (a second demo,
-2016-02 to 2026-01) with `--previous` the first site, and prints what that release added.
+most rows of any CSV or Excel sheet. With --next it measures what a monthly release adds: it
+first builds the package as it was a month earlier (the same spells cut at 2025-11, as an
+extract made then would hold them) and then the whole package with `--previous` that site. (A
+second demo drawn to 2026-01 would not do: the generator draws every month afresh, so every
+value would be revised.)
 
     .venv/bin/python scripts/bench_build.py [--folder build/bench] [--next] [--sizes-only]
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -55,6 +59,56 @@ def national_demo(folder: Path, name: str = "national", months=("2016-01", "2025
         )
         print(f"national demo written in {time.perf_counter() - started:.0f} s")
     return package
+
+
+def month_before(package: Path, folder: Path) -> Path:
+    """The package as an extract made a month before its own would hold it: spells and
+    activities that had started by the end of the month before its reference month, those
+    still running then without an end; the population up to that month; `created` a month
+    earlier. Written once into `folder`."""
+    import duckdb
+
+    target = folder / f"{package.name}-month-before"
+    if (target / "datapackage.json").exists():
+        return target
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    created = descriptor["created"]  # e.g. 2026-01-05T06:00:00Z: reference month 2025-12
+    year, month = int(created[:4]), int(created[5:7])
+    year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    earlier = f"{year:04d}-{month:02d}{created[7:]}"
+    ref_year, ref_month = (year, month - 1) if month > 1 else (year - 1, 12)
+    last_day = (
+        duckdb.sql(f"SELECT last_day(DATE '{ref_year:04d}-{ref_month:02d}-01')")
+        .fetchall()[0][0]
+        .isoformat()
+    )
+    staging = folder / f".{target.name}.writing"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for resource in descriptor["resources"]:
+        source, out = package / resource["path"], staging / resource["path"]
+        fields = [f["name"] for f in resource.get("schema", {}).get("fields", [])]
+        if resource["name"] in ("benefit_spells", "activities"):
+            columns = ", ".join(
+                f"CASE WHEN end_date > DATE '{last_day}' THEN NULL ELSE end_date END AS end_date"
+                if f == "end_date"
+                else f
+                for f in fields
+            )
+            where = f"start_date <= DATE '{last_day}'"
+        elif resource["name"] == "population":
+            columns, where = "*", f"month <= '{last_day[:7]}'"
+        else:
+            shutil.copyfile(source, out)
+            continue
+        duckdb.sql(
+            f"COPY (SELECT {columns} FROM read_csv('{source}', header = true) WHERE {where}) "
+            f"TO '{out}' (HEADER, DELIMITER ',')"
+        )
+    descriptor["created"] = earlier
+    (staging / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    staging.rename(target)
+    return target
 
 
 def run_build(package: Path, site: Path, previous: Path | None = None) -> None:
@@ -160,20 +214,26 @@ def main() -> None:
         print(f"package: {package}")
         for resource in rows["resources"]:
             print(f"  {resource['name']}: {csv_rows(package / resource['path']):,} rows")
-        run_build(package, site)
-    first = report_size(site)
     if arguments.next:
-        following = national_demo(arguments.folder, "national-next", ("2016-02", "2026-01"))
-        next_site = arguments.folder / "site-next"
+        earlier_site = arguments.folder / "site-month-before"
         if not arguments.sizes_only:
-            print(f"the month after, with --previous {site}:")
-            run_build(following, next_site, previous=site)
-        second = report_size(next_site)
+            earlier = month_before(package, arguments.folder)
+            print(f"the month before ({earlier}):")
+            run_build(earlier, earlier_site)
+        first = report_size(earlier_site)
+        if not arguments.sizes_only:
+            print(f"the month itself, with --previous {earlier_site}:")
+            run_build(package, site, previous=earlier_site)
+        second = report_size(site)
         added = second["total"] - first["total"]
         print(
             f"the release added {added / 1e6:.1f} MB to the site "
             f"({'within' if added < RELEASE_BUDGET else 'OVER'} 10 MB)"
         )
+        return
+    if not arguments.sizes_only:
+        run_build(package, site)
+    report_size(site)
 
 
 if __name__ == "__main__":
