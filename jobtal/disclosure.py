@@ -43,6 +43,7 @@ from jobtal.indicators.engine import Definition
 from jobtal.log import log
 from jobtal.parallel import map_in_processes
 from jobtal.publish.releases import KEYS, published_values_sql
+from jobtal.rounding import rounded
 from jobtal.sql import sql_string
 from jobtal.vocabulary import BENEFITS, SEXES
 
@@ -121,6 +122,7 @@ def protect(
     )
     load_earlier_releases(con, earlier_releases)
     keep_earlier_suppression(con)
+    find_known_earlier(con, {d.id: d.decimals for d in definitions})
     if linked:
         suppress_linked(con, {d.id: d for d in definitions})
     else:
@@ -156,17 +158,18 @@ def load_earlier_releases(
     selects = [published_values_sql(name, path) for name, path in earlier_releases]
     # with no earlier release, an empty table of the same columns
     earlier = (
-        " UNION ALL ".join(selects) or f"SELECT {keys}, suppressed FROM disclosure_cells LIMIT 0"
+        " UNION ALL ".join(selects)
+        or f"SELECT {keys}, value, suppressed FROM disclosure_cells LIMIT 0"
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE earlier_values AS
-        SELECT DISTINCT {keys}, suppressed FROM ({earlier}) AS earlier
+        SELECT DISTINCT {keys}, value, suppressed FROM ({earlier}) AS earlier
         WHERE period IN (SELECT DISTINCT period FROM disclosure_cells);
         CREATE OR REPLACE TEMP TABLE earlier_suppressed AS
         SELECT DISTINCT {keys} FROM earlier_values WHERE suppressed;
         CREATE OR REPLACE TEMP TABLE earlier_published AS
-        SELECT DISTINCT {keys} FROM earlier_values WHERE NOT suppressed;
+        SELECT DISTINCT {keys}, value FROM earlier_values WHERE NOT suppressed;
         """
     )
 
@@ -179,6 +182,37 @@ def keep_earlier_suppression(con: duckdb.DuckDBPyConnection) -> None:
         UPDATE disclosure_cells AS d SET suppressed = TRUE
         FROM earlier_suppressed AS e
         WHERE NOT d.suppressed AND {" AND ".join(f"e.{c} = d.{c}" for c in KEYS)}
+        """
+    )
+
+
+def find_known_earlier(con: duckdb.DuckDBPyConnection, decimals: dict[str, int]) -> None:
+    """known_earlier: the cells whose value a reader already knows from an earlier release,
+    which no suppression can hide: published there with the value this build would publish (a
+    share also with its denominator's). A value the data have since revised is not known: the
+    old one is no certain guide to it, and it is protected like any other (the audit models the
+    reader alike, relations.build_relations)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE cell_decimals (indicator VARCHAR, decimals INTEGER)")
+    con.executemany("INSERT INTO cell_decimals VALUES (?, ?)", list(decimals.items()))
+    same_keys = " AND ".join(f"e.{k} = c.{k}" for k in KEYS)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE known_earlier AS
+        WITH unchanged AS (
+            SELECT c.cell_id, c.indicator, c.area_type, c.area_code, c.period, c.benefit,
+                   c.sex, c.age_group
+            FROM disclosure_cells AS c
+            JOIN cell_decimals AS m USING (indicator)
+            JOIN earlier_published AS e
+              ON {same_keys} AND e.value IS NOT DISTINCT FROM {rounded("c.value", "m.decimals")}
+        )
+        SELECT u.cell_id FROM unchanged AS u
+        WHERE u.indicator NOT IN {SHARES}
+           OR EXISTS (SELECT 1 FROM unchanged AS d
+                      WHERE d.indicator = 'personer' AND d.area_type = u.area_type
+                        AND d.area_code = u.area_code AND d.period = u.period
+                        AND d.benefit = u.benefit AND d.sex = u.sex
+                        AND d.age_group = u.age_group)
         """
     )
 
@@ -276,9 +310,9 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Defini
         CREATE OR REPLACE TEMP VIEW linked_cells AS
         SELECT c.cell_id, c.indicator, c.area_type, c.area_code, c.period, c.benefit, c.sex,
                c.age_group, COALESCE(c.value, 0) AS value, c.persons, c.subset_persons,
-               c.suppressed, e.period IS NOT NULL AS known_earlier
+               c.suppressed, k.cell_id IS NOT NULL AS known_earlier
         FROM disclosure_cells AS c
-        LEFT JOIN earlier_published AS e ON {" AND ".join(f"e.{k} = c.{k}" for k in KEYS)}
+        LEFT JOIN known_earlier AS k USING (cell_id)
         """
     )
     axes = LinkedAxes(con)

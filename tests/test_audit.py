@@ -66,6 +66,28 @@ def audit_releases(rows_by_release: dict[str, list], areas, truth: dict | None =
     return result
 
 
+def audit_newest(rows_by_release: dict[str, list], areas, newest_truth: list):
+    """The audit as the build runs it: knowing the true values of the newest release
+    (`newest_truth`: rows as in values_table, every value given)."""
+    import pandas as pd
+
+    from jobtal.publish.releases import KEYS
+
+    con = duckdb.connect()
+    values_table(con, "audit_values", rows_by_release)
+    con.execute("CREATE TABLE audit_areas (kommune VARCHAR, region VARCHAR, kommunegruppe VARCHAR)")
+    con.executemany(
+        "INSERT INTO audit_areas VALUES (?, ?, ?)",
+        [[str(k), str(r), str(g)] for k, (r, g) in areas.items()],
+    )
+    start = pd.DataFrame([row[:-1] for row in newest_truth], columns=list(KEYS))
+    start["value"] = [row[-1] for row in newest_truth]
+    start["subset_persons"] = None
+    result = audit_published(con, KNOWLEDGE, start=start)
+    con.close()
+    return result
+
+
 def audit(rows, areas, truth: dict | None = None):
     return audit_releases({"": rows}, areas, truth)
 
@@ -220,6 +242,46 @@ def test_the_same_cells_in_two_releases_are_one_unknown():
     assert con_a.passed
     both = audit_releases({"2024-03": first + learn, "2024-04": second + learn}, areas)
     assert ("personer", "kommune", "101", "alle", "alle") in given_away(both)
+
+
+def test_a_revised_value_the_newer_release_suppresses_is_worked_out_from_what_was_not():
+    # release A publishes 101 = 7 and 102 = 5 (region 1 = 12); late registrations make 102 = 4
+    # in release B, which suppresses it, and 101 with it (still 7). Taking 101 as unrevised,
+    # a reader works out 102 = 11 - 7 = 4 from B's region: given away. Only the publisher, who
+    # knows B's true values, can tell that 102 was revised and 101 was not.
+    areas = {"101": ("1", "1"), "102": ("1", "1")}
+    learn = geography_rows({"101": 30, "102": 8}, OTHER_MONTH, areas)
+    first = geography_rows({"101": 7, "102": 5}, MONTH, areas)
+    second = geography_rows({"101": 7, "102": 4}, MONTH, areas, suppressed={"101", "102"})
+    releases = {"2024-03": first + learn, "2024-04": second + learn}
+    truth = geography_rows({"101": 7, "102": 4}, MONTH, areas) + learn
+    leaks = given_away(audit_newest(releases, areas, truth))
+    assert leaks == {("personer", "kommune", "102", "alle", "alle"): (4.0, 4.0)}
+    # without the truth, the audit takes both as unrevised, known from A: it cannot see this
+    assert audit_releases(releases, areas).passed
+    # where 101 was revised too (to 8, and 102 to 3), B's region hides both
+    second = geography_rows({"101": 8, "102": 3}, MONTH, areas, suppressed={"101", "102"})
+    truth = geography_rows({"101": 8, "102": 3}, MONTH, areas) + learn
+    assert audit_newest({"2024-03": first + learn, "2024-04": second + learn}, areas, truth).passed
+
+
+def test_a_revised_value_worked_out_as_its_old_value_is_not_given_away():
+    # A suppresses both municipalities (3 and 2) and their regions and groups, and publishes the
+    # country, 5. In B, 101 has fallen to 2 and the country, 4, is suppressed too. A reader who
+    # takes the suppressed regions as unrevised works out B's country as A's 5: false, and so
+    # nothing given away. The regions, shared by both releases, stay unknown.
+    areas = {"101": ("1", "1"), "102": ("2", "2")}
+    learn = geography_rows({"101": 30, "102": 8}, OTHER_MONTH, areas)
+    hidden = {"101", "102", "1", "2"}
+    first = geography_rows({"101": 3, "102": 2}, MONTH, areas, suppressed=hidden)
+    second = geography_rows({"101": 2, "102": 2}, MONTH, areas, suppressed=hidden | {"DK"})
+    truth = geography_rows({"101": 2, "102": 2}, MONTH, areas) + learn
+    result = audit_newest({"2024-03": first + learn, "2024-04": second + learn}, areas, truth)
+    country = result.unknowns[
+        (result.unknowns.area_type == "land") & (result.unknowns.period == MONTH)
+    ]
+    assert len(country) == 1 and (country.low.item(), country.high.item()) == (5.0, 5.0)
+    assert result.passed
 
 
 # --- the audit against an attacker written here -----------------------------------------------

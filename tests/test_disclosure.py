@@ -70,6 +70,50 @@ def test_one_small_municipality_is_hidden_in_the_cheapest_hypercube_of_its_areas
     assert 40 + 32 == values[("land", "DK", "alle", "alle")]
 
 
+def test_a_revised_value_is_protected_by_revised_cells_and_an_unrevised_one_is_known(tmp_path):
+    # The same places. An earlier release published January with 11 = 6 (region 1 = 35, group
+    # 1 = 46, DK = 75). Late registrations take 11 down to 3, and the totals above it with it.
+    # The reader still holds the earlier values, and the unrevised ones (12, 13, 21, region 2,
+    # group 2) are as good as published: no hypercube may use them. The revised ones are not
+    # known: 11 can hide among them (11, region 1, group 1, DK: all move by the same t).
+    con = database({11: (1, 1), 12: (1, 2), 13: (1, 2), 21: (2, 1)})
+    counts = {
+        ("kommune", "11"): 3,
+        ("kommune", "12"): 9,
+        ("kommune", "13"): 20,
+        ("kommune", "21"): 40,
+        ("region", "1"): 32,
+        ("region", "2"): 40,
+        ("kommunegruppe", "1"): 43,
+        ("kommunegruppe", "2"): 29,
+        ("land", "DK"): 72,
+    }
+    add_counts(con, "samtaler", {(*area, "alle", "alle"): n for area, n in counts.items()})
+    earlier = dict(counts)
+    for area in (("kommune", "11"), ("region", "1"), ("kommunegruppe", "1"), ("land", "DK")):
+        earlier[area] += 3
+    con.execute(
+        "CREATE TABLE earlier (indicator VARCHAR, benefit VARCHAR, area_type VARCHAR, "
+        "area_code VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, value DOUBLE, "
+        "flag VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO earlier VALUES ('samtaler', 'alle', ?, ?, '2024-01', 'alle', 'alle', ?, "
+        "'provisional')",
+        [[*area, n] for area, n in earlier.items()],
+    )
+    archive = tmp_path / "jobtal.parquet"
+    con.execute(f"COPY earlier TO '{archive}' (FORMAT parquet)")
+    protect(con, REFERENCE_MONTH, DEFINITIONS, [("2024-01", archive)])
+    suppressed = {key[:2] for key, value in published(con).items() if value is None}
+    assert suppressed == {
+        ("kommune", "11"),
+        ("region", "1"),
+        ("kommunegruppe", "1"),
+        ("land", "DK"),
+    }
+
+
 def test_a_suppressed_sex_takes_the_other_along_and_zero_is_chosen_last():
     con = database({11: (1, 1)})
     # the municipality is all of its region, group and country: the same counts for each

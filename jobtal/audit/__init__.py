@@ -20,8 +20,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from jobtal.audit.intervals import bound, problem_from_terms
-from jobtal.audit.relations import ADDITIVE, NUMERATOR, IndicatorKnowledge, build_relations
+from jobtal.audit.intervals import TOLERANCE, bound, problem_from_terms
+from jobtal.audit.relations import (
+    ADDITIVE,
+    NUMERATOR,
+    SHARES,
+    IndicatorKnowledge,
+    build_relations,
+)
 from jobtal.publish.releases import KEYS
 from jobtal.vocabulary import BENEFITS
 
@@ -120,27 +126,39 @@ def audit_published(
     intervals.bound). Where audit_values has the column `truth` (see relations.py), the true
     values are the starting point of the search for witnesses.
 
-    `start`, where the caller knows the true values (the build does), gives them without
-    changing what the reader is taken to know: columns KEYS, `value` and `subset_persons` (a
-    share's numerator). They only spare the search its first, largest linear programs; the
-    findings are the same (intervals.bound checks that they satisfy every relation)."""
+    `start`, where the caller knows the true values of the newest release (the build does):
+    columns KEYS, `value` and `subset_persons` (a share's numerator). They spare the search its
+    first, largest linear programs (intervals.bound checks that they satisfy every relation),
+    and they tell which of the cells an earlier release published the newest one revised and
+    suppressed: those the reader does not know (relations.build_relations)."""
     started = time.perf_counter()
-    build_relations(con, knowledge)
+    if start is not None:
+        con.register("audit_start", start)
+        keys = ", ".join(k for k in KEYS if k != "indicator")
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE audit_newest_truth AS
+            SELECT indicator, {keys}, value AS truth FROM audit_start
+            UNION ALL
+            SELECT indicator || '{NUMERATOR}', {keys}, subset_persons FROM audit_start
+            WHERE indicator IN ({", ".join(f"'{s}'" for s in SHARES)})
+            """
+        )
+    build_relations(con, knowledge, newest_truth=start is not None)
     columns = (
         "v.var_id, v.indicator, v.benefit, v.area_type, v.area_code, v.period, v.sex, "
-        "v.age_group, v.var_release, v.is_integer, v.hidden"
+        "v.age_group, v.var_release, v.is_integer, v.hidden, v.newest_revision"
     )
     if start is None:
         query = f"SELECT {columns}, v.truth FROM audit_vars AS v"
     else:
-        con.register("audit_start", start)
         query = f"""
             SELECT {columns},
                    COALESCE(v.truth, CASE WHEN v.indicator LIKE '%{NUMERATOR}'
                                           THEN s.subset_persons ELSE s.value END) AS truth
             FROM audit_vars AS v
             LEFT JOIN audit_start AS s
-              ON v.var_release = '' AND s.indicator = replace(v.indicator, '{NUMERATOR}', '')
+              ON (v.var_release = '' OR v.newest_revision) AND s.indicator = replace(v.indicator, '{NUMERATOR}', '')
              AND {" AND ".join(f"s.{k} = v.{k}" for k in KEYS if k != "indicator")}"""
     unknowns = con.execute(f"{query} WHERE v.unknown ORDER BY v.var_id").df()
     column_of = pd.Series(np.arange(len(unknowns)), index=unknowns.var_id.to_numpy())
@@ -192,8 +210,15 @@ def audit_published(
     bounds = bound(problem, exact, truth)
     unknowns["low"] = bounds.low
     unknowns["high"] = bounds.high
-    unknowns["pinned"] = bounds.pinned
-    unknowns["small"] = bounds.small
+    # a revised value of the newest release whose interval misses its true value: the reader
+    # took something revised for unrevised, and what they worked out is false. A value shared
+    # with an earlier release may be pinned at that release's truth, which the publisher no
+    # longer has: given away all the same.
+    misses_truth = unknowns.newest_revision.to_numpy(bool) & (
+        (truth < bounds.low - TOLERANCE) | (truth > bounds.high + TOLERANCE)
+    )
+    unknowns["pinned"] = bounds.pinned & ~misses_truth
+    unknowns["small"] = bounds.small & ~misses_truth
     unknowns["inconsistent"] = bounds.inconsistent
     counts = {}
     for indicator in ADDITIVE:

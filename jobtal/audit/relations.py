@@ -39,6 +39,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from jobtal.sql import sql_string
+
 # Counts of persons (and of samtaler): integers, published exactly. Other additive values
 # (fuldtidspersoner, arbejdskraftreserve) are rounded, and known to within half a unit.
 COUNTS = ("personer", "unge_paa_ydelse", "sygedagpenge_over_26_uger", "samtaler")
@@ -71,6 +73,9 @@ class IndicatorKnowledge:
         if indicator in COUNTS:
             return 0.0
         return 0.5 * 10 ** -self.decimals.get(indicator.removesuffix(NUMERATOR), 0)
+
+
+CELL = ("indicator", "benefit", "area_type", "area_code", "period", "sex", "age_group")
 
 
 def _join(alias_a: str, alias_b: str, columns: tuple[str, ...]) -> str:
@@ -141,7 +146,9 @@ SUM_RELATIONS = [
 ]
 
 
-def build_relations(con: duckdb.DuckDBPyConnection, knowledge: IndicatorKnowledge) -> None:
+def build_relations(
+    con: duckdb.DuckDBPyConnection, knowledge: IndicatorKnowledge, newest_truth: bool = False
+) -> None:
     """audit_values, audit_areas -> audit_vars (one row per variable, known or not),
     audit_cells (release, cell -> variable) and audit_terms (relation instance, variable,
     coefficient) with audit_relations (instance -> kind, sense, learned).
@@ -149,7 +156,14 @@ def build_relations(con: duckdb.DuckDBPyConnection, knowledge: IndicatorKnowledg
     audit_values may carry `truth`, what the publisher knows and the reader does not: the
     unrounded value of an additive cell, the numerator of a share. Then a kind of relation is an
     equation where the true values satisfy it with equality everywhere (the strongest attacker
-    that is ever right), and audit_vars carries each variable's true value."""
+    that is ever right), and audit_vars carries each variable's true value.
+
+    `newest_truth`: the table `audit_newest_truth` (the cell's KEYS, with the numerators as
+    "<share>:taeller", and `truth`) holds the true values of the newest release, which only the
+    publisher knows. A cell an earlier release published and the newest suppresses is then known
+    in the newest only where its true value is the one published: where the data were revised,
+    the old value says nothing certain about the new, and the newest release's cell is an
+    unknown of its own. Without the truth, every such cell is taken as unrevised."""
     has_truth = "truth" in {row[0] for row in con.execute("DESCRIBE audit_values").fetchall()}
     truth = "truth" if has_truth else "NULL::DOUBLE"
     half_units = ", ".join(
@@ -199,16 +213,33 @@ def build_relations(con: duckdb.DuckDBPyConnection, knowledge: IndicatorKnowledg
         """
     )
     # one variable per cell, or per release where the releases published different values
+    # (or, knowing the truth, where the newest release suppresses a revised value)
+    newest = con.execute(
+        "SELECT max(COALESCE(NULLIF(release, ''), '~')) FROM audit_published"
+    ).fetchone()[0]
+    truth_of_newest = (
+        "audit_newest_truth"
+        if newest_truth
+        else f"(SELECT {', '.join(CELL)}, NULL::DOUBLE AS truth LIMIT 0)"
+    )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE audit_cells AS
         WITH revised AS (
-            SELECT indicator, benefit, area_type, area_code, period, sex, age_group,
-                   count(DISTINCT (low, high)) FILTER (WHERE NOT suppressed) > 1 AS revised
-            FROM audit_published
-            GROUP BY ALL
+            SELECT {", ".join(f"p.{c}" for c in CELL)},
+                   count(DISTINCT (p.low, p.high)) FILTER (WHERE NOT p.suppressed) > 1
+                   OR COALESCE(
+                       any_value(t.truth) FILTER (WHERE p.suppressed)
+                       NOT BETWEEN max(p.low) FILTER (WHERE NOT p.suppressed) - {TOLERANCE}
+                               AND min(p.high) FILTER (WHERE NOT p.suppressed) + {TOLERANCE},
+                       FALSE) AS revised
+            FROM audit_published AS p
+            LEFT JOIN {truth_of_newest} AS t
+              ON COALESCE(NULLIF(p.release, ''), '~') = {sql_string(newest or "")}
+             AND {_join("t", "p", CELL)}
+            GROUP BY {", ".join(f"p.{c}" for c in CELL)}
         ), cells AS (
-            SELECT p.*, CASE WHEN r.revised THEN p.release ELSE '' END AS var_release
+            SELECT p.*, r.revised, CASE WHEN r.revised THEN p.release ELSE '' END AS var_release
             FROM audit_published AS p JOIN revised AS r
               USING (indicator, benefit, area_type, area_code, period, sex, age_group)
         ), variables AS (
@@ -226,13 +257,14 @@ def build_relations(con: duckdb.DuckDBPyConnection, knowledge: IndicatorKnowledg
             FROM variables
         )
         SELECT c.release, c.indicator, c.benefit, c.area_type, c.area_code, c.period, c.sex,
-               c.age_group, c.suppressed, c.hidden, c.share, c.var_release, c.truth, n.var_id
+               c.age_group, c.suppressed, c.hidden, c.share, c.var_release, c.revised, c.truth,
+               n.var_id
         FROM cells AS c JOIN numbered AS n
           USING (indicator, benefit, area_type, area_code, period, sex, age_group, var_release)
         """
     )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE audit_vars AS
         SELECT var_id, any_value(indicator) AS indicator, any_value(benefit) AS benefit,
                any_value(area_type) AS area_type, any_value(area_code) AS area_code,
@@ -242,7 +274,10 @@ def build_relations(con: duckdb.DuckDBPyConnection, knowledge: IndicatorKnowledg
                any_value(truth) FILTER (WHERE release = '') AS truth,
                -- the releases that published it, and whether all of them did
                string_agg(DISTINCT release, ',' ORDER BY release)
-                   FILTER (WHERE NOT suppressed) AS published_in
+                   FILTER (WHERE NOT suppressed) AS published_in,
+               -- a revised value of the newest release (not one it shares with earlier ones)
+               bool_and(revised AND COALESCE(NULLIF(release, ''), '~') = {sql_string(newest or "")})
+                   AS newest_revision
         FROM audit_cells GROUP BY var_id
         """
     )
