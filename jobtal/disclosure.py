@@ -306,7 +306,7 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Defini
     an additive indicator, and every share numerator hidden by suppression, becomes a corner of
     a hypercube of suppressed cells that moves it far enough."""
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP VIEW linked_cells AS
         SELECT c.cell_id, c.indicator, c.area_type, c.area_code, c.period, c.benefit, c.sex,
                c.age_group, COALESCE(c.value, 0) AS value, c.persons, c.subset_persons,

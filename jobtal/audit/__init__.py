@@ -158,7 +158,8 @@ def audit_published(
                                           THEN s.subset_persons ELSE s.value END) AS truth
             FROM audit_vars AS v
             LEFT JOIN audit_start AS s
-              ON (v.var_release = '' OR v.newest_revision) AND s.indicator = replace(v.indicator, '{NUMERATOR}', '')
+              ON (v.var_release = '' OR v.newest_revision)
+             AND s.indicator = replace(v.indicator, '{NUMERATOR}', '')
              AND {" AND ".join(f"s.{k} = v.{k}" for k in KEYS if k != "indicator")}"""
     unknowns = con.execute(f"{query} WHERE v.unknown ORDER BY v.var_id").df()
     column_of = pd.Series(np.arange(len(unknowns)), index=unknowns.var_id.to_numpy())
