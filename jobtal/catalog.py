@@ -73,6 +73,12 @@ TABLES = [
         "Every area a municipality belongs to (itself, its group, its region, the country).",
     ),
     Table(
+        "age_groups",
+        "compute",
+        ("age_group", "min_age", "max_age"),
+        "The published age groups and the ages each holds (the protection's breakdown axis).",
+    ),
+    Table(
         "indicator_values",
         "compute",
         (*CELL, "value", "persons", "subset_persons"),
@@ -142,6 +148,13 @@ TABLES = [
         ("indicator", "period"),
         "Each indicator's latest month with a value.",
     ),
+    Table(
+        "headline_benefits",
+        "figures",
+        ("indicator", "benefit"),
+        "The benefit group of each indicator's headline figure: all benefits, or the first "
+        "one where the indicator has no total.",
+    ),
 ]
 STAGES = {table.stage for table in TABLES}
 
@@ -156,7 +169,19 @@ def written_by(stage: str) -> list[Table]:
 
 def check_written(con: duckdb.DuckDBPyConnection, stage: str) -> None:
     """Every table the catalog lists for `stage` exists with its columns."""
-    for table in written_by(stage):
+    check_tables(
+        con, [table.name for table in written_by(stage)], f"stage {stage!r} should have written"
+    )
+
+
+def check_tables(con: duckdb.DuckDBPyConnection, names, what: str) -> None:
+    """The catalog's tables `names` exist with their columns; else StageContractError, saying
+    `what` (e.g. "stage 'pages' reads") and which table or column is missing."""
+    by_name = {table.name: table for table in TABLES}
+    for name in names:
+        table = by_name.get(name)
+        if table is None:
+            raise StageContractError(f"{what} {name}, a table the catalog does not list")
         found = {
             row[0]
             for row in con.execute(
@@ -165,11 +190,11 @@ def check_written(con: duckdb.DuckDBPyConnection, stage: str) -> None:
             ).fetchall()
         }
         if not found:
-            raise StageContractError(f"stage {stage!r} did not write table {table.name}")
+            raise StageContractError(f"{what} table {table.name}, but there is none")
         missing = [c for c in table.columns if c not in found]
         if missing:
             raise StageContractError(
-                f"stage {stage!r} wrote {table.name} without {', '.join(missing)}"
+                f"{what} {table.name} with {', '.join(missing)}, but it lacks them"
             )
 
 

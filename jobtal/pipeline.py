@@ -1,17 +1,25 @@
-"""The build, stage by stage: extracts -> validation -> indicators -> protection -> data files ->
-pages -> site. Each stage's output lands in the working folder beside the site (`.site.work` for
-`site`) for inspection; the site is written to a temporary folder beside it and replaces the
-previous one only when every stage succeeded."""
+"""The build, stage by stage (STEPS): extracts -> validate -> compute -> protect -> data files
+-> release -> workbooks -> figures -> pages -> site -> archive -> audit.
+
+Each stage is a function of the `Build`, which carries what it hands the later stages besides
+DuckDB tables; `jobtal.catalog` lists those tables, and each stage declares the ones it reads.
+The build checks them before a stage runs and its own tables after (a stage that stops making
+what the next one needs stops the build there, not three stages later). Working files land in
+the working folder beside the site (`.site.work` for `site`); the site is written to a staging
+folder beside it and replaces the previous one only when every stage succeeded."""
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import duckdb
 
 from jobtal.audit import audit_site
 from jobtal.audit.relations import IndicatorKnowledge
-from jobtal.catalog import check_written, keep_tables
+from jobtal.catalog import check_tables, check_written, keep_tables
 from jobtal.comparisons import compare
 from jobtal.defaults import DemoSettings
 from jobtal.demo import describe, write_demo
@@ -50,7 +58,12 @@ from jobtal.publish.site import (
     site_url,
     splice_tables,
 )
-from jobtal.publish.tables import build_published, write_data_files, write_descriptor
+from jobtal.publish.tables import (
+    DataFiles,
+    build_published,
+    write_data_files,
+    write_descriptor,
+)
 from jobtal.publish.workbooks import Indicator, Workbooks, write_workbooks
 from jobtal.sql import connect
 
@@ -81,6 +94,254 @@ class BuildResult:
     values: int
 
 
+@dataclass
+class Build:
+    """One build: its inputs and settings, and what each stage hands the later ones besides
+    its DuckDB tables (those are in jobtal.catalog)."""
+
+    con: duckdb.DuckDBPyConnection
+    data: Path
+    out: Path
+    work: Path
+    previous: Path | None
+    linked: bool
+    # handed on by the stages, in the order they fill them
+    package: ExtractPackage = None  # validate
+    previous_releases: list[Release] = field(default_factory=list)  # validate
+    definitions: list = field(default_factory=list)  # compute
+    values: int = 0  # compute
+    series: list[SeriesDefinition] = field(default_factory=list)  # protect
+    files: DataFiles = None  # data files
+    release: Release = None  # release
+    releases: list[Release] = field(default_factory=list)  # release: every one the site holds
+    again: bool = False  # release: the figures of the month's latest release again
+    changes_files: dict[str, Path] = field(default_factory=dict)  # release
+    writers: list[PageWriter] = field(default_factory=list)  # pages
+    tables: dict[str, dict[str, str]] = field(default_factory=dict)  # pages
+    pages: int = 0  # pages
+
+    @property
+    def staging(self) -> Path:
+        """The site while it is built: beside `out`, replacing it only after every stage."""
+        return self.out.with_name(f".{self.out.name}.building")
+
+    @property
+    def published(self) -> list:
+        """What the data files hold: the indicators, then other publishers' series."""
+        return [*self.definitions, *self.series]
+
+
+# --- the stages: each takes the build, does its part, and returns its one-line summary
+
+
+def validate_stage(b: Build) -> str:
+    package, problems = load_package(b.data)
+    if package is None:
+        raise InvalidExtracts(package_problems_report(b.data, problems))
+    report = validate_into(b.con, package)
+    if not report.valid:
+        raise InvalidExtracts(report)
+    if not package.has_microdata:
+        raise UnusableInput(
+            f"{package.descriptor_path}: holds only aggregate series "
+            f"({', '.join(package.series)}); jobtal build computes the site from the extracts "
+            "of benefit spells, activities, population and reference tables"
+        )
+    b.package = package
+    b.previous_releases = load_previous(b.previous) if b.previous else []
+    check_order(b.previous_releases, package.reference_month)
+    return f"{len(report.rows)} resources, {sum(report.rows.values()):,} rows valid"
+
+
+def compute_stage(b: Build) -> str:
+    prepare(b.con, b.package.reference_month)
+    b.definitions = load_definitions()
+    b.values = compute(b.con, b.definitions)
+    return f"{len(b.definitions)} indicators, {b.values:,} values up to {b.package.reference_month}"
+
+
+def protect_stage(b: Build) -> str:
+    flags = protect(
+        b.con,
+        b.package.reference_month,
+        b.definitions,
+        [(r.name, b.previous / RELEASES / r.name / r.values_file) for r in b.previous_releases],
+        linked=b.linked,
+    )
+    compared = compare(b.con, b.definitions)
+    # other publishers' series join after protection: they are published as they are
+    b.series = add_series(b.con, load_series_definitions(), set(b.package.series))
+    return (
+        ", ".join(f"{count:,} {flag}" for flag, count in flags.items())
+        + f"; {compared:,} jobcentre comparisons; {len(b.series)} published series"
+    )
+
+
+def data_files_stage(b: Build) -> str:
+    build_published(b.con, b.published, b.package.synthetic)
+    b.files = write_data_files(b.con, b.work / "files", b.work, [d.id for d in b.published])
+    longest = max(n for path, n in b.files.rows.items() if path.endswith(".csv"))
+    return (
+        f"{len(b.files.rows)} CSV files and jobtal.parquet in {b.files.data_dir}; "
+        f"most rows of an uncompressed CSV {longest:,}"
+    )
+
+
+def release_stage(b: Build) -> str:
+    release_work = b.work / "release"
+    b.release, b.releases, b.again = decide_release(
+        b.con,
+        b.package,
+        sha256(b.files.all_values_csv),
+        b.previous_releases,
+        b.previous,
+        release_work,
+    )
+    b.changes_files = {
+        r.name: b.previous / RELEASES / r.name / ARCHIVED_CHANGES for r in b.previous_releases
+    }
+    if b.again:
+        return f"the figures of release {b.release.name} again: nothing new"
+    b.changes_files[b.release.name] = release_work / CHANGES_FILE
+    if not b.release.previous:
+        return f"release {b.release.name}; the first release"
+    changes = ", ".join(f"{n:,} {kind}" for kind, n in b.release.changes.items())
+    return f"release {b.release.name}; against {b.release.previous}: {changes}"
+
+
+def workbooks_stage(b: Build) -> str:
+    workbooks = write_workbooks(
+        b.con,
+        b.files.root,
+        [
+            workbook_settings(Language.load(code), b.published, b.release, b.package, b.series)
+            for code in LANGUAGES
+        ],
+    )
+    write_descriptor(b.files, published_metadata(b.package, b.series))
+    return f"{len(workbooks)} Excel workbooks in {len(LANGUAGES)} languages"
+
+
+def figures_stage(b: Build) -> str:
+    return f"{select_figures(b.con, b.definitions, b.series)} figures chosen"
+
+
+def pages_stage(b: Build) -> str:
+    docs = b.work / "docs"
+    content = SiteContent(
+        b.con,
+        b.definitions,
+        b.package.reference_month,
+        b.package.synthetic,
+        b.release,
+        b.series,
+        data_sizes=b.files.sizes(),
+    )
+    for language in LANGUAGES:
+        writer = PageWriter(content, Language.load(language), site_url())
+        b.pages += writer.write_all(docs / language)
+        release_pages = ReleasePages(writer, b.releases, b.changes_files)
+        b.pages += release_pages.write_all(docs / language)
+        b.tables |= writer.tables
+        b.writers.append(writer)
+        assemble_docs(docs / language, language, b.work / "cache")
+    return f"{b.pages} pages generated in {docs}"
+
+
+def site_stage(b: Build) -> str:
+    build_site(b.work / "docs", b.staging, b.package.created)
+    splice_tables(b.staging, b.tables)
+    # mkdocs empties its site folder first: the data files join the site (beside the /data/
+    # page) after it
+    move_into(b.files.root, b.staging)
+    figures = write_figure_files(b.con, b.staging)
+    return (
+        f"mkdocs-material built {b.staging.name} in {len(LANGUAGES)} languages; "
+        f"{len(figures)} figure CSVs"
+    )
+
+
+def archive_stage(b: Build) -> str:
+    carry_forward(b.previous_releases, b.previous, b.staging)
+    if not b.again:
+        b.releases[-1] = archive_release(
+            b.release,
+            b.staging,
+            b.work / "release" / CHANGES_FILE,
+            b.staging / RELEASES / b.release.name,
+            decimals={d.id: d.decimals for d in b.published},
+            jobcentres={
+                code: [group, region]
+                for code, group, region in b.con.execute(
+                    "SELECT CAST(municipality_code AS VARCHAR), municipality_group, "
+                    "region_code FROM municipalities ORDER BY municipality_code"
+                ).fetchall()
+            },
+        )
+    write_index(b.releases, b.staging)
+    for writer in b.writers:
+        feed = b.staging / writer.lang.prefix / FEED_NAME
+        write_feed(feed, b.releases, writer.lang, writer.address)
+    # the newest release is this build's, new or published again
+    size = sum(f["bytes"] for f in b.releases[-1].files.values())
+    return (
+        f"release {b.release.name} {'published again' if b.again else 'archived'} "
+        f"({size / 1e6:.1f} MB compressed); {len(b.releases)} releases in the site"
+    )
+
+
+def audit_stage(b: Build) -> str:
+    # the true values spare the audit its largest linear programs and tell it which suppressed
+    # values were revised (a reader has none of them)
+    truth = b.con.execute(
+        f"SELECT {', '.join(KEYS)}, value, subset_persons FROM indicator_values"
+    ).df()
+    result = audit_site(b.staging, IndicatorKnowledge.of(b.definitions), truth)
+    if not result.passed:
+        raise DisclosureRisk(result)
+    return f"{len(result.suppressed):,} suppressed values bounded, {len(result.leaks):,} given away"
+
+
+@dataclass(frozen=True)
+class Step:
+    """A stage: its name (the catalog's), what it runs, and the tables of earlier stages it
+    reads (the catalog says what it writes)."""
+
+    name: str
+    run: Callable[[Build], str]
+    reads: tuple[str, ...] = ()
+    publishes: bool = False  # writes into the staging site
+
+
+EXTRACTS = ("municipalities", "regions", "population", "benefit_spells", "activities")
+STEPS = [
+    Step("validate", validate_stage),
+    Step("compute", compute_stage, reads=EXTRACTS),
+    Step("protect", protect_stage, reads=("indicator_values", "areas", "age_groups", "neighbours")),
+    Step("data files", data_files_stage, reads=("protected_values", "areas")),
+    Step("release", release_stage, reads=("published", "order_indicator", "order_benefit")),
+    Step("workbooks", workbooks_stage, reads=("published", "municipalities")),
+    Step("figures", figures_stage, reads=("published", "areas", "neighbours")),
+    Step(
+        "pages",
+        pages_stage,
+        reads=(
+            "published",
+            "comparisons",
+            "municipalities",
+            "neighbours",
+            "regions",
+            "figure_rows",
+            "latest_periods",
+            "headline_benefits",
+        ),
+    ),
+    Step("site", site_stage, reads=("figure_rows",), publishes=True),
+    Step("archive", archive_stage, reads=("municipalities",), publishes=True),
+    Step("audit", audit_stage, reads=("indicator_values",)),
+]
+
+
 def build(
     data: Path | None,
     out: Path,
@@ -90,12 +351,12 @@ def build(
     linked: bool = True,
     keep_work: bool = False,
 ) -> BuildResult:
-    """The whole build. `previous` is the previously published site (or a copy of its
-    /releases/): its releases are checked, compared with and carried forward. The built site
-    is published only when the attacker's audit (jobtal.audit) of its files finds nothing;
-    `audit=False` (--no-audit) skips it, for trying things out, never for publishing.
-    `linked=False` protects small numbers set by set only (disclosure.protect), which the
-    audit undoes: for tests of the pages on hand-worked values, never for publishing.
+    """The whole build: the STEPS in order. `previous` is the previously published site (or
+    a copy of its /releases/): its releases are checked, compared with and carried forward.
+    The built site is published only when the attacker's audit (jobtal.audit) of its files
+    finds nothing; `audit=False` (--no-audit) skips it, for trying things out, never for
+    publishing. `linked=False` protects small numbers set by set only (disclosure.protect),
+    which the audit undoes: for tests of the pages on hand-worked values, never for publishing.
 
     Everything is written beside `out` (the site's staging folder, then the site), and the
     working files, kept for inspection, to `work`: by default `.<out's name>.work` beside it;
@@ -109,196 +370,26 @@ def build(
             data = work / "extracts"
             rows = write_demo(data, DemoSettings())
             current.summary = f"{describe(rows)} rows written to {data}"
-
     con = connect()
-
-    def done(name: str) -> None:
-        """After a stage: its tables are there (jobtal.catalog), and kept when asked."""
-        check_written(con, name)
-        if keep_work:
-            keep_tables(con, name, work / "tables")
-
+    b = Build(con, data, out, work, previous, linked)
+    for folder in (b.staging, work / "docs", work / "files", work / "release"):
+        shutil.rmtree(folder, ignore_errors=True)
     try:
-        with stage("validate") as current:
-            package, problems = load_package(data)
-            if package is None:
-                raise InvalidExtracts(package_problems_report(data, problems))
-            report = validate_into(con, package)
-            if not report.valid:
-                raise InvalidExtracts(report)
-            rows = sum(report.rows.values())
-            current.summary = f"{len(report.rows)} resources, {rows:,} rows valid"
-        if not package.has_microdata:
-            raise UnusableInput(
-                f"{package.descriptor_path}: holds only aggregate series "
-                f"({', '.join(package.series)}); jobtal build computes the site from the extracts "
-                "of benefit spells, activities, population and reference tables"
-            )
-        done("validate")
-        previous_releases = load_previous(previous) if previous else []
-        check_order(previous_releases, package.reference_month)
-
-        # --- indicators, then small-number protection
-        with stage("compute") as current:
-            prepare(con, package.reference_month)
-            definitions = load_definitions()
-            values = compute(con, definitions)
-            current.summary = (
-                f"{len(definitions)} indicators, {values:,} values up to {package.reference_month}"
-            )
-            done("compute")
-        with stage("protect") as current:
-            flags = protect(
-                con,
-                package.reference_month,
-                definitions,
-                [(r.name, previous / RELEASES / r.name / r.values_file) for r in previous_releases],
-                linked=linked,
-            )
-            compared = compare(con, definitions)
-            # other publishers' series join after protection: they are published as they are
-            series = add_series(con, load_series_definitions(), set(package.series))
-            current.summary = (
-                ", ".join(f"{count:,} {flag}" for flag, count in flags.items())
-                + f"; {compared:,} jobcentre comparisons; {len(series)} published series"
-            )
-            done("protect")
-
-        # --- publish: data files, the release, pages, site; into a temporary folder beside `out`
-        staging = out.with_name(f".{out.name}.building")
-        shutil.rmtree(staging, ignore_errors=True)
-        docs, release_work = work / "docs", work / "release"
-        for folder in (docs, work / "files", release_work):
-            shutil.rmtree(folder, ignore_errors=True)
-        try:
-            with stage("data files") as current:
-                published = [*definitions, *series]
-                build_published(con, published, package.synthetic)
-                files = write_data_files(con, work / "files", work, [d.id for d in published])
-                current.summary = (
-                    f"{len(files.rows)} CSV files and jobtal.parquet in {files.data_dir}; "
-                    "most rows of an uncompressed CSV "
-                    f"{max(n for path, n in files.rows.items() if path.endswith('.csv')):,}"
-                )
-                done("data files")
-            with stage("release") as current:
-                figures_sha256 = sha256(files.all_values_csv)
-                release, releases, again = decide_release(
-                    con, package, figures_sha256, previous_releases, previous, release_work
-                )
-                current.summary = (
-                    f"the figures of release {release.name} again: nothing new"
-                    if again
-                    else f"release {release.name}; "
-                    + (
-                        f"against {release.previous}: "
-                        + ", ".join(f"{n:,} {kind}" for kind, n in release.changes.items())
-                        if release.previous
-                        else "the first release"
-                    )
-                )
-                changes_files = {
-                    r.name: previous / RELEASES / r.name / ARCHIVED_CHANGES
-                    for r in previous_releases
-                }
-                if not again:
-                    changes_files[release.name] = release_work / CHANGES_FILE
-                done("release")
-            with stage("workbooks") as current:
-                workbooks = write_workbooks(
-                    con,
-                    files.root,
-                    [
-                        workbook_settings(Language.load(code), published, release, package, series)
-                        for code in LANGUAGES
-                    ],
-                )
-                write_descriptor(files, published_metadata(package, series))
-                current.summary = f"{len(workbooks)} Excel workbooks in {len(LANGUAGES)} languages"
-            with stage("figures") as current:
-                current.summary = f"{select_figures(con, definitions, series)} figures chosen"
-                done("figures")
-            with stage("pages") as current:
-                content = SiteContent(
-                    con,
-                    definitions,
-                    package.reference_month,
-                    package.synthetic,
-                    release,
-                    series,
-                    data_sizes=files.sizes(),
-                )
-                count = 0
-                tables: dict[str, dict[str, str]] = {}
-                writers = []
-                for language in LANGUAGES:
-                    writer = PageWriter(content, Language.load(language), site_url())
-                    count += writer.write_all(docs / language)
-                    release_pages = ReleasePages(writer, releases, changes_files)
-                    count += release_pages.write_all(docs / language)
-                    tables |= writer.tables
-                    writers.append(writer)
-                    assemble_docs(docs / language, language, work / "cache")
-                current.summary = f"{count} pages generated in {docs}"
-            with stage("site") as current:
-                build_site(docs, staging, package.created)
-                splice_tables(staging, tables)
-                # mkdocs empties its site folder first: the data files join the site (beside the
-                # /data/ page) after it
-                move_into(files.root, staging)
-                figures = write_figure_files(con, staging)
-                current.summary = (
-                    f"mkdocs-material built {staging.name} in {len(LANGUAGES)} languages; "
-                    f"{len(figures)} figure CSVs"
-                )
-            with stage("archive") as current:
-                carry_forward(previous_releases, previous, staging)
-                if not again:
-                    releases[-1] = archive_release(
-                        release,
-                        staging,
-                        release_work / CHANGES_FILE,
-                        staging / RELEASES / release.name,
-                        decimals={d.id: d.decimals for d in published},
-                        jobcentres={
-                            code: [group, region]
-                            for code, group, region in con.execute(
-                                "SELECT CAST(municipality_code AS VARCHAR), municipality_group, "
-                                "region_code FROM municipalities ORDER BY municipality_code"
-                            ).fetchall()
-                        },
-                    )
-                write_index(releases, staging)
-                for writer in writers:
-                    feed = staging / writer.lang.prefix / FEED_NAME
-                    write_feed(feed, releases, writer.lang, writer.address)
-                # the newest release is this build's, new or published again
-                size = sum(f["bytes"] for f in releases[-1].files.values())
-                current.summary = (
-                    f"release {release.name} {'published again' if again else 'archived'} "
-                    f"({size / 1e6:.1f} MB compressed); {len(releases)} releases in the site"
-                )
-            if audit:
-                with stage("audit") as current:
-                    # the true values spare the audit its largest linear programs (a reader has
-                    # none of them: they change where the search starts, not what it finds)
-                    truth = con.execute(
-                        f"SELECT {', '.join(KEYS)}, value, subset_persons FROM indicator_values"
-                    ).df()
-                    result = audit_site(staging, IndicatorKnowledge.of(definitions), truth)
-                    current.summary = (
-                        f"{len(result.suppressed):,} suppressed values bounded, "
-                        f"{len(result.leaks):,} given away"
-                    )
-                if not result.passed:
-                    raise DisclosureRisk(result)
-            replace_atomically(staging, out)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        for step in STEPS:
+            if step.name == "audit" and not audit:
+                continue
+            check_tables(con, step.reads, f"stage {step.name!r} reads")
+            with stage(step.name) as current:
+                current.summary = step.run(b)
+            check_written(con, step.name)
+            if keep_work:
+                keep_tables(con, step.name, work / "tables")
+        replace_atomically(b.staging, out)
     finally:
+        shutil.rmtree(b.staging, ignore_errors=True)
         con.close()
     log(f"site: {out}")
-    return BuildResult(out, package.reference_month, count, len(files.rows), values)
+    return BuildResult(out, b.package.reference_month, b.pages, len(b.files.rows), b.values)
 
 
 def decide_release(

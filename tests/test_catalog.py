@@ -24,9 +24,49 @@ def test_every_catalogued_table_is_kept_as_parquet_with_its_columns(tiny_build):
 
 def test_a_stage_that_does_not_write_its_table_stops_the_build():
     con = duckdb.connect()
-    with pytest.raises(StageContractError, match="did not write table figure_rows"):
+    with pytest.raises(
+        StageContractError, match="should have written table figure_rows, but there is none"
+    ):
         check_written(con, "figures")
     con.execute("CREATE TABLE figure_rows (figure VARCHAR, published_row BIGINT)")
     con.execute("CREATE TABLE latest_periods (indicator VARCHAR, period VARCHAR)")
-    with pytest.raises(StageContractError, match="figure_rows without indicator, area_code"):
+    with pytest.raises(
+        StageContractError, match="figure_rows with indicator, area_code.*but it lacks them"
+    ):
         check_written(con, "figures")
+
+
+def test_every_stage_reads_and_writes_only_catalogued_tables_of_earlier_stages():
+    from jobtal.catalog import STAGES
+    from jobtal.pipeline import STEPS
+
+    names = [step.name for step in STEPS]
+    assert STAGES <= set(names)
+    writer = {table.name: table.stage for table in TABLES}
+    for step in STEPS:
+        for name in step.reads:
+            assert name in writer, (step.name, name)
+            assert names.index(writer[name]) < names.index(step.name), (step.name, name)
+
+
+def test_a_stage_whose_input_is_missing_stops_before_it_runs(tiny_package, tmp_path, monkeypatch):
+    # the pages read the protect stage's comparisons: a later stage that drops them stops the
+    # build before the pages run, naming the table, and publishes nothing
+    import jobtal.pipeline
+    from jobtal.pipeline import build
+
+    def forgetful(b):
+        answer = jobtal.pipeline.figures_stage(b)
+        b.con.execute("DROP TABLE comparisons")
+        return answer
+
+    steps = [
+        jobtal.pipeline.Step(s.name, forgetful, s.reads) if s.name == "figures" else s
+        for s in jobtal.pipeline.STEPS
+    ]
+    monkeypatch.setattr(jobtal.pipeline, "STEPS", steps)
+    with pytest.raises(
+        StageContractError, match="stage 'pages' reads table comparisons, but there is none"
+    ):
+        build(tiny_package, tmp_path / "site", work=tmp_path / "work", audit=False)
+    assert not (tmp_path / "site").exists()
