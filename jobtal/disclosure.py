@@ -123,8 +123,9 @@ def protect(
     load_earlier_releases(con, earlier_releases)
     keep_earlier_suppression(con)
     find_known_earlier(con, {d.id: d.decimals for d in definitions})
+    unprotected_in: set[str] = set()
     if linked:
-        suppress_linked(con, {d.id: d for d in definitions})
+        unprotected_in = suppress_linked(con, {d.id: d for d in definitions})
     else:
         additive = [d.id for d in definitions if d.additive]
         if additive:
@@ -143,6 +144,12 @@ def protect(
         """,
         [reference_month],
     )
+    withheld = withhold_revisions(con, unprotected_in, reference_month)
+    if withheld:
+        log(
+            f"  revisions withheld: {', '.join(withheld)} published as the latest earlier "
+            "release published them (no suppression could protect what the data revised)"
+        )
     counts = con.execute(
         "SELECT COALESCE(flag, 'published'), count(*) FROM protected_values GROUP BY 1 ORDER BY 1"
     ).fetchall()
@@ -155,16 +162,19 @@ def load_earlier_releases(
     """earlier_suppressed and earlier_published: the cells the earlier releases suppressed, and
     those they published, of the months this build publishes too."""
     keys = ", ".join(KEYS)
-    selects = [published_values_sql(name, path) for name, path in earlier_releases]
+    selects = [
+        f"SELECT *, {order} AS release_order FROM ({published_values_sql(name, path)})"
+        for order, (name, path) in enumerate(earlier_releases)
+    ]
     # with no earlier release, an empty table of the same columns
     earlier = (
         " UNION ALL ".join(selects)
-        or f"SELECT {keys}, value, suppressed FROM disclosure_cells LIMIT 0"
+        or f"SELECT {keys}, value, suppressed, 0 AS release_order FROM disclosure_cells LIMIT 0"
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE earlier_values AS
-        SELECT DISTINCT {keys}, value, suppressed FROM ({earlier}) AS earlier
+        SELECT {keys}, value, suppressed, release_order FROM ({earlier}) AS earlier
         WHERE period IN (SELECT DISTINCT period FROM disclosure_cells);
         CREATE OR REPLACE TEMP TABLE earlier_suppressed AS
         SELECT DISTINCT {keys} FROM earlier_values WHERE suppressed;
@@ -184,6 +194,46 @@ def keep_earlier_suppression(con: duckdb.DuckDBPyConnection) -> None:
         WHERE NOT d.suppressed AND {" AND ".join(f"e.{c} = d.{c}" for c in KEYS)}
         """
     )
+
+
+def withhold_revisions(
+    con: duckdb.DuckDBPyConnection, months: set[str], reference_month: str
+) -> list[str]:
+    """Publish `months` as the latest earlier release published them, where one did: a
+    revised month some of whose suppressed cells no hypercube could protect (every partner
+    around them unrevised, and so known) would give them away. Withheld, the month adds nothing
+    to what the earlier releases, audited when they were published, hold together; a cell they
+    did not publish is suppressed. Return the months withheld."""
+    withheld = sorted(
+        row[0]
+        for row in con.execute(
+            "SELECT DISTINCT period FROM earlier_values WHERE period IN (SELECT unnest(?))",
+            [sorted(months)],
+        ).fetchall()
+    )
+    if not withheld:
+        return []
+    keys = ", ".join(KEYS)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE protected_values AS
+        WITH latest AS (
+            SELECT {keys}, value, suppressed FROM earlier_values
+            QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY release_order DESC) = 1
+        )
+        SELECT * FROM protected_values WHERE period NOT IN (SELECT unnest($months))
+        UNION ALL
+        SELECT p.indicator, p.area_type, p.area_code, p.period, p.benefit, p.sex, p.age_group,
+               CASE WHEN COALESCE(NOT e.suppressed, FALSE) THEN e.value END AS value,
+               CASE WHEN NOT COALESCE(NOT e.suppressed, FALSE) THEN 'suppressed'
+                    WHEN p.period = $reference THEN 'provisional' END AS flag
+        FROM protected_values AS p
+        LEFT JOIN latest AS e USING ({keys})
+        WHERE p.period IN (SELECT unnest($months))
+        """,
+        {"months": withheld, "reference": reference_month},
+    )
+    return withheld
 
 
 def find_known_earlier(con: duckdb.DuckDBPyConnection, decimals: dict[str, int]) -> None:
@@ -301,10 +351,11 @@ YOUNG_POSITIONS = {"alle": "unge", "K": "unge K", "M": "unge M"}
 SHARES = ("afgang", "aktiveringsgrad")
 
 
-def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Definition]) -> None:
+def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Definition]) -> set[str]:
     """Secondary suppression across linked tables (jobtal.hypercube): every suppressed cell of
     an additive indicator, and every share numerator hidden by suppression, becomes a corner of
-    a hypercube of suppressed cells that moves it far enough."""
+    a hypercube of suppressed cells that moves it far enough. Return the months where some
+    cell could not be protected so."""
     con.execute(
         """
         CREATE OR REPLACE TEMP VIEW linked_cells AS
@@ -317,12 +368,14 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Defini
     )
     axes = LinkedAxes(con)
     searched = added = unprotected = published_again = 0
+    unprotected_in: set[str] = set()
 
     def run(any_of: set[str], frame_sql: str, table_kwargs: dict) -> None:
         nonlocal searched, added, unprotected, published_again
         if not any_of & indicators.keys():
             return
-        outcome, newly = axes.protect(con.execute(frame_sql).df(), **table_kwargs)
+        outcome, newly, months = axes.protect(con.execute(frame_sql).df(), **table_kwargs)
+        unprotected_in.update(months)
         searched += outcome.searched
         added += outcome.added
         unprotected += outcome.unprotected
@@ -368,6 +421,7 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Defini
         f"({published_again:,} found unnecessary and published again)"
         + (f", {unprotected:,} NOT PROTECTED" if unprotected else "")
     )
+    return unprotected_in
 
 
 # Each frame: cell_id, period, benefit, area_type, area_code, position (on the breakdown
@@ -534,9 +588,9 @@ class LinkedAxes:
         young: bool = False,
         over_benefits: bool = False,
         half_unit: float = 0.0,
-    ) -> tuple[Outcome, np.ndarray]:
-        """Protect the cells of `frame` (see PERSONS_SQL) in every month: the outcome, and
-        the cell_id of every cell newly suppressed."""
+    ) -> tuple[Outcome, np.ndarray, set[str]]:
+        """Protect the cells of `frame` (see PERSONS_SQL) in every month: the outcome, the
+        cell_id of every cell newly suppressed, and the months with a cell left unprotected."""
         outcome = Outcome()
         shape = (len(self.benefits), len(self.areas), len(self.breakdown))
         frame = frame[frame.area_type.isin({t for t, _ in self.areas})]
@@ -553,8 +607,9 @@ class LinkedAxes:
             self.area_dimension,
             (self.young_breakdown if young else self.plain_breakdown),
         )
-        tables, cells = [], []
-        for _period, rows in frame.groupby("period", sort=True):
+        tables, cells, periods = [], [], []
+        for period, rows in frame.groupby("period", sort=True):
+            periods.append(period)
             ix = (b[rows.index], a[rows.index], d[rows.index])
             table = Table(
                 value=np.zeros(shape),
@@ -592,12 +647,16 @@ class LinkedAxes:
         protected = map_in_processes(
             protect_table_copy, tables, worth_it=sum(searches) >= PARALLEL_SEARCHES, sizes=searches
         )
-        newly = []
-        for table, cell_ids, (hidden, found) in zip(tables, cells, protected, strict=True):
+        newly, unprotected_in = [], set()
+        for period, table, cell_ids, (hidden, found) in zip(
+            periods, tables, cells, protected, strict=True
+        ):
+            if found.unprotected:
+                unprotected_in.add(period)
             outcome.searched += found.searched
             outcome.added += found.added
             outcome.unprotected += found.unprotected
             outcome.published_again += found.published_again
             newly.append(cell_ids[hidden & ~table.hidden])
         ids = np.concatenate(newly) if newly else np.array([], dtype=np.int64)
-        return outcome, ids[ids >= 0]
+        return outcome, ids[ids >= 0], unprotected_in

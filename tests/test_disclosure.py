@@ -346,3 +346,55 @@ def test_benefits_add_up_to_more_than_alle_only_where_the_reader_can_see_it():
     hidden = table([9, 5, 5])
     hidden.hidden[1, 0, 0] = True
     assert over_slack(hidden) is None
+
+
+def test_a_withheld_revision_publishes_the_month_as_the_latest_earlier_release_did():
+    import duckdb
+
+    from jobtal.disclosure import withhold_revisions
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE protected_values (indicator VARCHAR, area_type VARCHAR, "
+        "area_code VARCHAR, period VARCHAR, benefit VARCHAR, sex VARCHAR, age_group VARCHAR, "
+        "value DOUBLE, flag VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE earlier_values (indicator VARCHAR, benefit VARCHAR, area_type VARCHAR, "
+        "area_code VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, value DOUBLE, "
+        "suppressed BOOLEAN, release_order INTEGER)"
+    )
+
+    def cell(code, month):
+        return ("samtaler", "kommune", code, month, "alle", "alle", "alle")
+
+    # this build: January revised (11: 3, 12: 9, 13: 20 new), February new
+    con.executemany(
+        "INSERT INTO protected_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [*cell("11", "2024-01"), None, "suppressed"],
+            [*cell("12", "2024-01"), 9.0, None],
+            [*cell("13", "2024-01"), 20.0, None],
+            [*cell("11", "2024-02"), 7.0, "provisional"],
+        ],
+    )
+    # release 0 published January with 11 = 5, 12 = 8; release 1 with 11 = 6, 12 suppressed
+    con.executemany(
+        "INSERT INTO earlier_values VALUES (?, 'alle', ?, ?, ?, 'alle', 'alle', ?, ?, ?)",
+        [
+            ["samtaler", "kommune", "11", "2024-01", 5.0, False, 0],
+            ["samtaler", "kommune", "12", "2024-01", 8.0, False, 0],
+            ["samtaler", "kommune", "11", "2024-01", 6.0, False, 1],
+            ["samtaler", "kommune", "12", "2024-01", None, True, 1],
+        ],
+    )
+    assert withhold_revisions(con, {"2024-01", "2024-02"}, "2024-02") == ["2024-01"]
+    rows = con.execute(
+        "SELECT area_code, period, value, flag FROM protected_values ORDER BY period, area_code"
+    ).fetchall()
+    assert rows == [
+        ("11", "2024-01", 6.0, None),  # as release 1 published it
+        ("12", "2024-01", None, "suppressed"),  # release 1 suppressed it
+        ("13", "2024-01", None, "suppressed"),  # no earlier release published it
+        ("11", "2024-02", 7.0, "provisional"),  # a new month: nothing to withhold
+    ]
