@@ -3,7 +3,8 @@ later one, with the stage that writes it, the columns the later stages rely on, 
 means. A stage's own scratch tables (the disclosure search's, base.sql's intermediate steps)
 are not listed: nothing outside the stage reads them.
 
-`pipeline.build` checks each stage's tables after it (`check_written`): a stage that no longer
+`pipeline.build` checks each stage's tables after it (`check_written`), and the tables it reads
+before it (`check_tables`, from jobtal.stages.STEPS): a stage that no longer
 makes a table, or drops a column, stops the build there instead of failing somewhere later.
 `jobtal build --keep-work` writes each stage's tables as Parquet into the working folder
 (`<work>/tables/<stage>/<table>.parquet`), to open in DuckDB, pandas or R."""
@@ -24,7 +25,7 @@ CELL = ("indicator", "area_type", "area_code", "period", "benefit", "sex", "age_
 @dataclass(frozen=True)
 class Table:
     name: str
-    stage: str  # the stage that writes it (pipeline.build's stage names)
+    stage: str  # the stage that writes it (jobtal.stages.STEPS's names)
     columns: tuple[str, ...]  # the columns later stages read (a table may have more)
     meaning: str
 

@@ -1,88 +1,26 @@
-"""The build, stage by stage (STEPS): extracts -> validate -> compute -> protect -> data files
--> release -> workbooks -> figures -> pages -> site -> archive -> audit.
+"""`jobtal build`: the stages of jobtal.stages, run in order on one DuckDB connection.
 
-Each stage is a function of the `Build`, which carries what it hands the later stages besides
-DuckDB tables; `jobtal.catalog` lists those tables, and each stage declares the ones it reads.
-The build checks them before a stage runs and its own tables after (a stage that stops making
-what the next one needs stops the build there, not three stages later). Working files land in
-the working folder beside the site (`.site.work` for `site`); the site is written to a staging
-folder beside it and replaces the previous one only when every stage succeeded."""
+Before a stage runs, the tables it reads are checked to be there; after it, the tables it
+writes (jobtal.catalog): a stage that stops making what a later one needs stops the build
+there, not three stages later. Working files land in the working folder beside the site
+(`.site.work` for `site`); the site is written to a staging folder beside it and replaces the
+previous one only when every stage succeeded."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
-from jobtal.audit import audit_site
-from jobtal.audit.relations import IndicatorKnowledge
+from jobtal import stages
 from jobtal.catalog import check_tables, check_written, keep_tables
-from jobtal.comparisons import compare
 from jobtal.defaults import DemoSettings
 from jobtal.demo import describe, write_demo
-from jobtal.disclosure import protect
-from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
-from jobtal.extracts.validate import ValidationReport, package_problems_report, validate_into
-from jobtal.indicators.engine import compute, load_definitions, prepare
-from jobtal.indicators.series import SeriesDefinition, add_series, load_series_definitions
 from jobtal.log import log, stage
-from jobtal.publish.feed import FEED_NAME, write_feed
-from jobtal.publish.figures import select_figures, write_figure_files
-from jobtal.publish.files import sha256
-from jobtal.publish.language import Language
-from jobtal.publish.model import SiteContent
-from jobtal.publish.pages import PageWriter
-from jobtal.publish.release_pages import ReleasePages
-from jobtal.publish.releases import (
-    ARCHIVED_CHANGES,
-    CHANGES_FILE,
-    KEYS,
-    RELEASES,
-    Release,
-    archive_release,
-    carry_forward,
-    check_order,
-    compare_with_previous,
-    load_previous,
-    prepare_release,
-    published_again,
-    write_index,
-)
-from jobtal.publish.site import (
-    LANGUAGES,
-    assemble_docs,
-    build_site,
-    site_url,
-    splice_tables,
-)
-from jobtal.publish.tables import (
-    DataFiles,
-    build_published,
-    write_data_files,
-    write_descriptor,
-)
-from jobtal.publish.workbooks import Indicator, Workbooks, write_workbooks
 from jobtal.sql import connect
+from jobtal.stages import Build, DisclosureRisk, InvalidExtracts
 
-
-class InvalidExtracts(Exception):
-    """The extracts failed validation; nothing was published."""
-
-    def __init__(self, report: ValidationReport):
-        super().__init__(report.to_text())
-        self.report = report
-
-
-class DisclosureRisk(Exception):
-    """The attacker's audit of the built site found suppressed values a reader can work out;
-    nothing was published."""
-
-    def __init__(self, result):
-        super().__init__(result.to_text())
-        self.result = result
+__all__ = ["BuildResult", "DisclosureRisk", "InvalidExtracts", "build"]
 
 
 @dataclass(frozen=True)
@@ -94,254 +32,6 @@ class BuildResult:
     values: int
 
 
-@dataclass
-class Build:
-    """One build: its inputs and settings, and what each stage hands the later ones besides
-    its DuckDB tables (those are in jobtal.catalog)."""
-
-    con: duckdb.DuckDBPyConnection
-    data: Path
-    out: Path
-    work: Path
-    previous: Path | None
-    linked: bool
-    # handed on by the stages, in the order they fill them
-    package: ExtractPackage = None  # validate
-    previous_releases: list[Release] = field(default_factory=list)  # validate
-    definitions: list = field(default_factory=list)  # compute
-    values: int = 0  # compute
-    series: list[SeriesDefinition] = field(default_factory=list)  # protect
-    files: DataFiles = None  # data files
-    release: Release = None  # release
-    releases: list[Release] = field(default_factory=list)  # release: every one the site holds
-    again: bool = False  # release: the figures of the month's latest release again
-    changes_files: dict[str, Path] = field(default_factory=dict)  # release
-    writers: list[PageWriter] = field(default_factory=list)  # pages
-    tables: dict[str, dict[str, str]] = field(default_factory=dict)  # pages
-    pages: int = 0  # pages
-
-    @property
-    def staging(self) -> Path:
-        """The site while it is built: beside `out`, replacing it only after every stage."""
-        return self.out.with_name(f".{self.out.name}.building")
-
-    @property
-    def published(self) -> list:
-        """What the data files hold: the indicators, then other publishers' series."""
-        return [*self.definitions, *self.series]
-
-
-# --- the stages: each takes the build, does its part, and returns its one-line summary
-
-
-def validate_stage(b: Build) -> str:
-    package, problems = load_package(b.data)
-    if package is None:
-        raise InvalidExtracts(package_problems_report(b.data, problems))
-    report = validate_into(b.con, package)
-    if not report.valid:
-        raise InvalidExtracts(report)
-    if not package.has_microdata:
-        raise UnusableInput(
-            f"{package.descriptor_path}: holds only aggregate series "
-            f"({', '.join(package.series)}); jobtal build computes the site from the extracts "
-            "of benefit spells, activities, population and reference tables"
-        )
-    b.package = package
-    b.previous_releases = load_previous(b.previous) if b.previous else []
-    check_order(b.previous_releases, package.reference_month)
-    return f"{len(report.rows)} resources, {sum(report.rows.values()):,} rows valid"
-
-
-def compute_stage(b: Build) -> str:
-    prepare(b.con, b.package.reference_month)
-    b.definitions = load_definitions()
-    b.values = compute(b.con, b.definitions)
-    return f"{len(b.definitions)} indicators, {b.values:,} values up to {b.package.reference_month}"
-
-
-def protect_stage(b: Build) -> str:
-    flags = protect(
-        b.con,
-        b.package.reference_month,
-        b.definitions,
-        [(r.name, b.previous / RELEASES / r.name / r.values_file) for r in b.previous_releases],
-        linked=b.linked,
-    )
-    compared = compare(b.con, b.definitions)
-    # other publishers' series join after protection: they are published as they are
-    b.series = add_series(b.con, load_series_definitions(), set(b.package.series))
-    return (
-        ", ".join(f"{count:,} {flag}" for flag, count in flags.items())
-        + f"; {compared:,} jobcentre comparisons; {len(b.series)} published series"
-    )
-
-
-def data_files_stage(b: Build) -> str:
-    build_published(b.con, b.published, b.package.synthetic)
-    b.files = write_data_files(b.con, b.work / "files", b.work, [d.id for d in b.published])
-    longest = max(n for path, n in b.files.rows.items() if path.endswith(".csv"))
-    return (
-        f"{len(b.files.rows)} CSV files and jobtal.parquet in {b.files.data_dir}; "
-        f"most rows of an uncompressed CSV {longest:,}"
-    )
-
-
-def release_stage(b: Build) -> str:
-    release_work = b.work / "release"
-    b.release, b.releases, b.again = decide_release(
-        b.con,
-        b.package,
-        sha256(b.files.all_values_csv),
-        b.previous_releases,
-        b.previous,
-        release_work,
-    )
-    b.changes_files = {
-        r.name: b.previous / RELEASES / r.name / ARCHIVED_CHANGES for r in b.previous_releases
-    }
-    if b.again:
-        return f"the figures of release {b.release.name} again: nothing new"
-    b.changes_files[b.release.name] = release_work / CHANGES_FILE
-    if not b.release.previous:
-        return f"release {b.release.name}; the first release"
-    changes = ", ".join(f"{n:,} {kind}" for kind, n in b.release.changes.items())
-    return f"release {b.release.name}; against {b.release.previous}: {changes}"
-
-
-def workbooks_stage(b: Build) -> str:
-    workbooks = write_workbooks(
-        b.con,
-        b.files.root,
-        [
-            workbook_settings(Language.load(code), b.published, b.release, b.package, b.series)
-            for code in LANGUAGES
-        ],
-    )
-    write_descriptor(b.files, published_metadata(b.package, b.series))
-    return f"{len(workbooks)} Excel workbooks in {len(LANGUAGES)} languages"
-
-
-def figures_stage(b: Build) -> str:
-    return f"{select_figures(b.con, b.definitions, b.series)} figures chosen"
-
-
-def pages_stage(b: Build) -> str:
-    docs = b.work / "docs"
-    content = SiteContent(
-        b.con,
-        b.definitions,
-        b.package.reference_month,
-        b.package.synthetic,
-        b.release,
-        b.series,
-        data_sizes=b.files.sizes(),
-    )
-    for language in LANGUAGES:
-        writer = PageWriter(content, Language.load(language), site_url())
-        b.pages += writer.write_all(docs / language)
-        release_pages = ReleasePages(writer, b.releases, b.changes_files)
-        b.pages += release_pages.write_all(docs / language)
-        b.tables |= writer.tables
-        b.writers.append(writer)
-        assemble_docs(docs / language, language, b.work / "cache")
-    return f"{b.pages} pages generated in {docs}"
-
-
-def site_stage(b: Build) -> str:
-    build_site(b.work / "docs", b.staging, b.package.created)
-    splice_tables(b.staging, b.tables)
-    # mkdocs empties its site folder first: the data files join the site (beside the /data/
-    # page) after it
-    move_into(b.files.root, b.staging)
-    figures = write_figure_files(b.con, b.staging)
-    return (
-        f"mkdocs-material built {b.staging.name} in {len(LANGUAGES)} languages; "
-        f"{len(figures)} figure CSVs"
-    )
-
-
-def archive_stage(b: Build) -> str:
-    carry_forward(b.previous_releases, b.previous, b.staging)
-    if not b.again:
-        b.releases[-1] = archive_release(
-            b.release,
-            b.staging,
-            b.work / "release" / CHANGES_FILE,
-            b.staging / RELEASES / b.release.name,
-            decimals={d.id: d.decimals for d in b.published},
-            jobcentres={
-                code: [group, region]
-                for code, group, region in b.con.execute(
-                    "SELECT CAST(municipality_code AS VARCHAR), municipality_group, "
-                    "region_code FROM municipalities ORDER BY municipality_code"
-                ).fetchall()
-            },
-        )
-    write_index(b.releases, b.staging)
-    for writer in b.writers:
-        feed = b.staging / writer.lang.prefix / FEED_NAME
-        write_feed(feed, b.releases, writer.lang, writer.address)
-    # the newest release is this build's, new or published again
-    size = sum(f["bytes"] for f in b.releases[-1].files.values())
-    return (
-        f"release {b.release.name} {'published again' if b.again else 'archived'} "
-        f"({size / 1e6:.1f} MB compressed); {len(b.releases)} releases in the site"
-    )
-
-
-def audit_stage(b: Build) -> str:
-    # the true values spare the audit its largest linear programs and tell it which suppressed
-    # values were revised (a reader has none of them)
-    truth = b.con.execute(
-        f"SELECT {', '.join(KEYS)}, value, subset_persons FROM indicator_values"
-    ).df()
-    result = audit_site(b.staging, IndicatorKnowledge.of(b.definitions), truth)
-    if not result.passed:
-        raise DisclosureRisk(result)
-    return f"{len(result.suppressed):,} suppressed values bounded, {len(result.leaks):,} given away"
-
-
-@dataclass(frozen=True)
-class Step:
-    """A stage: its name (the catalog's), what it runs, and the tables of earlier stages it
-    reads (the catalog says what it writes)."""
-
-    name: str
-    run: Callable[[Build], str]
-    reads: tuple[str, ...] = ()
-    publishes: bool = False  # writes into the staging site
-
-
-EXTRACTS = ("municipalities", "regions", "population", "benefit_spells", "activities")
-STEPS = [
-    Step("validate", validate_stage),
-    Step("compute", compute_stage, reads=EXTRACTS),
-    Step("protect", protect_stage, reads=("indicator_values", "areas", "age_groups", "neighbours")),
-    Step("data files", data_files_stage, reads=("protected_values", "areas")),
-    Step("release", release_stage, reads=("published", "order_indicator", "order_benefit")),
-    Step("workbooks", workbooks_stage, reads=("published", "municipalities")),
-    Step("figures", figures_stage, reads=("published", "areas", "neighbours")),
-    Step(
-        "pages",
-        pages_stage,
-        reads=(
-            "published",
-            "comparisons",
-            "municipalities",
-            "neighbours",
-            "regions",
-            "figure_rows",
-            "latest_periods",
-            "headline_benefits",
-        ),
-    ),
-    Step("site", site_stage, reads=("figure_rows",), publishes=True),
-    Step("archive", archive_stage, reads=("municipalities",), publishes=True),
-    Step("audit", audit_stage, reads=("indicator_values",)),
-]
-
-
 def build(
     data: Path | None,
     out: Path,
@@ -351,8 +41,9 @@ def build(
     linked: bool = True,
     keep_work: bool = False,
 ) -> BuildResult:
-    """The whole build: the STEPS in order. `previous` is the previously published site (or
-    a copy of its /releases/): its releases are checked, compared with and carried forward.
+    """The whole build: jobtal.stages.STEPS in order. `previous` is the previously published
+    site (or a copy of its /releases/): its releases are checked, compared with and carried
+    forward.
     The built site is published only when the attacker's audit (jobtal.audit) of its files
     finds nothing; `audit=False` (--no-audit) skips it, for trying things out, never for
     publishing. `linked=False` protects small numbers set by set only (disclosure.protect),
@@ -375,7 +66,7 @@ def build(
     for folder in (b.staging, work / "docs", work / "files", work / "release"):
         shutil.rmtree(folder, ignore_errors=True)
     try:
-        for step in STEPS:
+        for step in stages.STEPS:
             if step.name == "audit" and not audit:
                 continue
             check_tables(con, step.reads, f"stage {step.name!r} reads")
@@ -390,80 +81,6 @@ def build(
         con.close()
     log(f"site: {out}")
     return BuildResult(out, b.package.reference_month, b.pages, len(b.files.rows), b.values)
-
-
-def decide_release(
-    con,
-    package: ExtractPackage,
-    figures_sha256: str,
-    previous_releases: list[Release],
-    previous: Path | None,
-    release_work: Path,
-) -> tuple[Release, list[Release], bool]:
-    """(this build's release, every release the site then has, whether it is one already
-    published): the month's latest edition again when its figures are exactly these, else a
-    new edition with its changes against the latest release."""
-    again = published_again(previous_releases, package.reference_month, figures_sha256)
-    if again:
-        compare_with_previous(con, package.reference_month, None, None)  # nothing changed
-        return again, previous_releases, True
-    release = prepare_release(
-        con,
-        package.reference_month,
-        package.created.isoformat(),
-        package.synthetic,
-        figures_sha256,
-        previous_releases,
-        previous,
-        release_work,
-    )
-    return release, [*previous_releases, release], False
-
-
-def workbook_settings(
-    lang: Language, published: list, release: Release, package: ExtractPackage, series: list
-) -> Workbooks:
-    def text(value) -> str:
-        return getattr(value, lang.code)
-
-    return Workbooks(
-        lang=lang,
-        indicators={
-            d.id: Indicator(d.id, text(d.title), text(d.unit), d.decimals) for d in published
-        },
-        release=release.name,
-        created=package.created,
-        synthetic=package.synthetic,
-        sources=[s["title"] for s in published_metadata(package, series)["sources"]],
-    )
-
-
-def move_into(tree: Path, site: Path) -> None:
-    """Move every file of `tree` to the same place under `site` (whose folders may exist)."""
-    for path in sorted(tree.rglob("*")):
-        if path.is_file():
-            target = site / path.relative_to(tree)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(path, target)
-
-
-def published_metadata(package: ExtractPackage, series: list[SeriesDefinition]) -> dict:
-    kind = "syntetiske demodata (synthetic demo data)" if package.synthetic else "udtræk"
-    return {
-        "description": (
-            f"Månedlige indikatorer pr. jobcenter, kommunegruppe, region og hele landet til og med "
-            f"{package.reference_month}, beregnet af jobtal fra {kind}."
-        ),
-        "created": package.created.isoformat(),
-        "sources": (
-            [{"title": s.get("title", "")} for s in package.descriptor.get("sources", [])]
-            or [{"title": "jobtal"}]
-        )
-        + [
-            {"title": d.source["title"], "path": d.source["path"]}
-            for d in {d.source["title"]: d for d in series}.values()
-        ],
-    }
 
 
 def replace_atomically(new: Path, out: Path) -> None:

@@ -38,7 +38,7 @@ def test_a_stage_that_does_not_write_its_table_stops_the_build():
 
 def test_every_stage_reads_and_writes_only_catalogued_tables_of_earlier_stages():
     from jobtal.catalog import STAGES
-    from jobtal.pipeline import STEPS
+    from jobtal.stages import STEPS
 
     names = [step.name for step in STEPS]
     assert STAGES <= set(names)
@@ -52,19 +52,19 @@ def test_every_stage_reads_and_writes_only_catalogued_tables_of_earlier_stages()
 def test_a_stage_whose_input_is_missing_stops_before_it_runs(tiny_package, tmp_path, monkeypatch):
     # the pages read the protect stage's comparisons: a later stage that drops them stops the
     # build before the pages run, naming the table, and publishes nothing
-    import jobtal.pipeline
+    import jobtal.stages
     from jobtal.pipeline import build
 
     def forgetful(b):
-        answer = jobtal.pipeline.figures_stage(b)
+        answer = jobtal.stages.figures_stage(b)
         b.con.execute("DROP TABLE comparisons")
         return answer
 
     steps = [
-        jobtal.pipeline.Step(s.name, forgetful, s.reads) if s.name == "figures" else s
-        for s in jobtal.pipeline.STEPS
+        jobtal.stages.Step(s.name, forgetful, s.reads) if s.name == "figures" else s
+        for s in jobtal.stages.STEPS
     ]
-    monkeypatch.setattr(jobtal.pipeline, "STEPS", steps)
+    monkeypatch.setattr(jobtal.stages, "STEPS", steps)
     with pytest.raises(
         StageContractError, match="stage 'pages' reads table comparisons, but there is none"
     ):

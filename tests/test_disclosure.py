@@ -281,7 +281,7 @@ def test_what_the_per_set_rule_gives_away_here_the_linked_protection_keeps():
 def test_months_protected_on_every_core_are_protected_as_one_by_one(monkeypatch):
     # four months of random tables, protected in this process, then spread over two processes
     # (as a build of many months is): the same cells suppressed
-    import jobtal.disclosure
+    import jobtal.linked_tables
 
     rng = np.random.default_rng(7)
     municipalities = {101: (1, 1), 102: (1, 2), 103: (2, 1), 104: (2, 2), 105: (1, 1)}
@@ -307,7 +307,7 @@ def test_months_protected_on_every_core_are_protected_as_one_by_one(monkeypatch)
 
     one_by_one = run()
     rng = np.random.default_rng(7)
-    monkeypatch.setattr(jobtal.disclosure, "PARALLEL_SEARCHES", 0)
+    monkeypatch.setattr(jobtal.linked_tables, "PARALLEL_SEARCHES", 0)
     monkeypatch.setenv("JOBTAL_WORKERS", "2")
     on_every_core = run()
     assert on_every_core == one_by_one
@@ -315,8 +315,8 @@ def test_months_protected_on_every_core_are_protected_as_one_by_one(monkeypatch)
 
 
 def test_benefits_add_up_to_more_than_alle_only_where_the_reader_can_see_it():
-    from jobtal.disclosure import over_slack
     from jobtal.hypercube import Table, single
+    from jobtal.linked_tables import over_slack
 
     def table(values: list[float]) -> Table:
         # 'alle' and two benefits, in the country only
@@ -351,7 +351,7 @@ def test_benefits_add_up_to_more_than_alle_only_where_the_reader_can_see_it():
 def test_a_withheld_revision_publishes_the_month_as_the_latest_earlier_release_did():
     import duckdb
 
-    from jobtal.disclosure import withhold_revisions
+    from jobtal.revisions import withhold_revisions
 
     con = duckdb.connect()
     con.execute(

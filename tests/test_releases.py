@@ -429,11 +429,12 @@ def test_a_failing_build_leaves_the_previous_site_byte_for_byte(
 ):
     """A failure in the last step, after every page and file has been written."""
     import jobtal.pipeline
+    import jobtal.stages
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(jobtal.pipeline, "write_feed", broken)
+    monkeypatch.setattr(jobtal.stages, "write_feed", broken)
     site = tmp_path / "site"
     shutil.copytree(tiny_site, site)
     with pytest.raises(OSError, match="disk full"):
