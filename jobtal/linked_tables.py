@@ -7,17 +7,10 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 
-from jobtal.hypercube import (
-    Outcome,
-    Table,
-    area_dimension,
-    benefit_dimension,
-    breakdown_dimension,
-    protect_table_copy,
-    single,
-)
+from jobtal.hypercube import Outcome, Table, protect_table_copy
 from jobtal.indicators.engine import Definition
 from jobtal.log import log
+from jobtal.null_vectors import area_dimension, benefit_dimension, breakdown_dimension, single
 from jobtal.parallel import map_in_processes
 from jobtal.vocabulary import BENEFITS, SEXES
 

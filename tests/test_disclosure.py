@@ -315,8 +315,9 @@ def test_months_protected_on_every_core_are_protected_as_one_by_one(monkeypatch)
 
 
 def test_benefits_add_up_to_more_than_alle_only_where_the_reader_can_see_it():
-    from jobtal.hypercube import Table, single
+    from jobtal.hypercube import Table
     from jobtal.linked_tables import over_slack
+    from jobtal.null_vectors import single
 
     def table(values: list[float]) -> Table:
         # 'alle' and two benefits, in the country only
