@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install lock site test lint chromium serve demo clean
+.PHONY: install lock site test lint chromium serve demo clean zensical-report
 
 # The environment is installed from requirements.lock: every package at the version and with the
 # SHA-256 the lock names, so a publication is built with exactly what the tests ran on. After
@@ -22,6 +22,8 @@ lock:
 	$(BIN)/pip install --quiet --disable-pip-version-check uv
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
 	  --quiet -o requirements.lock
+	$(BIN)/uv pip compile requirements-zensical.in --generate-hashes --python-version 3.11 \
+	  --quiet -o requirements-zensical.lock
 
 install: $(STAMP)
 
@@ -41,6 +43,20 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The site built with Zensical as well as with mkdocs-material, from the same mkdocs.yml, and what
+# differs (scripts/zensical_report.py): evidence for the move off Material, never a test. Zensical
+# lives in its own environment, installed from its own lock.
+ZENSICAL := .venv-zensical
+$(ZENSICAL)/.installed-stamp: requirements-zensical.lock
+	$(PYTHON) -m venv $(ZENSICAL)
+	$(ZENSICAL)/bin/pip install --quiet --disable-pip-version-check --require-hashes \
+	  -r requirements-zensical.lock
+	touch $@
+
+zensical-report: $(STAMP) $(ZENSICAL)/.installed-stamp
+	$(BIN)/python scripts/zensical_report.py --zensical $(ZENSICAL)/bin/zensical \
+	  --out build/zensical
 
 serve: $(STAMP)
 	$(BIN)/jobtal serve
