@@ -36,7 +36,6 @@ from jobtal.revisions import (
     find_known_earlier,
     keep_earlier_suppression,
     load_earlier_releases,
-    withhold_revisions,
 )
 from jobtal.sql import sql_string
 
@@ -116,9 +115,8 @@ def protect(
     load_earlier_releases(con, earlier_releases)
     keep_earlier_suppression(con)
     find_known_earlier(con, {d.id: d.decimals for d in definitions})
-    unprotected_in: set[str] = set()
     if linked:
-        unprotected_in = suppress_linked(con, {d.id: d for d in definitions})
+        suppress_linked(con, {d.id: d for d in definitions})
     else:
         additive = [d.id for d in definitions if d.additive]
         if additive:
@@ -137,12 +135,6 @@ def protect(
         """,
         [reference_month],
     )
-    withheld = withhold_revisions(con, unprotected_in, reference_month)
-    if withheld:
-        log(
-            f"  revisions withheld: {', '.join(withheld)} published as the latest earlier "
-            "release published them (no suppression could protect what the data revised)"
-        )
     counts = con.execute(
         "SELECT COALESCE(flag, 'published'), count(*) FROM protected_values GROUP BY 1 ORDER BY 1"
     ).fetchall()

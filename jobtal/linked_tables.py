@@ -39,11 +39,10 @@ YOUNG_POSITIONS = {"alle": "unge", "K": "unge K", "M": "unge M"}
 SHARES = ("afgang", "aktiveringsgrad")
 
 
-def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Definition]) -> set[str]:
+def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Definition]) -> None:
     """Secondary suppression across linked tables (jobtal.hypercube): every suppressed cell of
     an additive indicator, and every share numerator hidden by suppression, becomes a corner of
-    a hypercube of suppressed cells that moves it far enough. Return the months where some
-    cell could not be protected so."""
+    a hypercube of suppressed cells that moves it far enough."""
     con.execute(
         """
         CREATE OR REPLACE TEMP VIEW linked_cells AS
@@ -56,14 +55,12 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Defini
     )
     axes = LinkedAxes(con)
     searched = added = unprotected = published_again = 0
-    unprotected_in: set[str] = set()
 
     def run(any_of: set[str], frame_sql: str, table_kwargs: dict) -> None:
         nonlocal searched, added, unprotected, published_again
         if not any_of & indicators.keys():
             return
-        outcome, newly, months = axes.protect(con.execute(frame_sql).df(), **table_kwargs)
-        unprotected_in.update(months)
+        outcome, newly = axes.protect(con.execute(frame_sql).df(), **table_kwargs)
         searched += outcome.searched
         added += outcome.added
         unprotected += outcome.unprotected
@@ -109,7 +106,6 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Defini
         f"({published_again:,} found unnecessary and published again)"
         + (f", {unprotected:,} NOT PROTECTED" if unprotected else "")
     )
-    return unprotected_in
 
 
 # Each frame: cell_id, period, benefit, area_type, area_code, position (on the breakdown
@@ -276,9 +272,9 @@ class LinkedAxes:
         young: bool = False,
         over_benefits: bool = False,
         half_unit: float = 0.0,
-    ) -> tuple[Outcome, np.ndarray, set[str]]:
-        """Protect the cells of `frame` (see PERSONS_SQL) in every month: the outcome, the
-        cell_id of every cell newly suppressed, and the months with a cell left unprotected."""
+    ) -> tuple[Outcome, np.ndarray]:
+        """Protect the cells of `frame` (see PERSONS_SQL) in every month: the outcome, and
+        the cell_id of every cell newly suppressed."""
         outcome = Outcome()
         shape = (len(self.benefits), len(self.areas), len(self.breakdown))
         frame = frame[frame.area_type.isin({t for t, _ in self.areas})]
@@ -295,9 +291,8 @@ class LinkedAxes:
             self.area_dimension,
             (self.young_breakdown if young else self.plain_breakdown),
         )
-        tables, cells, periods = [], [], []
-        for period, rows in frame.groupby("period", sort=True):
-            periods.append(period)
+        tables, cells = [], []
+        for _period, rows in frame.groupby("period", sort=True):
             ix = (b[rows.index], a[rows.index], d[rows.index])
             table = Table(
                 value=np.zeros(shape),
@@ -335,16 +330,12 @@ class LinkedAxes:
         protected = map_in_processes(
             protect_table_copy, tables, worth_it=sum(searches) >= PARALLEL_SEARCHES, sizes=searches
         )
-        newly, unprotected_in = [], set()
-        for period, table, cell_ids, (hidden, found) in zip(
-            periods, tables, cells, protected, strict=True
-        ):
-            if found.unprotected:
-                unprotected_in.add(period)
+        newly = []
+        for table, cell_ids, (hidden, found) in zip(tables, cells, protected, strict=True):
             outcome.searched += found.searched
             outcome.added += found.added
             outcome.unprotected += found.unprotected
             outcome.published_again += found.published_again
             newly.append(cell_ids[hidden & ~table.hidden])
         ids = np.concatenate(newly) if newly else np.array([], dtype=np.int64)
-        return outcome, ids[ids >= 0], unprotected_in
+        return outcome, ids[ids >= 0]

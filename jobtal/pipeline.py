@@ -63,18 +63,27 @@ def build(
             current.summary = f"{describe(rows)} rows written to {data}"
     con = connect()
     b = Build(con, data, out, work, previous, linked)
-    for folder in (b.staging, work / "docs", work / "files", work / "release"):
-        shutil.rmtree(folder, ignore_errors=True)
-    try:
-        for step in stages.STEPS:
-            if step.name == "audit" and not audit:
-                continue
+    steps = [s for s in stages.STEPS if audit or s.name != "audit"]
+
+    def run(steps: list[stages.Step]) -> None:
+        b.clear_publishing()
+        for step in steps:
             check_tables(con, step.reads, f"stage {step.name!r} reads")
             with stage(step.name) as current:
                 current.summary = step.run(b)
             check_written(con, step.name)
             if keep_work:
                 keep_tables(con, step.name, work / "tables")
+
+    try:
+        try:
+            run(steps)
+        except DisclosureRisk as risk:
+            # given away only in months an earlier release published (revised values): those
+            # months as that release published them, and the site built and audited again
+            if not stages.withhold_revisions_given_away(b, risk.result):
+                raise
+            run(steps[stages.first_publishing(steps) :])
         replace_atomically(b.staging, out)
     finally:
         shutil.rmtree(b.staging, ignore_errors=True)

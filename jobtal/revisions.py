@@ -4,10 +4,10 @@ Every release stays published, so a reader holds every earlier release's values 
 this build publishes again. What an earlier release suppressed stays suppressed (publishing it
 now would give its old value away). What it published is known where this build would publish
 the same value; a value the data have since revised is not (the old one is no certain guide to
-it), and is protected like any other. A revised month in which some suppressed cell cannot be
-protected (every partner around it unrevised, and so known) is published as the latest earlier
-release published it: its revisions are withheld, and it adds nothing to what the earlier
-releases, each audited when it was published, hold together."""
+it), and is protected like any other. Should the build's audit still find a value given away in
+a revised month (the two releases' relations together can bound more than either alone), that
+month is published as the latest earlier release published it: its revisions are withheld,
+and it adds nothing to what the earlier releases, each audited when published, hold together."""
 
 from __future__ import annotations
 
@@ -60,21 +60,26 @@ def keep_earlier_suppression(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def withhold_revisions(
-    con: duckdb.DuckDBPyConnection, months: set[str], reference_month: str
-) -> list[str]:
-    """Publish `months` as the latest earlier release published them, where one did: a
-    revised month some of whose suppressed cells no hypercube could protect (every partner
-    around them unrevised, and so known) would give them away. Withheld, the month adds nothing
-    to what the earlier releases, audited when they were published, hold together; a cell they
-    did not publish is suppressed. Return the months withheld."""
-    withheld = sorted(
+def published_earlier(con: duckdb.DuckDBPyConnection, months: set[str]) -> set[str]:
+    """Those of `months` that an earlier release published."""
+    return {
         row[0]
         for row in con.execute(
             "SELECT DISTINCT period FROM earlier_values WHERE period IN (SELECT unnest(?))",
             [sorted(months)],
         ).fetchall()
-    )
+    }
+
+
+def withhold_revisions(
+    con: duckdb.DuckDBPyConnection, months: set[str], reference_month: str
+) -> list[str]:
+    """Publish jobtal's own values of `months` as the latest earlier release published them,
+    where one did (the build does this for the months in which its audit found a revised value
+    given away, then builds the site again). Withheld, a month adds nothing to what the earlier
+    releases, each audited when it was published, hold together; a cell none of them published
+    is suppressed. Return the months withheld."""
+    withheld = sorted(published_earlier(con, months))
     if not withheld:
         return []
     keys = ", ".join(KEYS)
@@ -84,8 +89,11 @@ def withhold_revisions(
         WITH latest AS (
             SELECT {keys}, value, suppressed FROM earlier_values
             QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY release_order DESC) = 1
+        ), own AS (
+            SELECT DISTINCT indicator FROM disclosure_cells
         )
-        SELECT * FROM protected_values WHERE period NOT IN (SELECT unnest($months))
+        SELECT * FROM protected_values
+        WHERE period NOT IN (SELECT unnest($months)) OR indicator NOT IN (SELECT * FROM own)
         UNION ALL
         SELECT p.indicator, p.area_type, p.area_code, p.period, p.benefit, p.sex, p.age_group,
                CASE WHEN COALESCE(NOT e.suppressed, FALSE) THEN e.value END AS value,
@@ -93,7 +101,7 @@ def withhold_revisions(
                     WHEN p.period = $reference THEN 'provisional' END AS flag
         FROM protected_values AS p
         LEFT JOIN latest AS e USING ({keys})
-        WHERE p.period IN (SELECT unnest($months))
+        WHERE p.period IN (SELECT unnest($months)) AND p.indicator IN (SELECT * FROM own)
         """,
         {"months": withheld, "reference": reference_month},
     )

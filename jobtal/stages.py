@@ -22,6 +22,7 @@ from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
 from jobtal.extracts.validate import ValidationReport, package_problems_report, validate_into
 from jobtal.indicators.engine import compute, load_definitions, prepare
 from jobtal.indicators.series import SeriesDefinition, add_series, load_series_definitions
+from jobtal.log import log
 from jobtal.publish.feed import FEED_NAME, write_feed
 from jobtal.publish.figures import select_figures, write_figure_files
 from jobtal.publish.files import sha256
@@ -58,6 +59,7 @@ from jobtal.publish.tables import (
     write_descriptor,
 )
 from jobtal.publish.workbooks import Indicator, Workbooks, write_workbooks
+from jobtal.revisions import published_earlier, withhold_revisions
 
 
 class InvalidExtracts(Exception):
@@ -102,6 +104,15 @@ class Build:
     writers: list[PageWriter] = field(default_factory=list)  # pages
     tables: dict[str, dict[str, str]] = field(default_factory=dict)  # pages
     pages: int = 0  # pages
+
+    withheld: list[str] = field(default_factory=list)  # months whose revisions are withheld
+
+    def clear_publishing(self) -> None:
+        """Forget what the publishing stages made, and empty their folders: before they run."""
+        self.files, self.release, self.releases, self.again = None, None, [], False
+        self.changes_files, self.writers, self.tables, self.pages = {}, [], {}, 0
+        for folder in (self.staging, *(self.work / f for f in ("docs", "files", "release"))):
+            shutil.rmtree(folder, ignore_errors=True)
 
     @property
     def staging(self) -> Path:
@@ -283,6 +294,28 @@ def audit_stage(b: Build) -> str:
     if not result.passed:
         raise DisclosureRisk(result)
     return f"{len(result.suppressed):,} suppressed values bounded, {len(result.leaks):,} given away"
+
+
+def withhold_revisions_given_away(b: Build, result) -> bool:
+    """After an audit that found values given away: if every one is of a month an earlier
+    release published (so a revised value: jobtal.revisions), publish those months as the
+    latest earlier release published them and compare again; then the publishing stages run
+    again. False where a month is new, or withheld already: nothing more to withhold."""
+    months = set(result.leaks.period)
+    if not months or b.withheld or published_earlier(b.con, months) != months:
+        return False
+    b.withheld = withhold_revisions(b.con, months, b.package.reference_month)
+    log(
+        f"revisions withheld: {', '.join(b.withheld)} published as the latest earlier release "
+        f"published them ({len(result.leaks):,} revised values would have been given away)"
+    )
+    compare(b.con, b.definitions)
+    return True
+
+
+def first_publishing(steps: list[Step]) -> int:
+    """Where the stages after protection (the ones that publish) begin."""
+    return next(i for i, step in enumerate(steps) if step.name == "protect") + 1
 
 
 @dataclass(frozen=True)

@@ -469,6 +469,50 @@ def test_two_releases_protected_across_linked_tables_pass_the_audit_together(
     assert len(list((both / "releases").iterdir())) >= 2
 
 
+def test_a_revised_month_the_audit_finds_given_away_is_published_as_before(
+    tiny_package, tmp_path, monkeypatch, capsys
+):
+    # the next month revises February. Should the audit find a revised February value given
+    # away (here: the real audit, told on its first run that one is), the build publishes
+    # February exactly as the first release did, builds the site again and audits it again
+    import duckdb
+
+    import jobtal.stages
+    from jobtal.pipeline import build
+    from tests.tiny_extract import write_next_month_package
+
+    first = build(tiny_package, tmp_path / "first", work=tmp_path / "work1").site
+    real_audit, calls = jobtal.stages.audit_site, []
+
+    def audit_finding_february(site, knowledge, start=None):
+        result = real_audit(site, knowledge, start)
+        calls.append(site)
+        if len(calls) == 1:
+            february = result.unknowns.index[
+                (result.unknowns.period == "2024-02") & result.unknowns.hidden
+            ][0]
+            result.unknowns.loc[february, "pinned"] = True
+        return result
+
+    monkeypatch.setattr(jobtal.stages, "audit_site", audit_finding_february)
+    package = write_next_month_package(tmp_path / "next")
+    both = build(package, tmp_path / "both", work=tmp_path / "work2", previous=first).site
+    assert len(calls) == 2
+    assert "revisions withheld: 2024-02" in capsys.readouterr().err
+
+    def month(path, period):
+        return duckdb.sql(
+            f"SELECT indicator, benefit, area_type, area_code, sex, age_group, value, flag "
+            f"FROM '{path}' WHERE period = '{period}' AND source LIKE 'jobtal%' ORDER BY ALL"
+        ).fetchall()
+
+    before = first / "data" / "jobtal.parquet"
+    now = both / "data" / "jobtal.parquet"
+    assert month(now, "2024-02") == month(before, "2024-02")
+    assert month(now, "2024-04")  # the new month is published
+    assert audit_site(both, KNOWLEDGE).passed
+
+
 def test_components_bounded_on_every_core_are_bounded_as_one_by_one(tiny_site, monkeypatch):
     import jobtal.audit.intervals
 

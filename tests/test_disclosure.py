@@ -369,7 +369,8 @@ def test_a_withheld_revision_publishes_the_month_as_the_latest_earlier_release_d
     def cell(code, month):
         return ("samtaler", "kommune", code, month, "alle", "alle", "alle")
 
-    # this build: January revised (11: 3, 12: 9, 13: 20 new), February new
+    # this build: January revised (11: 3, 12: 9, 13: 20 new), February new; and another
+    # publisher's series, which is published as it is
     con.executemany(
         "INSERT INTO protected_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -377,8 +378,10 @@ def test_a_withheld_revision_publishes_the_month_as_the_latest_earlier_release_d
             [*cell("12", "2024-01"), 9.0, None],
             [*cell("13", "2024-01"), 20.0, None],
             [*cell("11", "2024-02"), 7.0, "provisional"],
+            ["auk01", "land", "DK", "2024-01", "alle", "alle", "alle", 99.0, None],
         ],
     )
+    con.execute("CREATE TABLE disclosure_cells AS SELECT 'samtaler' AS indicator")
     # release 0 published January with 11 = 5, 12 = 8; release 1 with 11 = 6, 12 suppressed
     con.executemany(
         "INSERT INTO earlier_values VALUES (?, 'alle', ?, ?, ?, 'alle', 'alle', ?, ?, ?)",
@@ -391,11 +394,13 @@ def test_a_withheld_revision_publishes_the_month_as_the_latest_earlier_release_d
     )
     assert withhold_revisions(con, {"2024-01", "2024-02"}, "2024-02") == ["2024-01"]
     rows = con.execute(
-        "SELECT area_code, period, value, flag FROM protected_values ORDER BY period, area_code"
+        "SELECT area_code, period, value, flag FROM protected_values "
+        "ORDER BY indicator = 'auk01', period, area_code"
     ).fetchall()
     assert rows == [
         ("11", "2024-01", 6.0, None),  # as release 1 published it
         ("12", "2024-01", None, "suppressed"),  # release 1 suppressed it
         ("13", "2024-01", None, "suppressed"),  # no earlier release published it
         ("11", "2024-02", 7.0, "provisional"),  # a new month: nothing to withhold
+        ("DK", "2024-01", 99.0, None),  # not jobtal's own: as it is
     ]
