@@ -7,6 +7,7 @@ DuckDB tables; `jobtal.catalog` lists those tables, and each Step declares the o
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -194,6 +195,9 @@ def release_stage(b: Build) -> str:
     b.changes_files = {
         r.name: b.previous / RELEASES / r.name / ARCHIVED_CHANGES for r in b.previous_releases
     }
+    if b.withheld and not b.again:
+        b.release = dataclasses.replace(b.release, withheld=b.withheld)
+        b.releases[-1] = b.release
     if b.again:
         return f"the figures of release {b.release.name} again: nothing new"
     b.changes_files[b.release.name] = release_work / CHANGES_FILE

@@ -511,6 +511,13 @@ def test_a_revised_month_the_audit_finds_given_away_is_published_as_before(
     assert month(now, "2024-02") == month(before, "2024-02")
     assert month(now, "2024-04")  # the new month is published
     assert audit_site(both, KNOWLEDGE).passed
+    # and the release says so, in its record and on its page
+    import json
+
+    record = json.loads((both / "releases" / "2024-04" / "release.json").read_text("utf-8"))
+    assert record["withheld"] == ["2024-02"]
+    page = (both / "en" / "releases" / "2024-04" / "index.html").read_text("utf-8")
+    assert "The figures for February 2024 are shown as the previous release showed them" in page
 
 
 def test_components_bounded_on_every_core_are_bounded_as_one_by_one(tiny_site, monkeypatch):

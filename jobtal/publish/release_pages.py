@@ -94,6 +94,7 @@ class ReleasePages:
             ),
             moves_table=self.moves_table(release),
             changes_total=sum(release.changes.values()),
+            withheld=", ".join(self.lang.month(m) for m in release.withheld),
             data_url=archive + f"{DATA}/datapackage.json",
             jobtal_url=archive + release.values_file,
             jobtal_name=release.values_file.rsplit("/", 1)[-1],

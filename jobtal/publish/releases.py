@@ -92,6 +92,9 @@ class Release:
     published: dict[str, dict] = field(default_factory=dict)
     decimals: dict[str, int] = field(default_factory=dict)
     jobcentres: dict[str, list] = field(default_factory=dict)
+    # months published as the release before published them: their revisions would have given
+    # a suppressed value away (jobtal.revisions)
+    withheld: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
