@@ -148,7 +148,9 @@ def test_the_jobtal_program_ends_with_its_whole_report_and_status(tmp_path, tiny
     assert sum(p["type"] == "constraint-error" for p in problems) == 5000
     text = subprocess.run([program, "validate", package], capture_output=True, text=True)
     assert text.returncode == 1
-    assert text.stdout.endswith("... and 4995 more\n")
+    assert text.stdout.endswith(
+        "... and 4995 more\n    fix: Correct the value; SPEC section 3 lists the allowed values.\n"
+    )
     unusable = subprocess.run([program, "validate", tmp_path / "missing"], capture_output=True)
     assert unusable.returncode == 2
     assert b"error:" in unusable.stderr

@@ -27,7 +27,7 @@ from jobtal.areas import AreaNames
 from jobtal.extracts.contract import MAX_EXAMPLES, contract_problems
 from jobtal.extracts.csvfile import UnreadableFile
 from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
-from jobtal.extracts.problems import Code, Problem
+from jobtal.extracts.problems import PROBLEM_TYPES, Code, Problem
 from jobtal.extracts.tablecheck import CheckedTable, StartedTable, check_cells, start_table
 from jobtal.log import log
 from jobtal.sql import connect, ident
@@ -83,6 +83,9 @@ class ValidationReport:
                 lines.append(f"    - {where + ': ' if where else ''}{problem.message}")
             if count > EXAMPLES_PER_GROUP:
                 lines.append(f"    ... and {count - EXAMPLES_PER_GROUP} more")
+            kind = PROBLEM_TYPES.get(error_type)
+            if kind is not None:  # the registry's words: what fixes it
+                lines.append(f"    fix: {kind.fix}")
         return "\n".join(lines)
 
 
