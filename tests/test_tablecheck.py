@@ -13,6 +13,7 @@ import pytest
 
 from jobtal import sql
 from jobtal.extracts import csvfile
+from jobtal.extracts.cellsql import typed_select
 from jobtal.extracts.csvfile import read_cells
 from jobtal.extracts.fieldplans import draft_fields, plan_fields
 from jobtal.extracts.package import contract_resources
@@ -22,7 +23,6 @@ from jobtal.extracts.tablecheck import (
     create_in_file_order,
     record_numbering,
     start_table,
-    typed_select,
 )
 
 
