@@ -154,13 +154,11 @@ def audit_published(
     else:
         query = f"""
             SELECT {columns},
-                   COALESCE(v.truth, CASE WHEN v.indicator LIKE '%{NUMERATOR}'
-                                          THEN s.subset_persons ELSE s.value END) AS truth
+                   COALESCE(v.truth, s.truth) AS truth
             FROM audit_vars AS v
-            LEFT JOIN audit_start AS s
+            LEFT JOIN audit_newest_truth AS s
               ON (v.var_release = '' OR v.newest_revision)
-             AND s.indicator = replace(v.indicator, '{NUMERATOR}', '')
-             AND {" AND ".join(f"s.{k} = v.{k}" for k in KEYS if k != "indicator")}"""
+             AND {" AND ".join(f"s.{k} = v.{k}" for k in KEYS)}"""
     unknowns = con.execute(f"{query} WHERE v.unknown ORDER BY v.var_id").df()
     column_of = pd.Series(np.arange(len(unknowns)), index=unknowns.var_id.to_numpy())
     # each relation: sum(coef x, unknowns) + (known part) = 0, or >= 0
