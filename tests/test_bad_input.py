@@ -20,7 +20,19 @@ def validate(package):
     result = CliRunner().invoke(main, ["validate", "--json", str(package)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     report = json.loads(result.stdout) if result.exit_code in (0, 1) else None
+    for problem in report["problems"] if report else []:
+        assert_told_in_one_sentence(problem)
     return result, report
+
+
+def assert_told_in_one_sentence(problem: dict) -> None:
+    """Every problem's `sentence` comes from its code's template and names every part of its
+    location the report knows: never the bare fallback "resource: detail"."""
+    sentence = problem["sentence"]
+    assert sentence != f"{problem['resource']}: {problem['message']}", problem
+    assert sentence.endswith(problem["message"]) and problem["resource"] in sentence, problem
+    if problem["row"] is not None and problem["type"] not in ("decimal-comma",):
+        assert f"row {problem['row']}" in sentence.lower(), problem
 
 
 def spells(*extra: str, header: str = SPELLS_HEADER) -> str:
@@ -246,6 +258,16 @@ def test_bad_values(tmp_path, row, error_type, field, value):
     found = invalid_with(tmp_path, error_type, text=spells(row))
     assert any((p["row"], p["field"], p["value"]) == (PLANTED_ROW, field, value) for p in found), (
         found
+    )
+
+
+def test_a_problem_reads_as_one_sentence_naming_file_row_field_and_value(tmp_path):
+    (problem,) = invalid_with(
+        tmp_path, "constraint-error", text=spells(GOOD_ROW.replace(",1,K,", ",-0.5,K,"))
+    )
+    assert problem["sentence"] == (
+        f"The value '-0.5' in row {PLANTED_ROW}, field fte of benefit_spells breaks a "
+        "constraint: must be more than 0"
     )
 
 

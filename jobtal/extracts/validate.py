@@ -51,7 +51,7 @@ class ValidationReport:
                 "package": self.package,
                 "valid": self.valid,
                 "rows": self.rows,
-                "problems": [problem._asdict() for problem in self.problems],
+                "problems": [problem.to_dict() for problem in self.problems],
             },
             indent=2,
             ensure_ascii=False,
