@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from jobtal import sql
-from jobtal.extracts import csvfile
+from jobtal.extracts import csvfile, records
 from jobtal.extracts.cellsql import typed_select
 from jobtal.extracts.csvfile import read_cells
 from jobtal.extracts.fieldplans import draft_fields, plan_fields
@@ -106,14 +106,14 @@ def test_records_are_found_across_chunk_boundaries(tmp_path, monkeypatch, chunk,
         path.write_bytes(text.encode())
         rows = list(csv.reader(io.StringIO(text, newline="")))
         expected = [index for index, row in enumerate(rows) if row == []]
-        records = csvfile.Records(path, '"')
-        assert records.quoted == ('"' in text)
-        assert records.newline_in_quotes() == ('"p\nq"' in text)  # DuckDB reads those in one go
-        assert records.empty() == expected, repr(text)
+        found = records.Records(path, '"')
+        assert found.quoted == ('"' in text)
+        assert found.newline_in_quotes() == ('"p\nq"' in text)  # DuckDB reads those in one go
+        assert found.empty() == expected, repr(text)
         wanted = random.sample(range(len(rows)), min(3, len(rows)))
-        assert records.cells(wanted, csvfile.Dialect()) == {i: rows[i] for i in wanted}, repr(text)
+        assert found.cells(wanted, csvfile.Dialect()) == {i: rows[i] for i in wanted}, repr(text)
         if 0 not in expected:  # told how many rows DuckDB read (a header is never empty)
-            told = csvfile.Records(path, '"')
+            told = records.Records(path, '"')
             assert told.empty(len(rows) - 1 - len(expected)) == expected, repr(text)
             assert told.cells(wanted, csvfile.Dialect()) == {i: rows[i] for i in wanted}
 
@@ -125,7 +125,7 @@ def test_nth_newline_halves_long_spans_to_the_right_offset():
     data = bytes(random.choice(b"ab\n") if random.random() < 0.3 else 97 for _ in range(100_000))
     offsets = [at for at, byte in enumerate(data) if byte == 10]
     for n in [0, 1, len(offsets) // 2, len(offsets) - 1, *random.sample(range(len(offsets)), 50)]:
-        assert csvfile.nth_newline(data, n) == offsets[n]
+        assert records.nth_newline(data, n) == offsets[n]
 
 
 def test_a_machine_with_one_core_still_numbers_rows(tmp_path, monkeypatch):

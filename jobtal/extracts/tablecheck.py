@@ -45,7 +45,7 @@ from pathlib import Path
 import duckdb
 
 from jobtal.extracts.cellsql import typed_select
-from jobtal.extracts.csvfile import Dialect, Records, TextCells, UnreadableFile, read_cells
+from jobtal.extracts.csvfile import Dialect, TextCells, UnreadableFile, read_cells
 from jobtal.extracts.fieldplans import (
     CellError,
     FieldPlan,
@@ -57,6 +57,7 @@ from jobtal.extracts.fieldplans import (
 )
 from jobtal.extracts.keys import key_errors, primary_key
 from jobtal.extracts.problems import Code
+from jobtal.extracts.records import Records
 from jobtal.sql import ident, sql_string
 
 
