@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install lock site test lint chromium serve demo clean zensical-report
+.PHONY: install lock site test lint chromium serve demo clean zensical-report golden
 
 # The environment is installed from requirements.lock: every package at the version and with the
 # SHA-256 the lock names, so a publication is built with exactly what the tests ran on. After
@@ -36,6 +36,11 @@ lint: $(STAMP)
 
 test: lint chromium
 	$(BIN)/pytest
+
+# After a change meant to alter the published site: write the tiny site's golden tree again
+# (tests/golden), then read `git diff tests/golden` before committing it.
+golden: $(STAMP)
+	JOBTAL_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_golden.py
 
 # The browser tests drive headless Chromium from Debian's packages (Playwright never downloads
 # one). Installed here when missing, as root or through sudo.
