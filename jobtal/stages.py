@@ -24,6 +24,7 @@ from jobtal.extracts.validate import ValidationReport, package_problems_report, 
 from jobtal.indicators.engine import compute, load_definitions, prepare
 from jobtal.indicators.series import SeriesDefinition, add_series, load_series_definitions
 from jobtal.log import log
+from jobtal.publish.builder import write_builder_files
 from jobtal.publish.feed import FEED_NAME, write_feed
 from jobtal.publish.figures import select_figures, write_figure_files
 from jobtal.publish.files import sha256
@@ -253,9 +254,17 @@ def site_stage(b: Build) -> str:
     # page) after it
     move_into(b.files.root, b.staging)
     figures = write_figure_files(b.con, b.staging)
+    builder_files = write_builder_files(
+        b.con,
+        b.staging,
+        b.published,
+        b.release.name,
+        b.package.reference_month,
+        b.package.synthetic,
+    )
     return (
         f"mkdocs-material built {b.staging.name} in {len(LANGUAGES)} languages; "
-        f"{len(figures)} figure CSVs"
+        f"{len(figures)} figure CSVs; {builder_files} table builder files"
     )
 
 
@@ -356,7 +365,12 @@ STEPS = [
             "headline_benefits",
         ),
     ),
-    Step("site", site_stage, reads=("figure_rows",), publishes=True),
+    Step(
+        "site",
+        site_stage,
+        reads=("figure_rows", "published", "areas", "neighbours"),
+        publishes=True,
+    ),
     Step("archive", archive_stage, reads=("municipalities",), publishes=True),
     Step("audit", audit_stage, reads=("indicator_values",)),
 ]

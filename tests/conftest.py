@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -45,3 +49,43 @@ def next_site(tiny_site, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("next-month")
     package = write_next_month_package(root / "extracts")
     return build(package, root / "site", work=root / "work", previous=tiny_site, **PAGE_TESTS).site
+
+
+# The browser tests (test_site_browser.py, test_table_builder.py): the system's Chromium, driven
+# by Playwright, on the two-release site served over localhost.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(next_site):
+    """The site with two releases (the tiny extract, then the next month's), over HTTP."""
+    handler = functools.partial(QuietHandler, directory=str(next_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()

@@ -27,6 +27,7 @@ OKABE_ITO = [
     "#999933",  # olive (in place of Okabe-Ito's yellow, too pale on white)
 ]
 NEIGHBOUR_GREY = "#9e9e9e"
+SCHEMA_URL = alt.SCHEMA_URL  # the Vega-Lite version the bundled Vega draws (tabel.js uses it too)
 CSV_FORMAT = alt.CsvDataFormat(
     type="csv",
     parse={"value": "number", "period": "date:'%Y-%m'", "area_code": "string"},

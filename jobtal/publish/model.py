@@ -50,6 +50,7 @@ class Chart:
     spec_json: str
     csv_url: str
     table: str
+    builder_url: str = ""  # the same selection in the table builder
 
 
 def number_or_none(value) -> float | None:

@@ -4,6 +4,7 @@ alternative (a mixin of PageWriter; publish/charts.py makes the Vega-Lite specs)
 from __future__ import annotations
 
 from collections import defaultdict
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -71,19 +72,28 @@ class PageCharts:
         table = self.series_table(
             rows, lambda r: getattr(r, field), list(labels), labels, decimals, title
         )
-        return self.chart(chart_id, alt, spec, url, table)
+        return self.chart(chart_id, alt, spec, url, table, rows)
 
     def chart(
-        self, chart_id: str, alt: str, spec: dict, url: str, table: str, source: str = ""
+        self,
+        chart_id: str,
+        alt: str,
+        spec: dict,
+        url: str,
+        table: str,
+        rows: list,
+        source: str = "",
     ) -> Chart:
-        """A chart of jobtal's own figures, or of a series from `source`. One computed from
-        synthetic data says so in its title and its text, so that no copy of it passes for
-        real figures."""
+        """A chart of jobtal's own figures, or of a series from `source`, drawn from `rows`. One
+        computed from synthetic data says so in its title and its text, so that no copy of it
+        passes for real figures."""
         note = source or (self.lang.t("synthetic_title") if self.content.synthetic else "")
         if note:
             spec = {**spec, "title": {"text": spec["title"], "subtitle": note}}
             alt = f"{note}. {alt}"
-        return Chart(chart_id, alt, Markup(charts.spec_json(spec)), url, table)
+        root = url[: url.index(routes.FIGURES)]  # the site's root, from this page
+        builder = root + self.lang.prefix + routes.builder(builder_query(rows)) if rows else ""
+        return Chart(chart_id, alt, Markup(charts.spec_json(spec)), url, table, builder)
 
     def series_charts(self, m: Municipality, root: str) -> list[Chart]:
         """Other publishers' series for a jobcentre: a chart per source table, its lines the
@@ -140,6 +150,7 @@ class PageCharts:
                     spec,
                     root + routes.figure_csv(key),
                     table,
+                    mine,
                     source=f"{source}, {periods[0]}–{periods[-1]}",
                 )
             )
@@ -223,7 +234,9 @@ class PageCharts:
             first=self.lang.month(periods[0]),
             last=self.lang.month(periods[-1]),
         )
-        return self.chart("chart-sammenligning", alt, spec, root + routes.figure_csv(key), table)
+        return self.chart(
+            "chart-sammenligning", alt, spec, root + routes.figure_csv(key), table, rows
+        )
 
     def expected_chart(self, m: Municipality, root: str) -> Chart:
         return self.line_chart(
@@ -272,7 +285,7 @@ class PageCharts:
             [self.lang.t("jobcentre"), self.lang.t("share_axis")],
             [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
         )
-        return self.chart("chart-gruppe", alt, spec, root + routes.figure_csv(key), table)
+        return self.chart("chart-gruppe", alt, spec, root + routes.figure_csv(key), table, rows)
 
     def map_chart(self, indicator: str, root: str, lang_root: str) -> Chart | None:
         """The map of an indicator's latest month; None when every value is suppressed (a
@@ -317,4 +330,25 @@ class PageCharts:
             [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
         )
         url = root + routes.figure_csv(key)
-        return self.chart(f"chart-kort-{indicator}", alt, spec, url, table)
+        return self.chart(f"chart-kort-{indicator}", alt, spec, url, table, rows)
+
+
+def builder_query(rows: list) -> str:
+    """The table builder's address parameters (SPEC section 7) for the figures a chart draws:
+    its (first) indicator, its benefit (all benefits where it draws several), its areas in the
+    order drawn and its first and last period. Charts draw totals (figures.TOTALS): sex and age
+    group stay 'alle', the builder's default."""
+    indicator = rows[0].indicator
+    mine = [r for r in rows if r.indicator == indicator]
+    benefits = list(dict.fromkeys(r.benefit for r in mine))
+    benefit = benefits[0] if len(benefits) == 1 else "alle"
+    areas = ",".join(dict.fromkeys(f"{r.area_type}:{r.area_code}" for r in mine))
+    periods = sorted(r.period for r in mine)
+    parameters = [
+        ("indicator", indicator),
+        ("benefit", benefit),
+        ("area", areas),
+        ("from", periods[0]),
+        ("to", periods[-1]),
+    ]
+    return "&".join(f"{name}={quote(value, safe=':,')}" for name, value in parameters)

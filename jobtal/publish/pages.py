@@ -76,6 +76,7 @@ class PageWriter(Wording, PageTables, PageCharts):
             other_url=other_url or "./",
             other_lang=other.code,
             release_note=self.release_note(lang_root),
+            release_name=self.content.release.name,
             **context,
         )
         target.write_text(text, encoding="utf-8")
@@ -224,6 +225,14 @@ class PageWriter(Wording, PageTables, PageCharts):
             + [(s.id, getattr(s.title, self.lang.code)) for s in self.content.series],
         )
         self.render(
+            "tabel.md.j2",
+            routes.BUILDER,
+            docs,
+            subject=t("subject_data"),
+            builder_texts=Markup(charts.spec_json(self.lang.texts["builder"])),
+            vega_lite_schema=charts.SCHEMA_URL,
+        )
+        self.render(
             "method.md.j2",
             routes.METHOD,
             docs,
@@ -299,6 +308,7 @@ class PageWriter(Wording, PageTables, PageCharts):
                 spec,
                 root + routes.figure_csv(trend_key),
                 table,
+                trend,
                 source=f"{series.source['title']}, {periods[0]}–{periods[-1]}",
             )
         latest = sorted(

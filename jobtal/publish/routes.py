@@ -17,9 +17,11 @@ JOBCENTRES = "jobcenter/"
 INDICATORS = "indikator/"
 DATA_PAGE = f"{DATA}/"
 METHOD = "metode/"
+BUILDER = "tabel/"  # the table builder
 RELEASES = "releases/"
 TOPOLOGY = "assets/kommuner.topojson"  # copied under each language's root (site.py)
 FIGURES = f"{DATA}/figurer"  # the charts' data, under the site's root
+BUILDER_DATA = "tabel/data"  # the table builder's data, under the site's root
 FEED = "feed.xml"  # the release feed, under each language's root
 
 
@@ -66,3 +68,8 @@ def link(page: str, target: str) -> str:
     one language's), e.g. link('en/jobcenter/x/', 'data/jobcentre/101.csv') ->
     '../../../data/jobcentre/101.csv'."""
     return "../" * page.count("/") + target
+
+
+def builder(query: str = "") -> str:
+    """The table builder, showing the selection `query` (SPEC section 7's parameters)."""
+    return f"{BUILDER}?{query}" if query else BUILDER

@@ -3,6 +3,10 @@
 // charts are drawn again on every page it shows (document$), or once on load when that is absent.
 // A mark whose datum has a `link` (the map's municipalities) opens it when clicked; keyboard and
 // screen-reader users have the same links in the table beside the chart.
+// Every chart gets actions below it (SPEC section 7): open it in the table builder with the same
+// selection (the figure's data-builder), download it as PNG or SVG with its source and release
+// written into the image, and an embed snippet whose numbers are those of the release shown
+// (the chart's data is written into the snippet, not fetched from the site again).
 (function () {
   "use strict";
   var locales = {
@@ -18,7 +22,12 @@
         shortMonths: ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt",
                       "nov", "dec"]
       },
-      failed: "Figuren kunne ikke tegnes; tallene står i tabellen."
+      failed: "Figuren kunne ikke tegnes; tallene står i tabellen.",
+      open: "Åbn i tabelbyggeren", png: "Hent som PNG", svg: "Hent som SVG",
+      embed: "Indlejr figuren", source: "Kilde: Jobtal, udgivelse {release}",
+      embed_label: "HTML-kode til din egen side. Tallene fra udgivelse {release} står i koden, " +
+        "så figuren ikke ændrer sig, når der kommer nye tal.",
+      release_link: "tal og metode"
     },
     en: {
       number: { decimal: ".", thousands: ",", grouping: [3], currency: ["DKK ", ""], minus: "−" },
@@ -32,7 +41,12 @@
         shortMonths: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
                       "Nov", "Dec"]
       },
-      failed: "The chart could not be drawn; its numbers are in the table."
+      failed: "The chart could not be drawn; its numbers are in the table.",
+      open: "Open in the table builder", png: "Download as PNG", svg: "Download as SVG",
+      embed: "Embed the chart", source: "Source: Jobtal, release {release}",
+      embed_label: "HTML for your own page. The figures of release {release} are written into " +
+        "the code, so the chart does not change when new figures arrive.",
+      release_link: "figures and method"
     }
   };
 
@@ -49,6 +63,8 @@
         result.view.addEventListener("click", function (event, item) {
           if (item && item.datum && item.datum.link) window.location.href = item.datum.link;
         });
+        var figure = element.closest("figure");
+        if (figure) addActions(figure, element, result.view, locale);
       }).catch(function (error) {
         element.removeAttribute("data-drawn");
         element.textContent = locale.failed;
@@ -56,6 +72,159 @@
       });
     });
   }
+
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (whole, key) {
+      return key in values ? values[key] : whole;
+    });
+  }
+
+  function save(blob, filename) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = filename;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+  }
+
+  function escapeXML(text) {
+    return text.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+  }
+
+  // The line written under an exported image: its source, release and the page it came from.
+  function footer(figure, locale) {
+    var release = figure.getAttribute("data-release") || "";
+    var page = window.location.href.split("#")[0];
+    return fill(locale.source, { release: release }) + " · " + page;
+  }
+
+  var FOOTER_HEIGHT = 24;
+
+  function exportSVG(view, figure, locale, filename) {
+    return view.toSVG().then(function (svg) {
+      var width = +(/width="([\d.]+)"/.exec(svg) || [0, 600])[1];
+      var height = +(/height="([\d.]+)"/.exec(svg) || [0, 300])[1];
+      var total = height + FOOTER_HEIGHT;
+      var image = '<svg xmlns="http://www.w3.org/2000/svg" width="' + width + '" height="' +
+        total + '" viewBox="0 0 ' + width + " " + total + '">' +
+        '<rect width="100%" height="100%" fill="#ffffff"/>' +
+        svg.replace(/^<\?xml[^>]*>\s*/, "") +
+        '<text x="5" y="' + (height + 16) + '" font-family="sans-serif" font-size="11" ' +
+        'fill="#333333">' + escapeXML(footer(figure, locale)) + "</text></svg>";
+      save(new Blob([image], { type: "image/svg+xml" }), filename + ".svg");
+    });
+  }
+
+  function exportPNG(view, figure, locale, filename) {
+    var scale = 2;
+    return view.toCanvas(scale).then(function (canvas) {
+      var out = document.createElement("canvas");
+      out.width = canvas.width;
+      out.height = canvas.height + FOOTER_HEIGHT * scale;
+      var context = out.getContext("2d");
+      context.fillStyle = "#ffffff";
+      context.fillRect(0, 0, out.width, out.height);
+      context.drawImage(canvas, 0, 0);
+      context.fillStyle = "#333333";
+      context.font = 11 * scale + "px sans-serif";
+      context.fillText(footer(figure, locale), 5 * scale, canvas.height + 16 * scale);
+      out.toBlob(function (blob) { save(blob, filename + ".png"); }, "image/png");
+    });
+  }
+
+  // The spec with its figure data written in (CSV text, as the site publishes it) and every
+  // other address made absolute, so that the snippet draws the same numbers anywhere.
+  function pinnedSpec(spec) {
+    var pending = [];
+    (function visit(node) {
+      if (!node || typeof node !== "object") return;
+      if (node.data && typeof node.data.url === "string") {
+        var data = node.data;
+        var address = new URL(data.url, window.location.href).href;
+        if (/\/data\/figurer\/[^/]+\.csv$/.test(address)) {
+          pending.push(fetch(address).then(function (response) { return response.text(); })
+            .then(function (text) {
+              delete data.url;
+              data.values = text;
+              data.format = Object.assign({ type: "csv" }, data.format || {});
+            }));
+        } else {
+          data.url = address;
+        }
+      }
+      Object.keys(node).forEach(function (key) { visit(node[key]); });
+    })(spec);
+    return Promise.all(pending).then(function () { return spec; });
+  }
+
+  function embedSnippet(figure, plot, locale) {
+    var site = new URL(figure.getAttribute("data-root") || "/", window.location.href).href;
+    var release = figure.getAttribute("data-release") || "";
+    var spec = JSON.parse(plot.getAttribute("data-vega-spec"));
+    return pinnedSpec(spec).then(function (pinned) {
+      var id = "jobtal-" + (plot.id || "chart") + "-" + release;
+      // JSON inside <script>: '<' written as an escape, so no value can close the element
+      var json = JSON.stringify(pinned).replace(/</g, "\\u003c")
+        .replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+      return [
+        '<figure class="jobtal-embed">',
+        '<div id="' + id + '" style="width:100%"></div>',
+        "<figcaption>" + escapeXML(fill(locale.source, { release: release })) + ' (<a href="' +
+          escapeXML(site + "releases/" + release + "/") + '">' + escapeXML(locale.release_link) +
+          "</a>)</figcaption>",
+        '<script src="' + escapeXML(site + "assets/vega.min.js") + '"></script>',
+        '<script>vegaEmbed("#' + id + '", ' + json + ', {actions: false, renderer: "svg"});</script>',
+        "</figure>"
+      ].join("\n");
+    });
+  }
+
+  function addActions(figure, plot, view, locale) {
+    if (figure.querySelector(".jobtal-chart__actions")) return;
+    var name = plot.id || "jobtal-figur";
+    var bar = document.createElement("div");
+    bar.className = "jobtal-chart__actions";
+    var builder = figure.getAttribute("data-builder");
+    if (builder) {
+      var open = document.createElement("a");
+      open.href = builder;
+      open.textContent = locale.open;
+      bar.appendChild(open);
+    }
+    [["png", exportPNG], ["svg", exportSVG]].forEach(function (kind) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "jobtal-chart__action";
+      button.textContent = locale[kind[0]];
+      button.addEventListener("click", function () {
+        kind[1](view, figure, locale, name).catch(function (error) { console.error(error); });
+      });
+      bar.appendChild(button);
+    });
+    var details = document.createElement("details");
+    details.className = "jobtal-chart__embed";
+    var summary = document.createElement("summary");
+    summary.textContent = locale.embed;
+    details.appendChild(summary);
+    var label = document.createElement("label");
+    label.textContent = fill(locale.embed_label, { release: figure.getAttribute("data-release") || "" });
+    var code = document.createElement("textarea");
+    code.readOnly = true;
+    code.rows = 4;
+    label.appendChild(code);
+    details.appendChild(label);
+    details.addEventListener("toggle", function () {
+      if (!details.open || code.value) return;
+      embedSnippet(figure, plot, locale).then(function (snippet) { code.value = snippet; })
+        .catch(function (error) { console.error(error); });
+    });
+    bar.appendChild(details);
+    figure.appendChild(bar);
+  }
+
+  window.jobtalCharts = { draw: drawCharts };
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(drawCharts);
