@@ -411,7 +411,7 @@ def test_a_hostile_name_on_every_page_is_text_and_never_markup(hostile_site):
 
 
 def test_no_script_from_a_hostile_name_runs_in_the_browser(hostile_site):
-    from tests.test_site_browser import CHROMIUM, CHROMIUM_FLAGS, QuietHandler
+    from tests.conftest import CHROMIUM, CHROMIUM_FLAGS, QuietHandler
 
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed")

@@ -130,7 +130,7 @@ def test_every_link_and_download_exists_in_the_build(visits, next_site, server, 
             assert urlparse(url).netloc == "creativecommons.org", href
             continue
         path = next_site / unquote(urlparse(url).path.removeprefix("/"))
-        if url.split("#")[0].endswith("/"):
+        if urlparse(url).path.endswith("/"):
             path = path / "index.html"
         assert path.is_file(), f"{href} on {page_url}"
         checked += 1

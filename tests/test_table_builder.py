@@ -206,9 +206,29 @@ def test_an_address_shows_its_selection_with_the_published_values(
 
 
 @browser_only
+@pytest.mark.parametrize("language", ["", "en/"])
+def test_axe_finds_no_violations_in_a_full_selection(browser, server, language):
+    from axe_playwright_python.sync_playwright import Axe
+
+    builder = Builder(browser, server, language + address(*ADDRESSES[0]))
+    try:
+        assert builder.page.query_selector(".jobtal-builder__relations button")  # all controls
+        results = Axe().run(builder.page)
+        violations = [
+            f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]
+        ]
+        assert not violations, "\n".join(violations)
+    finally:
+        builder.close()
+
+
+@browser_only
 def test_a_suppressed_cell_says_why(browser, server):
     builder = Builder(browser, server, address(*ADDRESSES[0]))
     try:
+        notes = builder.page.inner_text(".jobtal-builder__notes")
+        assert f"Jobtal, udgivelse {RELEASE}, {builder.page.url}" in notes  # how to cite it
         marks = builder.page.eval_on_selector_all(
             "#tabel-table td abbr", "els => els.map(e => [e.textContent, e.title])"
         )

@@ -289,6 +289,17 @@
 
   Builder.prototype.start = function () {
     var self = this;
+    // The selection's file, asked for beside the index when the address names it plainly, so the
+    // two downloads overlap (a guess: parseAddress still decides what is shown).
+    var params = new URLSearchParams(window.location.search);
+    var guess = {
+      indicator: params.get("indicator"), benefit: params.get("benefit") || "alle",
+      sex: params.get("sex") || "alle", age_group: params.get("age_group") || "alle"
+    };
+    if (/^\w+$/.test(guess.indicator) && /^\w+$/.test(guess.benefit) &&
+        /^[\w-]+$/.test(guess.sex) && /^[\w-]+$/.test(guess.age_group)) {
+      this.fetchJSON(fileOf(guess)).catch(function () { return null; });
+    }
     this.fetchJSON("index.json").then(function (index) {
       self.index = index;
       self.areasById = {};
@@ -569,8 +580,10 @@
         notes.appendChild(element("li", { text: mark + t[reason] }));
       }
     });
-    notes.appendChild(element("li", { text: fill(t.source, { release: this.index.release }) +
-      (this.index.synthetic ? " (" + t.synthetic + ")" : "") }));
+    notes.appendChild(element("li", { text: fill(t.cite, {
+      release: this.index.release, address: window.location.origin + window.location.pathname +
+        addressOf(s)
+    }) + (this.index.synthetic ? " (" + t.synthetic + ")" : "") }));
     this.results.appendChild(notes);
     this.results.appendChild(this.downloads(data, rows));
     this.results.appendChild(this.latest(data, rows));
@@ -692,6 +705,10 @@
     new Builder(root).start();
   }
 
+  // This script stands at the end of the body, before Vega (mkdocs.yml): the builder starts
+  // fetching its data at once, while the browser still reads Vega; after mkdocs-material's
+  // instant navigation to the page, document$ starts it.
+  start();
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(start);
   } else {
