@@ -32,6 +32,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+# as tests/conftest.py starts it (scripts cannot import the tests)
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -93,7 +94,7 @@ def typical_address(site: Path) -> str:
     return (
         f"tabel/?indicator=andel_befolkning&benefit={benefit}&area={','.join(areas)}"
         f"&from={first}&to={indicator['last']}"
-    ), f"andel_befolkning/{benefit}.alle.alle.json"
+    ), f"andel_befolkning/{benefit}.alle.alle.json.gz"
 
 
 def load(browser, url: str, wait_for: str | None) -> dict:
@@ -171,12 +172,13 @@ def main() -> None:
         "gzipped"
     )
     for path in data:
-        raw = path.read_bytes()
+        stored = path.read_bytes()
+        raw = gzip.decompress(stored) if path.suffix == ".gz" else stored
         print(
             f"{path.relative_to(site)}: {len(raw) / 1e3:,.1f} kB, "
             f"{len(gzip.compress(raw, mtime=0)) / 1e3:,.1f} kB gzipped"
         )
-    files = list((site / "tabel" / "data").rglob("*.json"))
+    files = list((site / "tabel" / "data").rglob("*.json*"))
     total = sum(f.stat().st_size for f in files)
     print(f"tabel/data: {len(files)} files, {total / 1e6:.1f} MB on the host")
 

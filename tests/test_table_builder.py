@@ -48,10 +48,10 @@ def test_the_builder_files_hold_exactly_the_published_values(next_site):
     index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     names = {area["id"]: area["name"] for area in index["areas"]}
     rebuilt = set()
-    for path in folder.glob("*/*.json"):
-        data = json.loads(path.read_text(encoding="utf-8"))
+    for path in folder.glob("*/*.json.gz"):
+        data = json.loads(gzip.decompress(path.read_bytes()))
         indicator = path.parent.name
-        benefit, sex, age = path.name.removesuffix(".json").split(".")
+        benefit, sex, age = path.name.removesuffix(".json.gz").split(".")
         for area, values, flags in zip(data["areas"], data["values"], data["flags"], strict=True):
             assert len(values) == len(flags) == len(data["periods"])
             area_type, code = area.split(":")

@@ -8,7 +8,7 @@ decoder (hyparquet with its zstd codec would add its own JavaScript) and no serv
 range requests. docs/dev/table-builder.md has the figures.
 
     tabel/data/index.json                      indicators, benefits, breakdowns, areas, release
-    tabel/data/<indicator>/<benefit>.<sex>.<age_group>.json
+    tabel/data/<indicator>/<benefit>.<sex>.<age_group>.json.gz
         {"periods": [...], "unit": ..., "source": ...,
          "areas": ["kommune:101", ...],              in published order
          "values": [["12", null, ...], ...],        per area, per period: the CSV's own text
@@ -16,7 +16,12 @@ range requests. docs/dev/table-builder.md has the figures.
                                                     suppressed, 'p' provisional, 'x' not published
 
 Values stay the CSV's text, so a download from the builder is the published rows to the byte.
-The files hold only published values: nothing here is not already in /data/."""
+The files hold only published values: nothing here is not already in /data/.
+
+The selection files are stored gzipped (tabel.js unpacks them with the browser's
+DecompressionStream): nationally they are about a fifth of their plain size, and the whole site
+must stay within SPEC section 8's 250 MB, where every monthly release takes its part. Static
+hosts send a .gz file as it is, so the bytes on the wire are the same small ones."""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from jobtal.publish.files import write_gzipped
 from jobtal.publish.language import Language
 from jobtal.publish.routes import BUILDER_DATA
 from jobtal.vocabulary import AGE_GROUPS, BENEFITS, SEX_LABELS
@@ -63,7 +69,7 @@ ORDER BY min(g.first_row)
 def combo_path(indicator: str, benefit: str, sex: str, age_group: str) -> str:
     """A selection's file under tabel/data/ (the same rule as tabel.js's `fileOf`). Every part
     is a code of the contract's vocabularies or an indicator id, so it is safe in a path."""
-    return f"{indicator}/{benefit}.{sex}.{age_group}.json"
+    return f"{indicator}/{benefit}.{sex}.{age_group}.json.gz"
 
 
 def write_builder_files(
@@ -98,9 +104,7 @@ def write_builder_files(
         combo["unit"] = combo["unit"] or unit
         combo["source"] = combo["source"] or source
     for key, combo in combos.items():
-        path = folder / combo_path(*key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(compact(combo), encoding="utf-8")
+        write_gzipped(compact(combo).encode("utf-8"), folder / combo_path(*key))
     index = builder_index(con, published, combos, release, reference_month, synthetic)
     (folder / "index.json").write_text(compact(index), encoding="utf-8")
     return len(combos) + 1

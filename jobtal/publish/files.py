@@ -16,6 +16,14 @@ def gzip_file(source: Path, target: Path) -> None:
             shutil.copyfileobj(raw, gz, 1 << 20)
 
 
+def write_gzipped(data: bytes, target: Path) -> None:
+    """`data` as a deterministic gzip file (as gzip_file writes one)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as out:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=6) as gz:
+            gz.write(data)
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:

@@ -136,7 +136,7 @@
   function fileOf(selection) {
     // jobtal/publish/builder.py's combo_path
     return selection.indicator + "/" + selection.benefit + "." + selection.sex + "." +
-      selection.age_group + ".json";
+      selection.age_group + ".json.gz";
   }
 
   // ------------------------------------------------------------------ numbers and periods
@@ -277,11 +277,20 @@
     this.files = {};
   }
 
+  // A data file as JSON. The selection files are stored gzipped (builder.py); a host that
+  // unpacks them on the way (Content-Encoding) hands over plain JSON, which is read as it is.
   Builder.prototype.fetchJSON = function (path) {
     if (!this.files[path]) {
       this.files[path] = fetch(this.base + path).then(function (response) {
         if (!response.ok) throw new Error(response.status + " " + path);
-        return response.json();
+        return response.arrayBuffer();
+      }).then(function (buffer) {
+        var bytes = new Uint8Array(buffer);
+        if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+          return JSON.parse(new TextDecoder().decode(bytes));
+        }
+        var plain = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(plain).json();
       });
     }
     return this.files[path];
