@@ -224,6 +224,33 @@ def test_axe_finds_no_violations_in_a_full_selection(browser, server, language):
 
 
 @browser_only
+def test_the_latest_month_ranks_each_area_among_its_kind(browser, server, next_site):
+    indicator, benefit, areas, first, last = ADDRESSES[1]  # a ranked share; latest 2024-03
+    builder = Builder(browser, server, address(*ADDRESSES[1]))
+    try:
+        shown = builder.page.eval_on_selector_all(
+            "#tabel-latest tbody tr", "rows => rows.map(r => r.cells[2].textContent)"
+        )
+        month = [
+            r
+            for r in published_rows(next_site)
+            if (r["indicator"], r["benefit"], r["sex"], r["age_group"], r["period"])
+            == (indicator, benefit, "alle", "alle", last)
+            and r["value"]
+        ]
+        expected = []
+        for area in areas:
+            kind, code = area.split(":")
+            peers = [float(r["value"]) for r in month if r["area_type"] == kind]
+            mine = next(float(r["value"]) for r in month if r["area_code"] == code)
+            above = sum(1 for value in peers if value > mine)
+            expected.append(f"nr. {above + 1} af {len(peers)}")
+        assert shown == expected
+    finally:
+        builder.close()
+
+
+@browser_only
 def test_a_suppressed_cell_says_why(browser, server):
     builder = Builder(browser, server, address(*ADDRESSES[0]))
     try:

@@ -195,15 +195,15 @@
     var period = rows[rows.length - 1].period;
     var p = data.periods.indexOf(period);
     var typeOf = function (id) { return id.split(":")[0]; };
+    var ranked = index.indicators.some(function (i) {
+      return i.id === selection.indicator && i.rank;
+    });
     return {
       period: period,
       areas: selection.areas.map(function (id, column) {
         var cell = rows[rows.length - 1].cells[column];
         var result = { id: id, value: cell.value, flag: cell.flag, rank: null, count: 0 };
-        var indicator = index.indicators.filter(function (i) {
-          return i.id === selection.indicator;
-        })[0];
-        if (!indicator.rank || cell.value === null) return result;
+        if (!ranked || cell.value === null || cell.flag === "s") return result;
         var mine = parseFloat(cell.value), above = 0, count = 0;
         data.areas.forEach(function (other, a) {
           var value = data.values[a][p];
