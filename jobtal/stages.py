@@ -51,6 +51,7 @@ from jobtal.publish.site import (
     LANGUAGES,
     assemble_docs,
     build_site,
+    is_local,
     site_url,
     splice_tables,
 )
@@ -262,9 +263,14 @@ def site_stage(b: Build) -> str:
         b.package.reference_month,
         b.package.synthetic,
     )
+    local = (
+        f"; built for the local address {site_url()}, not to be published (set $JOBTAL_SITE_URL)"
+        if is_local(site_url())
+        else ""
+    )
     return (
         f"mkdocs-material built {b.staging.name} in {len(LANGUAGES)} languages; "
-        f"{len(figures)} figure CSVs; {builder_files} table builder files"
+        f"{len(figures)} figure CSVs; {builder_files} table builder files{local}"
     )
 
 

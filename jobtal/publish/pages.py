@@ -23,6 +23,7 @@ from jobtal.publish.language import Language
 from jobtal.publish.model import SiteContent
 from jobtal.publish.page_charts import PageCharts
 from jobtal.publish.page_tables import PageTables
+from jobtal.publish.site import is_local
 from jobtal.publish.tables import CSV_FIELDS, DATA
 from jobtal.publish.wording import Wording
 
@@ -77,6 +78,7 @@ class PageWriter(Wording, PageTables, PageCharts):
             other_lang=other.code,
             release_note=self.release_note(lang_root),
             release_name=self.content.release.name,
+            local_build=is_local(self.site_url),
             **context,
         )
         target.write_text(text, encoding="utf-8")

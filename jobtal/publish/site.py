@@ -9,6 +9,7 @@ import os
 import shutil
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 import yaml
 from mkdocs.commands.build import build as mkdocs_build
@@ -53,6 +54,13 @@ def site_url() -> str | None:
         return os.environ[SITE_URL_VARIABLE].rstrip("/") + "/"
     config = yaml.safe_load(paths.MKDOCS_CONFIG.read_text(encoding="utf-8"))
     return config.get("site_url") or None
+
+
+def is_local(address: str | None) -> bool:
+    """Whether the site's address is this machine's (mkdocs.yml's default, for `jobtal serve`):
+    its citations then hold for nobody else, and .ci/check-publishable refuses to deploy it."""
+    host = urlparse(address or "").hostname or ""
+    return host in ("127.0.0.1", "localhost", "0.0.0.0", "::1")
 
 
 def config_file(language: str) -> Path:
