@@ -158,6 +158,45 @@ def test_tables_and_text_are_there_without_javascript(browser, server):
     context.close()
 
 
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("laesoe", "Læsø"),  # æ, ø as ae, oe (the address's spelling)
+        ("laeso", "Læsø"),  # ø as o
+        ("KØBENHAVN", "København"),
+        ("kobenhavn", "København"),
+        ("hjørring", "Hjørring"),
+    ],
+)
+def test_filter_finds_a_name_however_it_is_spelled(browser, server, typed, found):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "jobcenter/", wait_until="networkidle")
+    page.get_by_label("Find jobcenter").fill(typed)
+    visible = page.eval_on_selector_all(
+        "#jobtal-index tbody tr",
+        "rows => rows.filter(r => !r.hidden).map(r => r.cells[0].innerText)",
+    )
+    assert visible == [found]
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading"), [("", "Siden findes ikke"), ("en/", "Page not found")]
+)
+def test_an_address_that_does_not_exist_gets_a_page_in_its_language(
+    browser, next_site, prefix, heading
+):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((next_site / prefix / "404.html").as_uri())
+    assert page.inner_text("h1") == heading
+    assert page.evaluate("document.documentElement.lang") == (prefix.rstrip("/") or "da")
+    links = page.eval_on_selector_all("article a", "els => els.map(e => e.getAttribute('href'))")
+    assert f"/{prefix}jobcenter/" in links
+    context.close()
+
+
 def test_filter_keeps_the_matching_jobcentres(browser, server):
     context = browser.new_context()
     page = context.new_page()

@@ -8,8 +8,23 @@
 (function () {
   "use strict";
 
-  function normalise(text) {
-    return text.toLocaleLowerCase().normalize("NFKD").replace(/\s+/g, " ").trim();
+  // The ways a name may be typed: lower case, accents dropped (é -> e), and æ, ø, å written as
+  // ae, oe, aa (as addresses and Danish keyboards abroad write them) or as ae, o, a; so
+  // "holbaek", "Åbenrå", "aabenraa" and "kobenhavn" all find their jobcentre.
+  function spellings(text) {
+    var plain = text.toLocaleLowerCase().replace(/\s+/g, " ").trim();
+    function fold(table) {
+      return plain.replace(/[æøå]/g, function (c) { return table[c]; })
+        .normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+    }
+    return [fold({ "æ": "ae", "ø": "oe", "å": "aa" }), fold({ "æ": "ae", "ø": "o", "å": "a" })];
+  }
+
+  function matches(wanted, text) {
+    var forms = spellings(text);
+    return spellings(wanted).some(function (w) {
+      return forms.some(function (form) { return form.indexOf(w) >= 0; });
+    });
   }
 
   function setUpFilter(box) {
@@ -23,10 +38,10 @@
     var template = document.documentElement.lang === "en"
       ? "{shown} of {total} jobcentres shown" : "{shown} af {total} jobcentre vises";
     function apply() {
-      var wanted = normalise(input.value);
+      var wanted = input.value.trim();
       var shown = 0;
       rows.forEach(function (row) {
-        var match = !wanted || normalise(row.textContent).indexOf(wanted) >= 0;
+        var match = !wanted || matches(wanted, row.textContent);
         row.hidden = !match;
         if (match) shown += 1;
       });
