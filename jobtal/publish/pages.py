@@ -186,7 +186,7 @@ class PageWriter(Wording, PageTables, PageCharts):
                 "indicator.md.j2",
                 page,
                 docs,
-                subject=self.title(d.id),
+                subject=t("subject_indicators"),
                 id=d.id,
                 title=self.title(d.id),
                 description=self.description(d.id),
