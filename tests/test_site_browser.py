@@ -197,6 +197,26 @@ def test_an_address_that_does_not_exist_gets_a_page_in_its_language(
     context.close()
 
 
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("laesoe", "jobcenter/laesoe/"),
+        ("laeso", "jobcenter/laesoe/"),
+        ("hjorring", "jobcenter/hjoerring/"),
+    ],
+)
+def test_search_finds_a_page_however_its_letters_are_typed(browser, server, typed, found):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server, wait_until="networkidle")
+    page.click("input.md-search__input")
+    page.keyboard.type(typed)
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    first = page.eval_on_selector(".md-search-result__item a", "a => a.getAttribute('href')")
+    assert first.startswith(server + found) or first.startswith(found), first
+    context.close()
+
+
 def test_filter_keeps_the_matching_jobcentres(browser, server):
     context = browser.new_context()
     page = context.new_page()

@@ -4,8 +4,10 @@ at the site's root, English under /en/."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -90,11 +92,37 @@ def build_site(docs_root: Path, site_dir: Path, release: datetime) -> None:
                 **overrides,
             )
             mkdocs_build(config)
+            add_folded_spellings(Path(config["site_dir"]) / "search" / "search_index.json")
     finally:
         if previous is None:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+DANISH_LETTERS = re.compile(r"\w*[æøåÆØÅ]\w*")
+FOLDINGS = (
+    str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}),
+    str.maketrans({"æ": "ae", "ø": "o", "å": "a"}),
+)
+
+
+def add_folded_spellings(index_path: Path) -> None:
+    """Make the site's search find words with æ, ø and å however they are typed: each page's
+    entry in mkdocs-material's search index gets the other spellings of its words appended
+    ("holbæk" -> "holbaek", "kobenhavn"), as the addresses and keyboards without those letters
+    write them. (The search has no option for this: its tokenizer takes letters as they are.)"""
+    if not index_path.is_file():
+        return
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    for document in index["docs"]:
+        words = DANISH_LETTERS.findall(f"{document.get('title', '')} {document.get('text', '')}")
+        folded = sorted({word.lower().translate(table) for word in words for table in FOLDINGS})
+        if folded:
+            document["text"] = f"{document.get('text', '')} <span hidden>{' '.join(folded)}</span>"
+    index_path.write_text(
+        json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
 
 
 def splice_tables(site_dir: Path, tables: dict[str, dict[str, str]]) -> None:
