@@ -410,38 +410,34 @@ def test_a_hostile_name_on_every_page_is_text_and_never_markup(hostile_site):
     assert "jobcenter/index.html" in shown_on
 
 
-def test_no_script_from_a_hostile_name_runs_in_the_browser(hostile_site):
-    from tests.conftest import CHROMIUM, CHROMIUM_FLAGS, QuietHandler
+def test_no_script_from_a_hostile_name_runs_in_the_browser(hostile_site, browser):
+    from tests.conftest import QuietHandler
 
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
     handler = functools.partial(QuietHandler, directory=str(hostile_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     address = f"http://127.0.0.1:{httpd.server_address[1]}/"
     requests = []
+    context = browser.new_context()
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = browser.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            for path in (
-                "jobcenter/koebenhavn/",
-                "en/jobcenter/frederiksberg/",
-                "jobcenter/",
-                # the table builder shows names from its JSON files, in the table, the chart,
-                # the chosen areas and the suggestions
-                "tabel/?area=region:1084,kommune:101",
-                "en/tabel/?area=region:1084",
-            ):
-                page.goto(address + path, wait_until="networkidle")
-                if "tabel/" in path:
-                    page.wait_for_selector("#tabel-chart svg")
-                assert page.evaluate("window.jobtalHacked") is None, path
-                assert HOSTILE_REGION in page.inner_text("body"), path
-            browser.close()
+        page = context.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        for path in (
+            "jobcenter/koebenhavn/",
+            "en/jobcenter/frederiksberg/",
+            "jobcenter/",
+            # the table builder shows names from its JSON files, in the table, the chart,
+            # the chosen areas and the suggestions
+            "tabel/?area=region:1084,kommune:101",
+            "en/tabel/?area=region:1084",
+        ):
+            page.goto(address + path, wait_until="networkidle")
+            if "tabel/" in path:
+                page.wait_for_selector("#tabel-chart svg")
+            assert page.evaluate("window.jobtalHacked") is None, path
+            assert HOSTILE_REGION in page.inner_text("body"), path
     finally:
+        context.close()
         httpd.shutdown()
     assert requests and all(r.startswith(address) for r in requests)
 

@@ -50,8 +50,31 @@
     }
   };
 
+  // Vega (900 kB) is fetched only by a page that has a chart, after the page's text and tables
+  // are shown: pages without charts never load it, and the table builder shows its table first.
+  var vegaAddress = document.currentScript
+    ? document.currentScript.src.replace(/charts\.js(\?.*)?$/, "vega.min.js") : null;
+  var vegaLoading = null;
+
+  function loadVega() {
+    if (!vegaLoading) {
+      vegaLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = vegaAddress;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return vegaLoading;
+  }
+
   function drawCharts() {
-    if (typeof window.vegaEmbed !== "function") return;
+    if (!document.querySelector("[data-vega-spec]:not([data-drawn])")) return;
+    if (typeof window.vegaEmbed !== "function") {
+      if (vegaAddress) loadVega().then(drawCharts, function (error) { console.error(error); });
+      return;
+    }
     var locale = locales[document.documentElement.lang] || locales.da;
     document.querySelectorAll("[data-vega-spec]").forEach(function (element) {
       if (element.getAttribute("data-drawn")) return;

@@ -305,7 +305,7 @@
       indicator: params.get("indicator"), benefit: params.get("benefit") || "alle",
       sex: params.get("sex") || "alle", age_group: params.get("age_group") || "alle"
     };
-    if (/^\w+$/.test(guess.indicator) && /^\w+$/.test(guess.benefit) &&
+    if (guess.indicator && /^\w+$/.test(guess.indicator) && /^\w+$/.test(guess.benefit) &&
         /^[\w-]+$/.test(guess.sex) && /^[\w-]+$/.test(guess.age_group)) {
       this.fetchJSON(fileOf(guess)).catch(function () { return null; });
     }
@@ -714,9 +714,9 @@
     new Builder(root).start();
   }
 
-  // This script stands at the end of the body, before Vega (mkdocs.yml): the builder starts
-  // fetching its data at once, while the browser still reads Vega; after mkdocs-material's
-  // instant navigation to the page, document$ starts it.
+  // This script stands at the end of the body (mkdocs.yml): the builder starts fetching its
+  // data at once, and shows its table before charts.js has fetched Vega for the chart; after
+  // mkdocs-material's instant navigation to the page, document$ starts it.
   start();
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(start);

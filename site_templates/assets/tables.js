@@ -20,11 +20,11 @@
     return [fold({ "æ": "ae", "ø": "oe", "å": "aa" }), fold({ "æ": "ae", "ø": "o", "å": "a" })];
   }
 
+  // What is typed is read in the first way only ("kø" as "koe", never as "ko", which every
+  // "kommune" holds); a name is found by either of its ways.
   function matches(wanted, text) {
-    var forms = spellings(text);
-    return spellings(wanted).some(function (w) {
-      return forms.some(function (form) { return form.indexOf(w) >= 0; });
-    });
+    var typed = spellings(wanted)[0];
+    return spellings(text).some(function (form) { return form.indexOf(typed) >= 0; });
   }
 
   function setUpFilter(box) {
