@@ -159,29 +159,6 @@ def test_tables_and_text_are_there_without_javascript(browser, server):
 
 
 @pytest.mark.parametrize(
-    ("typed", "found"),
-    [
-        ("laesoe", "Læsø"),  # æ, ø as ae, oe (the address's spelling)
-        ("laeso", "Læsø"),  # ø as o
-        ("KØBENHAVN", "København"),
-        ("kobenhavn", "København"),
-        ("hjørring", "Hjørring"),
-    ],
-)
-def test_filter_finds_a_name_however_it_is_spelled(browser, server, typed, found):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(server + "jobcenter/", wait_until="networkidle")
-    page.get_by_label("Find jobcenter").fill(typed)
-    visible = page.eval_on_selector_all(
-        "#jobtal-index tbody tr",
-        "rows => rows.filter(r => !r.hidden).map(r => r.cells[0].innerText)",
-    )
-    assert visible == [found]
-    context.close()
-
-
-@pytest.mark.parametrize(
     ("prefix", "heading"), [("", "Siden findes ikke"), ("en/", "Page not found")]
 )
 def test_an_address_that_does_not_exist_gets_a_page_in_its_language(
@@ -217,16 +194,28 @@ def test_search_finds_a_page_however_its_letters_are_typed(browser, server, type
     context.close()
 
 
-def test_filter_keeps_the_matching_jobcentres(browser, server):
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("hjør", "Hjørring"),
+        ("laesoe", "Læsø"),  # æ, ø as ae, oe (the address's spelling)
+        ("laeso", "Læsø"),  # ø as o
+        ("KØBENHAVN", "København"),
+        ("kobenhavn", "København"),
+    ],
+)
+def test_filter_keeps_the_matching_jobcentres_however_they_are_spelled(
+    browser, server, typed, found
+):
     context = browser.new_context()
     page = context.new_page()
     page.goto(server + "jobcenter/", wait_until="networkidle")
-    page.get_by_label("Find jobcenter").fill("hjør")
+    page.get_by_label("Find jobcenter").fill(typed)
     visible = page.eval_on_selector_all(
         "#jobtal-index tbody tr",
         "rows => rows.filter(r => !r.hidden).map(r => r.cells[0].innerText)",
     )
-    assert visible == ["Hjørring"]
+    assert visible == [found]
     assert page.inner_text("[role=status]") == "1 af 4 jobcentre vises"
     context.close()
 
