@@ -301,6 +301,11 @@ def test_instant_navigation_draws_charts_and_tables_again(browser, next_site):
         " === document.querySelectorAll('[data-vega-spec]').length",
         timeout=20_000,
     )
+    # a chart's "open in the table builder": the builder's script, in its page, runs again
+    page.get_by_role("link", name="Åbn i tabelbyggeren").first.click()
+    page.wait_for_url(SITE_ADDRESS + "tabel/?*")
+    page.wait_for_selector("#tabel-table", timeout=20_000)
+    page.wait_for_selector("#tabel-chart svg", timeout=20_000)
     assert page.evaluate("window.jobtalMarker") == "no reload"
     assert documents == [SITE_ADDRESS]  # one page load; the rest came by instant navigation
     assert errors == []

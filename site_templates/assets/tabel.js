@@ -714,9 +714,10 @@
     new Builder(root).start();
   }
 
-  // This script stands at the end of the body (mkdocs.yml): the builder starts fetching its
-  // data at once, and shows its table before charts.js has fetched Vega for the chart; after
-  // mkdocs-material's instant navigation to the page, document$ starts it.
+  // This script stands in the page right after the builder's element (tabel.md.j2): the builder
+  // starts fetching its data at once, before the theme's scripts have run, and shows its table
+  // before charts.js has fetched Vega for the chart. mkdocs-material runs the page's scripts
+  // again after an instant navigation; document$ covers a theme that does not.
   start();
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(start);
