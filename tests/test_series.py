@@ -181,6 +181,11 @@ def test_each_series_has_its_page(site, prefix):
     )
     index = (site / prefix / "indikator" / "index.html").read_text(encoding="utf-8")
     assert 'href="nettoledige_kontanthjaelp/"' in index
+    # its numbers' table: quarters written as quarters, under "Periode", never "Måned"
+    heading, quarter = ("Periode", "1. kvt. 2024") if prefix == "" else ("Period", "Q1 2024")
+    assert f'<th scope="col">{heading}</th>' in html
+    assert f'<th scope="row">{quarter}</th>' in html
+    assert '<th scope="col">Måned</th>' not in html and '<th scope="col">Month</th>' not in html
 
 
 def test_the_method_page_describes_the_series(site):

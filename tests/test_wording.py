@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from jobtal.pipeline import build
+from jobtal.publish.language import Language
 from tests.conftest import PAGE_TESTS
 from tests.tiny_extract import write_tiny_package
 
@@ -38,3 +39,17 @@ def test_the_known_slips_are_gone(synthetic_site):
     assert found == []
     banner = (synthetic_site / "indikator" / "personer" / "index.html").read_text(encoding="utf-8")
     assert "syntetiske demodata" in banner and "fakta om jobcentrene" in banner
+
+
+@pytest.mark.parametrize(
+    ("code", "period", "shown"),
+    [
+        ("da", "2024-03", "marts 2024"),
+        ("da", "2024-Q1", "1. kvt. 2024"),
+        ("en", "2024-Q4", "Q4 2024"),
+        ("da", "2024", "2024"),
+    ],
+)
+def test_a_period_is_written_as_its_kind(code, period, shown):
+    # other publishers' quarterly series were shown as "2024-Q1" under a "Måned" heading
+    assert Language.load(code).period(period) == shown

@@ -5,6 +5,7 @@ templates and chart builders never spell out a language themselves."""
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -73,6 +74,17 @@ class Language:
         """'2025-10' -> 'oktober 2025' / 'October 2025'."""
         year, month = parse_month(period)
         return f"{MONTHS[self.code].split()[month - 1]} {year}"
+
+    def period(self, period: str) -> str:
+        """Any period a published series has: a month as month(), '2024-Q1' -> '1. kvt. 2024' /
+        'Q1 2024', a year as it is."""
+        quarter = re.fullmatch(r"(\d{4})-Q([1-4])", period)
+        if quarter:
+            year, number = quarter.groups()
+            return f"{number}. kvt. {year}" if self.code == "da" else f"Q{number} {year}"
+        if re.fullmatch(r"\d{4}-\d{2}", period):
+            return self.month(period)
+        return period
 
     def date(self, iso: str) -> str:
         """'2024-05-10T08:00:00Z' -> '10. maj 2024' / '10 May 2024'."""

@@ -141,7 +141,6 @@ class PageCharts:
                 labels,
                 decimals,
                 title,
-                period_label=str,
             )
             made.append(
                 self.chart(

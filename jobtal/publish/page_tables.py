@@ -61,16 +61,17 @@ class PageTables:
         labels: dict,
         decimals: int,
         caption: str,
-        period_label=None,
     ) -> str:
         """Periods down, series across: the numbers a line chart draws."""
-        period_label = period_label or self.lang.month
         values: dict[str, dict] = defaultdict(dict)
         for row in rows:
             values[row.period][series_of(row)] = row.value
-        headings = [self.lang.t("month")] + [labels[s] for s in series_order]
+        # "Måned" only over months: other publishers' series may have quarters or years
+        monthly = all(re.fullmatch(r"\d{4}-\d{2}", period) for period in values)
+        headings = [self.lang.t("month" if monthly else "period")]
+        headings += [labels[s] for s in series_order]
         body = [
-            [period_label(period)]
+            [self.lang.period(period)]
             + [self.lang.number(values[period].get(s), decimals) for s in series_order]
             for period in sorted(values)
         ]

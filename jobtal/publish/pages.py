@@ -302,7 +302,6 @@ class PageWriter(Wording, PageTables, PageCharts):
                 {series.id: title},
                 series.decimals,
                 title,
-                period_label=str,
             )
             chart = self.chart(
                 "chart-land",
