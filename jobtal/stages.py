@@ -167,7 +167,9 @@ def protect_stage(b: Build) -> str:
     )
     compared = compare(b.con, b.definitions)
     # other publishers' series join after protection: they are published as they are
-    b.series = add_series(b.con, load_series_definitions(), set(b.package.series))
+    b.series = add_series(
+        b.con, load_series_definitions(), set(b.package.series), b.package.reference_month
+    )
     return (
         ", ".join(f"{count:,} {flag}" for flag, count in flags.items())
         + f"; {compared:,} jobcentre comparisons; {len(b.series)} published series"

@@ -55,12 +55,28 @@ def load_series_definitions(path: Path = SERIES_DEFINITIONS) -> list[SeriesDefin
     ]
 
 
+# The first month of a period as publishers write it: a month itself, a quarter's first month
+# ('2024-Q2' -> '2024-04'), a year's January.
+PERIOD_START_SQL = """CASE
+    WHEN regexp_full_match(period, '\\d{4}-Q[1-4]')
+        THEN substr(period, 1, 4) || '-'
+             || lpad(CAST((CAST(substr(period, 7, 1) AS INTEGER) - 1) * 3 + 1 AS VARCHAR), 2, '0')
+    WHEN regexp_full_match(period, '\\d{4}') THEN period || '-01'
+    ELSE period
+END"""
+
+
 def add_series(
-    con: duckdb.DuckDBPyConnection, series: list[SeriesDefinition], resources: set[str]
+    con: duckdb.DuckDBPyConnection,
+    series: list[SeriesDefinition],
+    resources: set[str],
+    reference_month: str,
 ) -> list[SeriesDefinition]:
     """Append each series whose resource the package has to `protected_values`, as the source
-    published it: no suppression added, missing values left missing (NULL, no flag). Returns
-    the series added."""
+    published it: no suppression added, missing values left missing (NULL, no flag). A release
+    speaks of its reference month and before: periods that begin after it are left out (a
+    population table fetched later holds months the release cannot know). Returns the series
+    added."""
     added = [s for s in series if s.resource in resources]
     for definition in added:
         con.execute(f"""
@@ -69,7 +85,9 @@ def add_series(
             SELECT {sql_string(definition.id)}, CAST(area_type AS VARCHAR),
                    CAST(area_code AS VARCHAR), CAST(period AS VARCHAR), 'alle', 'alle', 'alle',
                    CAST(value AS DOUBLE), NULL
-            FROM {ident(definition.resource)}
+            FROM (SELECT * REPLACE (CAST(period AS VARCHAR) AS period)
+                  FROM {ident(definition.resource)})
             WHERE {definition.condition}
+              AND {PERIOD_START_SQL} <= {sql_string(reference_month)}
         """)
     return added
