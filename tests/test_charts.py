@@ -161,3 +161,16 @@ def test_the_map_links_each_municipality_to_its_profile_by_code(tiny_site):
         assert (page.parent / slug / "index.html").is_file(), (code, slug)
     link = next(t["calculate"] for t in spec["transform"] if t.get("as") == "link")
     assert "datum.slug" in link and "lower(" not in link
+
+
+def test_a_long_title_is_wrapped_to_fit_a_phone():
+    from jobtal.publish.charts import SUBTITLE_CHARACTERS, TITLE_CHARACTERS, wrapped_title
+
+    subtitle = "Danmarks Statistik, Statistikbanken, tabel AUK01, 2007-Q1–2025-Q4"
+    title = "Andel af 16-66-årige på offentlig forsørgelse, Holbæk og sammenligninger"
+    wrapped = wrapped_title({"text": title, "subtitle": subtitle, "anchor": "start"})
+    assert " ".join(wrapped["text"]) == title and " ".join(wrapped["subtitle"]) == subtitle
+    assert all(len(line) <= TITLE_CHARACTERS for line in wrapped["text"])
+    assert all(len(line) <= SUBTITLE_CHARACTERS for line in wrapped["subtitle"])
+    assert wrapped["anchor"] == "start"
+    assert wrapped_title("Samtaler") == "Samtaler"  # a title that fits stays one string

@@ -147,6 +147,32 @@ def test_axe_finds_no_accessibility_violations(visits, language, page):
     assert not violations, "\n".join(violations)
 
 
+@pytest.mark.parametrize("page", ["", "jobcenter/koebenhavn/", "indikator/andel_befolkning/"])
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_every_chart_title_and_legend_fits_a_phone(browser, server, prefix, page):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    view = context.new_page()
+    view.goto(server + prefix + page, wait_until="networkidle")
+    view.wait_for_function(
+        "Array.from(document.querySelectorAll('[data-vega-spec]'))"
+        ".every(e => e.querySelector('svg'))",
+        timeout=20_000,
+    )
+    outside = view.evaluate(
+        """Array.from(document.querySelectorAll('[data-vega-spec] svg')).flatMap(svg => {
+          const box = svg.getBoundingClientRect();
+          return Array.from(svg.querySelectorAll('.role-title text, .role-legend text'))
+            .filter(t => { const r = t.getBoundingClientRect();
+                           return r.right > box.right + 1 || r.left < box.left - 1; })
+            .map(t => svg.parentElement.id + ': ' + t.textContent);
+        })"""
+    )
+    assert view.evaluate("document.querySelectorAll('[data-vega-spec] svg').length") > 0
+    assert outside == []
+    assert view.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
 def test_tables_and_text_are_there_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

@@ -11,6 +11,7 @@ blindness; lines also differ by dash, so no chart depends on colour alone."""
 from __future__ import annotations
 
 import json
+import textwrap
 
 import altair as alt
 
@@ -300,6 +301,29 @@ def choropleth(
     spec = chart.to_dict(validate=False)
     spec["encoding"]["color"]["condition"] = {"test": "!isValid(datum.value)", "value": "#d0d0d0"}
     return spec
+
+
+# Vega does not wrap titles: at 390 px a chart is about 358 px wide, which holds about 40
+# characters of a bold 13 px title and 52 of an 11 px subtitle (measured in Chromium).
+TITLE_CHARACTERS = 40
+SUBTITLE_CHARACTERS = 52
+
+
+def wrapped_title(title: str | dict) -> str | dict:
+    """A chart title (text or {"text", "subtitle", ...}) in lines that fit a phone's chart; a
+    line that fits stays a plain string."""
+
+    def lines(text, width: int):
+        if not isinstance(text, str) or len(text) <= width:
+            return text
+        return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+    if isinstance(title, str):
+        return lines(title, TITLE_CHARACTERS)
+    wrapped = {**title, "text": lines(title.get("text", ""), TITLE_CHARACTERS)}
+    if "subtitle" in title:
+        wrapped["subtitle"] = lines(title["subtitle"], SUBTITLE_CHARACTERS)
+    return wrapped
 
 
 def spec_json(spec: dict) -> str:

@@ -91,6 +91,8 @@ class PageCharts:
         if note:
             spec = {**spec, "title": {"text": spec["title"], "subtitle": note}}
             alt = f"{note}. {alt}"
+        if "title" in spec:
+            spec = {**spec, "title": charts.wrapped_title(spec["title"])}
         root = url[: url.index(routes.FIGURES)]  # the site's root, from this page
         builder = root + self.lang.prefix + routes.builder(builder_query(rows)) if rows else ""
         return Chart(chart_id, alt, Markup(charts.spec_json(spec)), url, table, builder)
