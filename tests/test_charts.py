@@ -174,3 +174,19 @@ def test_a_long_title_is_wrapped_to_fit_a_phone():
     assert all(len(line) <= SUBTITLE_CHARACTERS for line in wrapped["subtitle"])
     assert wrapped["anchor"] == "start"
     assert wrapped_title("Samtaler") == "Samtaler"  # a title that fits stays one string
+
+
+def test_line_charts_span_their_values_not_zero(tiny_site):
+    from tests.helpers import charts_of
+
+    charts = dict(charts_of(tiny_site / "jobcenter" / "koebenhavn" / "index.html"))
+    line_charts = {
+        chart_id: spec for chart_id, spec in charts.items() if chart_id != "chart-gruppe"
+    }
+    assert line_charts
+    for chart_id, spec in line_charts.items():
+        encodings = [spec.get("encoding", {})] + [
+            layer.get("encoding", {}) for layer in spec.get("layer", [])
+        ]
+        scales = [e["y"]["scale"] for e in encodings if "y" in e and "scale" in e["y"]]
+        assert scales and all(scale["zero"] is False for scale in scales), chart_id

@@ -28,6 +28,9 @@ OKABE_ITO = [
     "#999933",  # olive (in place of Okabe-Ito's yellow, too pale on white)
 ]
 NEIGHBOUR_GREY = "#9e9e9e"
+# A line chart's y axis spans its values, not 0 to the top: a share that moves between 15.2 and
+# 15.9 % is a flat line on an axis from 0 (issue 20). Bars and maps keep their zero.
+LINE_SCALE = alt.Scale(zero=False, nice=True)
 SCHEMA_URL = alt.SCHEMA_URL  # the Vega-Lite version the bundled Vega draws (tabel.js uses it too)
 CSV_FORMAT = alt.CsvDataFormat(
     type="csv",
@@ -85,7 +88,7 @@ def lines(
     order = list(series_labels.values())
     encoding = {
         "x": _month_axis(lang),
-        "y": alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
+        "y": alt.Y("value:Q", title=y_title, scale=LINE_SCALE),
         "tooltip": _tooltip(series_title, y_title, decimals, lang),
     }
     if len(order) > 1:
@@ -142,7 +145,7 @@ def period_lines(
         .mark_line(point=alt.OverlayMarkDef(size=14))
         .encode(
             x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, tickCount=6)),
-            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
+            y=alt.Y("value:Q", title=y_title, scale=LINE_SCALE),
             color=alt.Color(
                 "series:N",
                 title=series_title,
@@ -191,7 +194,7 @@ def area_comparison(
         .mark_line(strokeWidth=1, color=NEIGHBOUR_GREY)
         .encode(
             x=_month_axis(lang),
-            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
+            y=alt.Y("value:Q", title=y_title, scale=LINE_SCALE),
             detail="area_code:N",
             tooltip=_tooltip(lang.t("neighbour"), y_title, decimals, lang),
         )
@@ -202,7 +205,7 @@ def area_comparison(
         .mark_line(point=alt.OverlayMarkDef(size=14), strokeWidth=2.5)
         .encode(
             x=_month_axis(lang),
-            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True)),
+            y=alt.Y("value:Q", title=y_title, scale=LINE_SCALE),
             color=alt.Color(
                 "series:N",
                 title=lang.t("area"),
