@@ -173,6 +173,23 @@ def test_every_chart_title_and_legend_fits_a_phone(browser, server, prefix, page
     context.close()
 
 
+def test_the_filter_box_shows_where_the_keyboard_is(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "jobcenter/", wait_until="networkidle")
+    box = page.get_by_label("Find jobcenter")
+    before = box.evaluate("e => getComputedStyle(e).outlineStyle")
+    for _ in range(60):  # the keyboard's way to the box (so that it is :focus-visible)
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "jobtal-filter-input":
+            break
+    style = box.evaluate(
+        "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
+    )
+    assert before == "none" and style == ["solid", "2px"]
+    context.close()
+
+
 def test_tables_and_text_are_there_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
