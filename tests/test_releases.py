@@ -510,3 +510,20 @@ def test_the_data_page_explains_every_extra_column_of_changes(tiny_site):
         assert [name for name, _ in Language.load(code).t("changes_columns")] == extra
     html = (tiny_site / "data" / "index.html").read_text(encoding="utf-8")
     assert "<code>value_before</code>" in html and "changes.csv.gz" in html
+
+
+def test_a_release_begins_where_jobtals_own_figures_begin():
+    """A population series reaching back to 2021 does not make the release say its data run
+    from 2021 (issue 20: "fra oktober 2021" over benefit data from 2023)."""
+    import duckdb
+
+    from jobtal.publish.releases import first_own_month
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE published (indicator VARCHAR, period VARCHAR, source VARCHAR)")
+    con.execute("""INSERT INTO published VALUES
+        ('befolkning_dst', '2021-10', 'DST FOLK1AM'), ('nettoledige', '2019-Q1', 'DST AUK01'),
+        ('personer', '2023-01', 'jobtal-syntetisk'), ('personer', '2023-02', 'jobtal-syntetisk')""")
+    assert first_own_month(con) == "2023-01"
+    con.execute("UPDATE published SET source = 'jobtal' WHERE indicator = 'personer'")
+    assert first_own_month(con) == "2023-01"

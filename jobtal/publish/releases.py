@@ -37,7 +37,14 @@ import duckdb
 from jobtal.extracts.package import UnusableInput
 from jobtal.months import previous_month
 from jobtal.publish.files import gzip_file, sha256
-from jobtal.publish.tables import ALL_VALUES_PARQUET, CSV_COLUMNS, DATA, value_text
+from jobtal.publish.tables import (
+    ALL_VALUES_PARQUET,
+    CSV_COLUMNS,
+    DATA,
+    OWN_SOURCE,
+    SYNTHETIC_SOURCE,
+    value_text,
+)
 from jobtal.sql import spreadsheet_safe, sql_string
 
 RELEASES = "releases"  # the folder under the site's root
@@ -334,6 +341,16 @@ def write_changes(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     )
 
 
+def first_own_month(con: duckdb.DuckDBPyConnection) -> str:
+    """The first month jobtal's own figures cover: where the release's data begin. Other
+    publishers' series may reach further back (a population table from 2021), and a release
+    that said "from October 2021" of benefit data from 2023 would mislead."""
+    own = ", ".join(sql_string(source) for source in (OWN_SOURCE, SYNTHETIC_SOURCE))
+    return con.execute(
+        f"SELECT min(period) FROM published WHERE {MONTHLY} AND source IN ({own})"
+    ).fetchone()[0]
+
+
 def prepare_release(
     con: duckdb.DuckDBPyConnection,
     month: str,
@@ -349,13 +366,12 @@ def prepare_release(
     before = previous[-1] if previous else None
     counts = compare_with_previous(con, month, before, previous_site)
     write_changes(con, folder / CHANGES_FILE)
-    first_period = con.execute(f"SELECT min(period) FROM published WHERE {MONTHLY}").fetchone()[0]
     return Release(
         month=month,
         edition=1 + sum(r.month == month for r in previous),
         created=created,
         previous=before.name if before else None,
-        first_period=first_period,
+        first_period=first_own_month(con),
         synthetic=synthetic,
         figures_sha256=figures_sha256,
         changes=counts,
