@@ -205,3 +205,22 @@ def test_the_method_page_describes_the_series(site):
     assert "https://www.statistikbanken.dk/AUK01" in html
     english = (site / "en" / "metode" / "index.html").read_text(encoding="utf-8")
     assert "Jobtal does not compute these series" in english
+
+
+@pytest.mark.parametrize(
+    ("period", "start"),
+    [
+        ("2025-11", "2025-11"),
+        ("2025-Q4", "2025-10"),
+        ("2025-Q1-MAT", "2025-01"),  # a moving year, placed at its quarter as the charts do
+        ("2025", "2025-01"),
+    ],
+)
+def test_a_series_period_begins_in_its_first_month(period, start):
+    import duckdb
+
+    from jobtal.indicators.series import PERIOD_START_SQL
+
+    con = duckdb.connect()
+    found = con.execute(f"SELECT {PERIOD_START_SQL} FROM (SELECT ? AS period)", [period])
+    assert found.fetchone()[0] == start

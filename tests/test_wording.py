@@ -48,6 +48,8 @@ def test_the_known_slips_are_gone(synthetic_site):
         ("da", "2024-Q1", "1. kvt. 2024"),
         ("en", "2024-Q4", "Q4 2024"),
         ("da", "2024", "2024"),
+        ("da", "2022-Q4-MAT", "4. kvt. 2022 (løbende år)"),  # jobindsats's moving year
+        ("en", "2022-Q4-MAT", "Q4 2022 (moving year)"),
     ],
 )
 def test_a_period_is_written_as_its_kind(code, period, shown):

@@ -55,10 +55,11 @@ def load_series_definitions(path: Path = SERIES_DEFINITIONS) -> list[SeriesDefin
     ]
 
 
-# The first month of a period as publishers write it: a month itself, a quarter's first month
-# ('2024-Q2' -> '2024-04'), a year's January.
+# The first month of a period as publishers write it (validate.SERIES_PERIOD): a month itself, a
+# quarter's first month ('2024-Q2' -> '2024-04'), as is a moving year's named by the quarter it
+# ends with ('2024-Q2-MAT', as charts.PERIOD_START places it), a year's January.
 PERIOD_START_SQL = """CASE
-    WHEN regexp_full_match(period, '\\d{4}-Q[1-4]')
+    WHEN regexp_full_match(period, '\\d{4}-Q[1-4](-MAT)?')
         THEN substr(period, 1, 4) || '-'
              || lpad(CAST((CAST(substr(period, 7, 1) AS INTEGER) - 1) * 3 + 1 AS VARCHAR), 2, '0')
     WHEN regexp_full_match(period, '\\d{4}') THEN period || '-01'

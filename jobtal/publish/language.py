@@ -77,11 +77,14 @@ class Language:
 
     def period(self, period: str) -> str:
         """Any period a published series has: a month as month(), '2024-Q1' -> '1. kvt. 2024' /
-        'Q1 2024', a year as it is."""
-        quarter = re.fullmatch(r"(\d{4})-Q([1-4])", period)
+        'Q1 2024', '2024-Q1-MAT' the same as a moving year, a year as it is."""
+        quarter = re.fullmatch(r"(\d{4})-Q([1-4])(-MAT)?", period)
         if quarter:
-            year, number = quarter.groups()
-            return f"{number}. kvt. {year}" if self.code == "da" else f"Q{number} {year}"
+            year, number, moving = quarter.groups()
+            shown = f"{number}. kvt. {year}" if self.code == "da" else f"Q{number} {year}"
+            if moving:  # a moving year: the four quarters up to this one
+                shown += " (løbende år)" if self.code == "da" else " (moving year)"
+            return shown
         if re.fullmatch(r"\d{4}-\d{2}", period):
             return self.month(period)
         return period

@@ -22,7 +22,7 @@
   var CSV_COLUMNS = ["indicator", "benefit", "area_type", "area_code", "area_name", "period",
                      "sex", "age_group", "value", "unit", "flag", "source"];
   var TREND_MONTHS = 24;  // the default range: the last two years, as the profiles show
-  var PERIOD = /^\d{4}(-\d{2}|-Q[1-4])?$/;
+  var PERIOD = /^\d{4}(-\d{2}|-Q[1-4](-MAT)?)?$/;  // validate.SERIES_PERIOD
 
   function fill(text, values) {
     return String(text).replace(/\{(\w+)\}/g, function (whole, key) {
@@ -145,15 +145,18 @@
     if (/^\d{4}-\d{2}$/.test(period)) {
       return MONTH_NAMES[lang][+period.slice(5, 7) - 1] + " " + period.slice(0, 4);
     }
-    var quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+    var quarter = /^(\d{4})-Q([1-4])(-MAT)?$/.exec(period);  // as Language.period
     if (quarter) {
-      return lang === "da" ? quarter[2] + ". kvt. " + quarter[1] : "Q" + quarter[2] + " " + quarter[1];
+      var shown = lang === "da" ? quarter[2] + ". kvt. " + quarter[1]
+        : "Q" + quarter[2] + " " + quarter[1];
+      if (quarter[3]) shown += lang === "da" ? " (løbende år)" : " (moving year)";
+      return shown;
     }
     return period;
   }
 
   function periodDate(period) {
-    var quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+    var quarter = /^(\d{4})-Q([1-4])(-MAT)?$/.exec(period);
     if (quarter) return quarter[1] + "-" + ("0" + (3 * quarter[2] - 2)).slice(-2) + "-01";
     return /^\d{4}$/.test(period) ? period + "-01-01" : period + "-01";
   }
