@@ -101,13 +101,14 @@ TABLES = [
             "municipality_code",
             "period",
             "value",
+            "compared_value",
             "rank",
             "group_value",
             "region_value",
             "country_value",
         ),
         "Each jobcentre against its group, neighbours, region and country: ranks and means "
-        "of the published values.",
+        "of the published values (of the minister's targets, per 1,000 inhabitants 16-66).",
     ),
     Table(
         "published",

@@ -15,7 +15,9 @@ import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import yaml
 
+from jobtal import paths
 from jobtal.publish.page_charts import builder_query
 from tests.conftest import CHROMIUM
 
@@ -142,6 +144,12 @@ class Builder:
         self.context.close()
 
 
+def definition_of(indicator: str) -> dict:
+    """An indicator's definition as its file says it."""
+    path = paths.INDICATOR_DEFINITIONS / f"{indicator}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 ADDRESSES = [
     # counts, with suppressed cells (Læsø, 825, is too small to publish)
     ("personer", "alle", ["kommune:101", "kommune:825", "land:DK"], "2024-01", "2024-04"),
@@ -243,7 +251,9 @@ def test_the_latest_month_ranks_each_area_among_its_kind(browser, server, next_s
             kind, code = area.split(":")
             peers = [float(r["value"]) for r in month if r["area_type"] == kind]
             mine = next(float(r["value"]) for r in month if r["area_code"] == code)
-            above = sum(1 for value in peers if value > mine)
+            # the best first: where the definition says lower is better, the lowest
+            lower_is_better = definition_of(indicator).get("better") == "lower"
+            above = sum(1 for value in peers if (value < mine if lower_is_better else value > mine))
             expected.append(f"nr. {above + 1} af {len(peers)}")
         assert shown == expected
     finally:

@@ -61,6 +61,9 @@ class Definition:
     benefits: tuple[str, ...]
     additive: bool
     rank: bool
+    better: str | None  # "lower", "higher" or None: which way is good
+    compare_per_1000: bool  # compared per 1,000 inhabitants aged 16-66
+    relative_change: bool  # a change is also told in per cent of the value a year before
     needs_next_month: bool
     suppressed_with: tuple[str, ...]
     fill: float | None
@@ -100,6 +103,9 @@ def load_definitions(folder: Path = paths.INDICATOR_DEFINITIONS) -> list[Definit
             benefits=benefits if "benefit" in raw["breakdowns"] else ("alle",),
             additive=raw.get("additive", False),
             rank=raw.get("rank", False),
+            better=raw.get("better"),
+            compare_per_1000=raw.get("compare_per_1000", False),
+            relative_change=raw.get("relative_change", True),
             needs_next_month=raw.get("needs_next_month", False),
             suppressed_with=tuple(raw.get("suppressed_with", ())),
             fill=raw.get("fill"),

@@ -136,6 +136,8 @@ def builder_index(
                 "title": {"da": definition.title.da, "en": definition.title.en},
                 "unit": {"da": definition.unit.da, "en": definition.unit.en},
                 "rank": bool(getattr(definition, "rank", False)),
+                # which way is good: ranks put the best first ("lower", "higher" or null)
+                "better": getattr(definition, "better", None),
                 "benefits": benefits,
                 "breakdowns": [list(b) for b in breakdowns],
                 "first": periods[0],

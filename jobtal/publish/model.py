@@ -29,11 +29,16 @@ class Municipality:
 
 @dataclass(frozen=True)
 class Comparison:
-    """One jobcentre's latest value of one indicator, compared (jobtal/comparisons.py)."""
+    """One jobcentre's latest value of one indicator, compared (jobtal/comparisons.py). The
+    compared values (`compared`, the change, the neighbours', group's, region's and country's)
+    are the published ones, or rates per 1,000 inhabitants aged 16-66 where `per_1000`."""
 
     indicator: str
     period: str
-    value: float | None
+    value: float | None  # as published
+    per_1000: bool
+    compared: float | None
+    better: str | None  # "lower", "higher" or None
     change: float | None
     rank: int | None
     ranked_of: int | None
@@ -116,7 +121,8 @@ class SiteContent:
         # each jobcentre's comparisons in the latest month of every indicator, for its
         # headline benefit (all benefits where the indicator has them)
         compared = con.execute(
-            "SELECT c.municipality_code, c.indicator, c.period, c.value, c.change_from_last_year, "
+            "SELECT c.municipality_code, c.indicator, c.period, c.value, "
+            "c.compared_as = 'per_1000', c.compared_value, c.better, c.change_from_last_year, "
             "c.rank, c.ranked_of, c.neighbour_mean, c.group_value, c.region_value, "
             "c.country_value FROM comparisons AS c "
             "JOIN headline_benefits USING (indicator, benefit) "
@@ -124,11 +130,14 @@ class SiteContent:
         ).fetchall()
         self.comparisons: dict[int, dict[str, Comparison]] = defaultdict(dict)
         for code, indicator, period, *numbers in compared:
-            value, change, rank, ranked_of, *others = numbers
+            value, per_1000, compared, better, change, rank, ranked_of, *others = numbers
             self.comparisons[code][indicator] = Comparison(
                 indicator,
                 period,
                 number_or_none(value),
+                per_1000,
+                number_or_none(compared),
+                better,
                 number_or_none(change),
                 rank,
                 ranked_of,

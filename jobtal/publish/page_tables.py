@@ -8,9 +8,11 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
+from jobtal.comparisons import RATE_DECIMALS
 from jobtal.indicators.engine import Definition
 from jobtal.publish import routes
 from jobtal.publish.figures import TARGETS, FigureRow
+from jobtal.publish.key_figures import KeyFigure, key_figures
 from jobtal.publish.language import Language
 from jobtal.publish.model import Municipality, SiteContent
 from jobtal.vocabulary import BENEFITS
@@ -46,9 +48,12 @@ class PageTables:
             .render(table={"caption": caption, "headings": headings, "rows": cells, "css": css})
             .strip()
         )
-        # The page gets a marker; the table goes into the built HTML after mkdocs (see
-        # splice_tables): parsing thousands of table cells per page was most of mkdocs' time,
-        # and search has no use for them.
+        return self.spliced(html)
+
+    def spliced(self, html: str) -> Markup:
+        """A marker for the page; the HTML goes into the built page after mkdocs (see
+        splice_tables): parsing thousands of table cells per page was most of mkdocs' time,
+        and search has no use for them."""
         marker = f"<!-- jobtal-table {len(self.pending_tables)} -->"
         self.pending_tables[marker] = html
         return Markup(marker)
@@ -87,44 +92,64 @@ class PageTables:
         ]
         return self.table(caption, headings, rows)
 
-    def key_figures_table(self, m: Municipality) -> str:
-        """Each indicator's latest value beside the year before, its rank, its neighbours, group,
-        region and country."""
+    def key_figures(self, m: Municipality, indicators: list[str]) -> list[KeyFigure]:
+        return key_figures(
+            self.content.comparisons.get(m.code, {}), self.definitions, self.lang, indicators
+        )
+
+    def key_figure_cards(self, m: Municipality, indicators: list[str], prefix: str) -> str:
+        """The verdict, figure by figure: a card per indicator on a phone, a table that fits
+        its column on a wider screen (the stylesheet shows one of the two)."""
+        figures = self.key_figures(m, indicators)
+        if not figures:
+            return ""
         t = self.lang.t
-        headings = [
-            t("indicator"),
-            t("month"),
-            m.name,
-            t("change_year"),
-            t("rank_heading"),
-            t("neighbours_mean"),
-            self.lang.group(m.group_name),
-            m.region_name,
-            t("country"),
+        cards = self.environment.get_template("_cards.html.j2").render(
+            figures=figures,
+            prefix=prefix,
+            links={f.indicator: self.indicator_link(m, f.indicator) for f in figures},
+            group=self.lang.group(m.group_name),
+            texts={k: t(k) for k in ("country", "card_rank", "card_suppressed")},
+        )
+        rule = {"lower": "rank_short_lower", "higher": "rank_short_higher"}
+        rows = [
+            [
+                (f.title, self.indicator_link(m, f.indicator)),
+                f.value,
+                f.group_value,
+                f.country_value,
+                f.change,
+                f"{f.rank} ({t(rule.get(self.definitions[f.indicator].better, 'rank_short'))})"
+                if f.rank
+                else "–",
+            ]
+            for f in figures
         ]
-        rows = []
-        for indicator in self.definitions:
-            c = self.content.comparisons.get(m.code, {}).get(indicator)
-            if c is None:
-                continue
-            decimals = self.definitions[indicator].decimals
-            rows.append(
-                [
-                    (
-                        self.title(indicator),
-                        routes.link(routes.jobcentre(m.name), routes.indicator(indicator)),
-                    ),
-                    self.lang.month(c.period),
-                    self.lang.number(c.value, decimals),
-                    self.lang.signed(c.change, decimals),
-                    t("rank_of", rank=c.rank, of=c.ranked_of) if c.rank is not None else "",
-                    self.lang.number(c.neighbour_mean, decimals),
-                    self.lang.number(c.group_value, decimals),
-                    self.lang.number(c.region_value, decimals),
-                    self.lang.number(c.country_value, decimals),
-                ]
-            )
-        return self.table(t("key_figures_caption", name=m.name), headings, rows)
+        headings = [t("indicator"), m.name, self.lang.group(m.group_name), t("country"),
+                    t("change_year"), t("rank")]  # fmt: skip
+        table = self.table(
+            t(f"{prefix}_caption", name=m.name, month=self.latest_label),
+            headings,
+            rows,
+            css="jobtal-key-table",
+        )
+        return self.spliced(cards.strip()) + Markup("\n\n") + table
+
+    def more_figures_table(self, m: Municipality, indicators: list[str]) -> str:
+        """Counts and other figures not compared between jobcentres: value and change only."""
+        t = self.lang.t
+        rows = [
+            [(f.title, self.indicator_link(m, f.indicator)), f.value, f.change]
+            for f in self.key_figures(m, indicators)
+        ]
+        return self.table(
+            t("more_figures_caption", name=m.name, month=self.latest_label),
+            [t("indicator"), m.name, t("change_year")],
+            rows,
+        )
+
+    def indicator_link(self, m: Municipality, indicator: str) -> str:
+        return routes.link(routes.jobcentre(m.name), routes.indicator(indicator))
 
     def targets_table(self) -> str:
         """The minister's three targets for the country: latest value and change on a year."""
@@ -194,6 +219,11 @@ class PageTables:
                 m.name,
             ),
         )
+        # a count compared per 1,000 inhabitants shows the rate beside it; changes and ranks are
+        # of what is compared
+        per_1000 = definition.compare_per_1000
+        ranked = definition.rank or per_1000
+        compared_decimals = RATE_DECIMALS if per_1000 else definition.decimals
         rows = []
         for m in ordered:
             c = self.content.comparisons.get(m.code, {}).get(indicator)
@@ -202,14 +232,20 @@ class PageTables:
                 m.region_name,
                 self.lang.group(m.group_name),
                 self.lang.number(c.value if c else None, definition.decimals),
-                self.lang.signed(c.change if c else None, definition.decimals),
             ]
-            if definition.rank:
+            if per_1000:
+                row.append(self.lang.number(c.compared if c else None, RATE_DECIMALS))
+            row.append(self.lang.signed(c.change if c else None, compared_decimals))
+            if ranked:
                 row.append(str(c.rank) if c and c.rank else "–")
             rows.append(row)
-        headings = [t("jobcentre"), t("region"), t("group"), self.unit(indicator), t("change_year")]
-        if definition.rank:
-            headings.append(t("rank"))
+        headings = [t("jobcentre"), t("region"), t("group"), self.unit(indicator)]
+        if per_1000:
+            headings.append(t("per_1000_unit"))
+        headings.append(t("change_year"))
+        if ranked:
+            headings.append(t({"lower": "rank_lowest_first", "higher": "rank_highest_best"}
+                              .get(definition.better, "rank_highest_first")))  # fmt: skip
         month = self.lang.month(self.content.figures.latest.get(indicator, "2000-01"))
         return self.table(
             t("ranking_caption", title=self.title(indicator), month=month),

@@ -136,6 +136,11 @@ class PageWriter(Wording, PageTables, PageCharts):
                 routes.link(routes.JOBCENTRES, ""),
             ),
         )
+        # the profile's key figures: what can be compared between big and small jobcentres as
+        # it is, the minister's targets (counts, compared per 1,000 inhabitants), the rest
+        targets = [d.id for d in self.definitions.values() if d.compare_per_1000]
+        compared = [d.id for d in self.definitions.values() if d.rank and d.id not in targets]
+        others = [d.id for d in self.definitions.values() if d.id not in targets + compared]
         for m in progress(
             municipalities, f"jobcentre pages ({self.lang.code})", len(municipalities)
         ):
@@ -154,7 +159,9 @@ class PageWriter(Wording, PageTables, PageCharts):
                 figures_table=self.figures_table(
                     f"kommune:{m.code}", f"{m.name}, {self.latest_label}"
                 ),
-                key_figures=self.key_figures_table(m),
+                key_figures=self.key_figure_cards(m, compared, "noegletal"),
+                target_figures=self.key_figure_cards(m, targets, "maal"),
+                more_figures=self.more_figures_table(m, others),
                 benefit_chart=self.benefit_chart(f"jobcenter-{m.code}-ydelser", root, m.name),
                 target_charts=self.target_charts(f"jobcenter-{m.code}-maal", root),
                 comparison_chart=self.comparison_chart(m, root),
@@ -193,6 +200,7 @@ class PageWriter(Wording, PageTables, PageCharts):
                 unit=self.unit(d.id),
                 breakdowns=self.breakdowns_text(d),
                 rank=d.rank,
+                per_1000=d.compare_per_1000,
                 trend=self.line_chart(
                     "chart-land",
                     f"indikator-{d.id}-land",
@@ -247,7 +255,7 @@ class PageWriter(Wording, PageTables, PageCharts):
                     "unit": self.unit(d.id),
                     "decimals": d.decimals,
                     "breakdowns": self.breakdowns_text(d),
-                    "rank": d.rank,
+                    "ranking": self.ranking_text(d),
                     "additive": d.additive,
                     "sql": d.sql.strip(),
                 }

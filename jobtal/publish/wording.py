@@ -111,6 +111,16 @@ class Wording:
             return [description for _, _, description in CSV_FIELDS]
         return self.lang.t("column_notes")
 
+    def ranking_text(self, d: Definition) -> str:
+        """Whether and how jobcentres are ranked by an indicator, for /metode/."""
+        t = self.lang.t
+        if d.compare_per_1000:
+            return t("ranked_per_1000")
+        if not d.rank:
+            return t("ranked_no")
+        better = {"lower": "better_lower", "higher": "better_higher"}.get(d.better)
+        return t("ranked_yes") + (" " + t(better) if better else "")
+
     def breakdowns_text(self, d: Definition) -> str:
         t = self.lang.t
         parts = [t(f"breakdown_{b}") for b in d.breakdowns] or [t("breakdown_none")]

@@ -192,15 +192,21 @@
   }
 
   // The latest period of the selection with each area's value and its rank among the areas of
-  // its type (1 = highest), where the indicator is ranked.
+  // its type (1 = the best, or the highest where neither way is better), where the indicator is
+  // ranked.
   function latestRanks(data, selection, rows, index) {
     if (!rows.length) return null;
     var period = rows[rows.length - 1].period;
     var p = data.periods.indexOf(period);
     var typeOf = function (id) { return id.split(":")[0]; };
-    var ranked = index.indicators.some(function (i) {
-      return i.id === selection.indicator && i.rank;
-    });
+    var indicator = index.indicators.filter(function (i) {
+      return i.id === selection.indicator;
+    })[0];
+    var ranked = indicator && indicator.rank;
+    // the best first, as on the site's pages: the lowest where lower is better
+    var ahead = indicator && indicator.better === "lower"
+      ? function (other, mine) { return other < mine; }
+      : function (other, mine) { return other > mine; };
     return {
       period: period,
       areas: selection.areas.map(function (id, column) {
@@ -212,7 +218,7 @@
           var value = data.values[a][p];
           if (typeOf(other) !== typeOf(id) || value === null) return;
           count += 1;
-          if (parseFloat(value) > mine) above += 1;
+          if (ahead(parseFloat(value), mine)) above += 1;
         });
         result.rank = above + 1;
         result.count = count;
