@@ -3,6 +3,8 @@ tiny extract, where the demo banner shows: each is gone from every page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from jobtal.pipeline import build
@@ -55,3 +57,34 @@ def test_the_known_slips_are_gone(synthetic_site):
 def test_a_period_is_written_as_its_kind(code, period, shown):
     # other publishers' quarterly series were shown as "2024-Q1" under a "Måned" heading
     assert Language.load(code).period(period) == shown
+
+
+# the terms readers met unexplained on a profile (issue 20), each with the glossary entry that
+# explains it
+TERMS = {
+    "fuldtidspersoner": "fuldtid",
+    "diskretioneret": "diskretioneret",
+    "kommunegrupper": "oplandskommuner",
+    "arbejdskraftreserven": "arbejdskraftreserve",
+    "foreloebig": "foreløbig",
+}
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_every_link_to_the_glossary_finds_its_entry(tiny_site, prefix):
+    glossary = (tiny_site / prefix / "ordliste" / "index.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'<h2 id="([^"]+)"', glossary))
+    linked = set()
+    for page in (tiny_site / prefix).rglob("*.html"):
+        if prefix == "" and page.is_relative_to(tiny_site / "en"):
+            continue
+        for target in re.findall(r'href="[./]*ordliste/#([^"]+)"', page.read_text("utf-8")):
+            linked.add(target)
+    assert linked and linked <= anchors, linked - anchors
+    # the profile links every term the issue named where it uses it
+    profile = (tiny_site / prefix / "jobcenter" / "koebenhavn" / "index.html").read_text("utf-8")
+    for anchor, word in TERMS.items():
+        assert f'ordliste/#{anchor}"' in profile, anchor
+        if prefix == "":  # and the Danish entry is about that word
+            entry = glossary.split(f'<h2 id="{anchor}"')[1].split("<h2")[0].lower()
+            assert word in entry, anchor

@@ -242,6 +242,7 @@ class PageWriter(Wording, PageTables, PageCharts):
             builder_texts=Markup(charts.spec_json(self.lang.texts["builder"])),
             vega_lite_schema=charts.SCHEMA_URL,
         )
+        self.render("glossary.md.j2", routes.GLOSSARY, docs)
         self.render(
             "method.md.j2",
             routes.METHOD,

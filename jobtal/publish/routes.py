@@ -17,6 +17,7 @@ JOBCENTRES = "jobcenter/"
 INDICATORS = "indikator/"
 DATA_PAGE = f"{DATA}/"
 METHOD = "metode/"
+GLOSSARY = "ordliste/"  # every term a page uses, explained; pages link to its anchors
 BUILDER = "tabel/"  # the table builder
 RELEASES = "releases/"
 TOPOLOGY = "assets/kommuner.topojson"  # copied under each language's root (site.py)

@@ -28,7 +28,9 @@ class Wording:
         found = self.lang.t(
             key,
             **{
-                name: address_or_text(v) if name == "url" else markdown_text(v, line_start=False)
+                name: address_or_text(v)
+                if name == "url" or name.endswith("_url")
+                else markdown_text(v, line_start=False)
                 for name, v in values.items()
             },
         )
