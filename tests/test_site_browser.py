@@ -237,6 +237,22 @@ def test_search_finds_a_page_however_its_letters_are_typed(browser, server, type
     context.close()
 
 
+def test_the_search_index_is_fetched_only_when_the_search_is_opened(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "search_index" in r.url else None)
+    page.goto(server + "jobcenter/koebenhavn/", wait_until="networkidle")
+    page.wait_for_timeout(500)
+    assert fetched == []
+    page.keyboard.press("s")  # the theme's shortcut: it opens the search through its toggle
+    page.wait_for_selector("input.md-search__input:focus", timeout=5_000)
+    page.keyboard.type("kontanthjaelp")
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    assert fetched == [server + "search/search_index.json"]
+    context.close()
+
+
 @pytest.mark.parametrize(
     ("typed", "found"),
     [
