@@ -53,6 +53,21 @@ def drawn(svg: str, role: str) -> int:
     return len(re.findall(f'aria-roledescription="{role}"', svg))
 
 
+INDEXOF = re.compile(r"indexof\((\[.*\]), datum\.(\w+)\) >= 0")
+
+
+def chosen_series(spec: dict) -> list[tuple[list[str], str]]:
+    """The (codes, field) of every `indexof([codes], datum.field)` filter of a chart."""
+    found = []
+    for layer in [spec, *spec.get("layer", [])]:
+        for transform in layer.get("transform", []):
+            condition = transform.get("filter")
+            match = INDEXOF.fullmatch(condition) if isinstance(condition, str) else None
+            if match:
+                found.append((json.loads(match.group(1)), match.group(2)))
+    return found
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_chart_draws_its_csv(tiny_site, page):
     page_path = tiny_site / page
@@ -75,9 +90,10 @@ def test_every_chart_draws_its_csv(tiny_site, page):
         elif chart_id == "chart-gruppe":
             assert drawn(svg, "bar") == len([r for r in rows if r["value"]]), chart_id
         else:
-            if chart_id.startswith("chart-maal"):
-                indicator = spec["transform"][0]["filter"].split("'")[3]
-                rows = [r for r in rows if r["indicator"] == indicator]
+            # the series a chart draws where it names them (a target's indicator, the largest
+            # benefits), else every series of its CSV
+            for chosen, field in chosen_series(spec):
+                rows = [r for r in rows if r[field] in chosen]
             # a suppressed series still has its (empty) line and its place in the legend
             series = {(r["indicator"], r["benefit"], r["area_type"], r["area_code"]) for r in rows}
             assert drawn(svg, "line mark") == len(series), chart_id
@@ -112,6 +128,31 @@ def test_profile_compares_the_jobcentre_its_areas_and_neighbours(tiny_site):
         "Region Hovedstaden",
         "Hele landet",
     }
+
+
+def test_few_lines_are_named_at_their_ends_and_many_are_cut_to_a_handful(tiny_site):
+    page = tiny_site / "jobcenter" / "koebenhavn" / "index.html"
+    charts = dict(charts_of(page))
+    html = page.read_text(encoding="utf-8")
+    # actual against expected: two lines, named at their ends, no legend
+    files: dict[str, Path] = {}
+    spec = inline_files(charts["chart-forventet"], page.parent, files)
+    svg = vl_convert.vegalite_to_svg({**spec, "width": 358})
+    assert "role-legend" not in svg
+    assert "Faktisk andel</text>" in svg and "Forventet andel</text>" in svg
+    # København's benefits: at most four drawn, the largest in the latest month, all in the table
+    rows = read_csv(page.parent / charts["chart-ydelser"]["data"]["url"])
+    latest = max(r["period"] for r in rows)
+    size = {r["benefit"]: float(r["value"] or 0) for r in rows if r["period"] == latest}
+    [(drawn_benefits, field)] = chosen_series(charts["chart-ydelser"])
+    assert field == "benefit" and len(drawn_benefits) <= 4
+    smallest_drawn = min(size.get(b, 0) for b in drawn_benefits)
+    assert all(size.get(b, 0) <= smallest_drawn for b in size if b not in drawn_benefits)
+    assert "største ydelser" in html
+    # the jobcentre's own line is thicker than its comparisons'; the grey lines are named
+    width = charts["chart-sammenligning"]["layer"][1]["encoding"]["strokeWidth"]
+    assert width["condition"]["value"] > width["value"]
+    assert "De tynde grå linjer er nabokommunerne: Frederiksberg." in html
 
 
 def test_english_charts_speak_english(tiny_site):

@@ -161,7 +161,8 @@ def test_every_chart_title_and_legend_fits_a_phone(browser, server, prefix, page
     outside = view.evaluate(
         """Array.from(document.querySelectorAll('[data-vega-spec] svg')).flatMap(svg => {
           const box = svg.getBoundingClientRect();
-          return Array.from(svg.querySelectorAll('.role-title text, .role-legend text'))
+          const texts = '.role-title text, .role-legend text, .mark-text text';
+          return Array.from(svg.querySelectorAll(texts))
             .filter(t => { const r = t.getBoundingClientRect();
                            return r.right > box.right + 1 || r.left < box.left - 1; })
             .map(t => svg.parentElement.id + ': ' + t.textContent);

@@ -26,6 +26,7 @@ class SeriesDefinition:
     decimals: int
     source: dict  # title, short (for the CSVs' source column), path, licence
     on_profiles: bool = True  # charted on every jobcentre's profile (else only on its own page)
+    note: Text | None = None  # how it differs from jobtal's own figures, shown with its chart
 
     @property
     def condition(self) -> str:
@@ -50,6 +51,7 @@ def load_series_definitions(path: Path = SERIES_DEFINITIONS) -> list[SeriesDefin
             decimals=int(raw["decimals"]),
             source=raw["source"],
             on_profiles=bool(raw.get("on_profiles", True)),
+            note=Text(**raw["note"]) if "note" in raw else None,
         )
         for raw in yaml.safe_load(path.read_text(encoding="utf-8"))
     ]

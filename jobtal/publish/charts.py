@@ -28,6 +28,11 @@ OKABE_ITO = [
     "#999933",  # olive (in place of Okabe-Ito's yellow, too pale on white)
 ]
 NEIGHBOUR_GREY = "#9e9e9e"
+# Vega's 10-11 px axis and legend text is small on a phone (issue 20): 12 px throughout
+READABLE = {
+    "axis": {"labelFontSize": 12, "titleFontSize": 12},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12},
+}
 # A line chart's y axis spans its values, not 0 to the top: a share that moves between 15.2 and
 # 15.9 % is a flat line on an axis from 0 (issue 20). Bars and maps keep their zero.
 LINE_SCALE = alt.Scale(zero=False, nice=True)
@@ -80,34 +85,71 @@ def lines(
     only: dict[str, str] | None = None,
     height: int = 260,
 ) -> dict:
-    """One line per value of `series_field` (benefit, indicator, area_code), labelled and ordered
-    as `series_labels`; `only` keeps the rows whose fields have these values."""
-    chart = alt.Chart(_published(csv_url), title=title, width="container", height=height)
+    """One line per value of `series_field` (benefit, indicator, area_code) that `series_labels`
+    names, labelled and ordered as it; `only` keeps the rows whose fields have these values.
+    Two lines are named at their ends (a phone has no room for a legend beside them and no
+    hover); more have a legend under the chart."""
+    codes = json.dumps(list(series_labels))
+    chart = alt.Chart(_published(csv_url), width="container", height=height).transform_filter(
+        f"indexof({codes}, datum.{series_field}) >= 0"
+    )
     for field, value in (only or {}).items():
         chart = chart.transform_filter(alt.datum[field] == value)
+    chart = chart.transform_calculate(series=_labels(series_field, series_labels))
     order = list(series_labels.values())
+    named_at_ends = len(order) == 2
     encoding = {
         "x": _month_axis(lang),
         "y": alt.Y("value:Q", title=y_title, scale=LINE_SCALE),
         "tooltip": _tooltip(series_title, y_title, decimals, lang),
     }
+    colour = alt.Color(
+        "series:N",
+        title=series_title,
+        sort=order,
+        scale=alt.Scale(domain=order, range=OKABE_ITO[: len(order)]),
+        legend=None if named_at_ends else alt.Legend(orient="bottom", columns=2, labelLimit=260),
+    )
     if len(order) > 1:
-        encoding["color"] = alt.Color(
-            "series:N",
-            title=series_title,
-            sort=order,
-            scale=alt.Scale(domain=order, range=OKABE_ITO[: len(order)]),
-            legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
-        )
+        encoding["color"] = colour
         encoding["strokeDash"] = alt.StrokeDash("series:N", sort=order, legend=None)
     else:
         encoding["color"] = alt.value(OKABE_ITO[0])
-    chart = (
-        chart.transform_calculate(series=_labels(series_field, series_labels))
-        .mark_line(point=alt.OverlayMarkDef(size=14))
-        .encode(**encoding)
+    drawn = chart.mark_line(point=alt.OverlayMarkDef(size=14)).encode(**encoding)
+    if not named_at_ends:
+        return drawn.properties(title=title).to_dict(validate=False)
+    return alt.layer(drawn, *_end_labels(chart, colour), title=title).to_dict(validate=False)
+
+
+def _end_labels(chart: alt.Chart, colour: alt.Color) -> list[alt.Chart]:
+    """Each of two lines' names at its last published point, right-aligned so that it stays
+    inside the chart: the higher line's above its point, the lower's below, so the two never
+    overlap (Vega-Lite has no label placement of its own)."""
+    last = (
+        chart.transform_filter("isValid(datum.value)")
+        .transform_calculate(time="time(datum.period)")
+        .transform_joinaggregate(last="max(time)", groupby=["series"])
+        .transform_filter("datum.time === datum.last")
+        .transform_window(
+            place="row_number()",
+            sort=[alt.SortField("value", order="descending"), alt.SortField("series")],
+        )
     )
-    return chart.to_dict(validate=False)
+    encoding = {
+        "x": alt.X("period:T"),
+        "y": alt.Y("value:Q"),
+        "text": alt.Text("series:N"),
+        "color": colour,
+    }
+    common = {"align": "right", "fontSize": 12, "fontWeight": "bold"}
+    return [
+        last.transform_filter("datum.place === 1")
+        .mark_text(baseline="bottom", dy=-7, **common)
+        .encode(**encoding),
+        last.transform_filter("datum.place > 1")
+        .mark_text(baseline="top", dy=7, **common)
+        .encode(**encoding),
+    ]
 
 
 # The start of an imported series' period: '2024-Q2' and '2024-Q2-MAT' at their quarter's first
@@ -180,6 +222,7 @@ def area_comparison(
     thin grey ones. `areas` maps (area_type, area_code) of the coloured lines to their labels."""
     data = _published(csv_url)
     is_neighbour = (alt.datum.area_type == "kommune") & (alt.datum.area_code != own_code)
+    is_own = (alt.datum.area_type == "kommune") & (alt.datum.area_code == own_code)
     label = (
         " : ".join(
             f"datum.area_type === {json.dumps(t)} && datum.area_code === {json.dumps(c)} "
@@ -202,8 +245,10 @@ def area_comparison(
     order = list(areas.values())
     main = (
         base.transform_filter(~is_neighbour)
-        .mark_line(point=alt.OverlayMarkDef(size=14), strokeWidth=2.5)
+        .mark_line(point=alt.OverlayMarkDef(size=14))
         .encode(
+            # the jobcentre stands out: its line twice as thick as its comparisons'
+            strokeWidth=alt.condition(is_own, alt.value(4.5), alt.value(2)),
             x=_month_axis(lang),
             y=alt.Y("value:Q", title=y_title, scale=LINE_SCALE),
             color=alt.Color(

@@ -102,6 +102,12 @@ class Language:
             return f"{self.number(max(size / 1000, 1))} kB"
         return f"{self.number(size / 1e6, 1)} MB"
 
+    def listing(self, items: list[str]) -> str:
+        """'A, B og C' / 'A, B and C'."""
+        if len(items) < 2:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {'og' if self.code == 'da' else 'and'} {items[-1]}"
+
     def benefit(self, code: str) -> str:
         return BENEFITS[code][0 if self.code == "da" else 1]
 

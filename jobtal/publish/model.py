@@ -56,6 +56,7 @@ class Chart:
     csv_url: str
     table: str
     builder_url: str = ""  # the same selection in the table builder
+    note: str = ""  # a sentence over the chart: what it leaves out, how to read it
 
 
 def number_or_none(value) -> float | None:

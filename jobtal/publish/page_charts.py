@@ -15,6 +15,8 @@ from jobtal.publish.figures import TARGETS, TREND_BENEFITS
 from jobtal.publish.language import Language
 from jobtal.publish.model import Chart, Municipality, SiteContent
 
+BENEFIT_LINES = 4  # the benefits a trend chart draws: a handful of lines stays readable on a phone
+
 
 class PageCharts:
     """The charts a page shows, in the writer's language."""
@@ -38,19 +40,24 @@ class PageCharts:
         decimals: int,
         only: dict[str, str] | None = None,
         height: int = 260,
+        drawn: list[str] | None = None,
+        note: str = "",
     ) -> Chart:
+        """A line per series of `labels` (those of `drawn` only, where given: the table under
+        the chart has them all)."""
         rows = [
             r
             for r in self.content.figures[key]
             if all(getattr(r, f) == v for f, v in (only or {}).items())
         ]
         url = root + routes.figure_csv(key)
+        shown = {code: labels[code] for code in drawn} if drawn is not None else labels
         spec = charts.lines(
             url,
             title=title,
             y_title=y_title,
             series_field=field,
-            series_labels=labels,
+            series_labels=shown,
             series_title=series_title,
             decimals=decimals,
             lang=self.lang,
@@ -66,13 +73,13 @@ class PageCharts:
             last=self.lang.month(periods[-1]),
             latest=", ".join(
                 f"{label} {self.lang.number(latest.get(code), decimals)}"
-                for code, label in labels.items()
+                for code, label in shown.items()
             ),
         )
         table = self.series_table(
             rows, lambda r: getattr(r, field), list(labels), labels, decimals, title
         )
-        return self.chart(chart_id, alt, spec, url, table, rows)
+        return self.chart(chart_id, alt, spec, url, table, rows, note=note)
 
     def chart(
         self,
@@ -83,19 +90,22 @@ class PageCharts:
         table: str,
         rows: list,
         source: str = "",
+        note: str = "",
     ) -> Chart:
         """A chart of jobtal's own figures, or of a series from `source`, drawn from `rows`. One
         computed from synthetic data says so in its title and its text, so that no copy of it
-        passes for real figures."""
-        note = source or (self.lang.t("synthetic_title") if self.content.synthetic else "")
-        if note:
-            spec = {**spec, "title": {"text": spec["title"], "subtitle": note}}
-            alt = f"{note}. {alt}"
+        passes for real figures. Its text is 12 px or more (charts.READABLE)."""
+        subtitle = source or (self.lang.t("synthetic_title") if self.content.synthetic else "")
+        if subtitle:
+            spec = {**spec, "title": {"text": spec["title"], "subtitle": subtitle}}
+            alt = f"{subtitle}. {alt}"
         if "title" in spec:
             spec = {**spec, "title": charts.wrapped_title(spec["title"])}
+        spec = {**spec, "config": charts.READABLE}
         root = url[: url.index(routes.FIGURES)]  # the site's root, from this page
         builder = root + self.lang.prefix + routes.builder(builder_query(rows)) if rows else ""
-        return Chart(chart_id, alt, Markup(charts.spec_json(spec)), url, table, builder)
+        spec_json = Markup(charts.spec_json(spec))
+        return Chart(chart_id, alt, spec_json, url, table, builder, note)
 
     def series_charts(self, m: Municipality, root: str) -> list[Chart]:
         """Other publishers' series for a jobcentre: a chart per source table, its lines the
@@ -153,12 +163,24 @@ class PageCharts:
                     table,
                     mine,
                     source=f"{source}, {periods[0]}–{periods[-1]}",
+                    note=" ".join(  # each note once: one table's series may share it
+                        dict.fromkeys(
+                            getattr(d.note, self.lang.code) for d in group if d.note is not None
+                        )
+                    ),
                 )
             )
         return made
 
     def benefit_chart(self, key: str, root: str, place: str) -> Chart:
+        """The benefits over time: the largest few drawn, every one in the table."""
         title = self.lang.t("chart_benefits", place=place)
+        rows = self.content.figures[key]
+        latest = max((r.period for r in rows), default="")
+        size = {r.benefit: r.value or 0 for r in rows if r.period == latest}
+        # the largest in the latest month, in the benefits' own order (ties by it too)
+        largest = sorted(TREND_BENEFITS, key=lambda b: -size.get(b, 0))[:BENEFIT_LINES]
+        drawn = [b for b in TREND_BENEFITS if b in largest]
         return self.line_chart(
             "chart-ydelser",
             key,
@@ -170,6 +192,10 @@ class PageCharts:
             series_title=self.lang.t("benefit"),
             decimals=0,
             height=300,
+            drawn=drawn,
+            note=self.lang.t("benefit_chart_note", count=len(drawn), month=self.lang.month(latest))
+            if latest and len(drawn) < len(TREND_BENEFITS)
+            else "",
         )
 
     def target_charts(self, key: str, root: str) -> list[Chart]:
@@ -235,9 +261,16 @@ class PageCharts:
             first=self.lang.month(periods[0]),
             last=self.lang.month(periods[-1]),
         )
-        return self.chart(
-            "chart-sammenligning", alt, spec, root + routes.figure_csv(key), table, rows
+        note = (
+            self.lang.t(
+                "comparison_neighbours_note",
+                names=self.lang.listing([name for name, _ in neighbour_names]),
+            )
+            if neighbour_names
+            else self.lang.t("comparison_no_neighbours_note", name=m.name)
         )
+        url = root + routes.figure_csv(key)
+        return self.chart("chart-sammenligning", alt, spec, url, table, rows, note=note)
 
     def expected_chart(self, m: Municipality, root: str) -> Chart:
         return self.line_chart(
