@@ -370,3 +370,81 @@ def test_instant_navigation_draws_charts_and_tables_again(browser, next_site):
     assert documents == [SITE_ADDRESS]  # one page load; the rest came by instant navigation
     assert errors == []
     context.close()
+
+
+FOCUSED = """() => {
+  const e = document.activeElement; const r = e.getBoundingClientRect();
+  const name = e.getAttribute('aria-label') || e.textContent || '';
+  return {tag: e.tagName, name: name.trim().slice(0, 40),
+          width: r.width, height: r.height, opacity: getComputedStyle(e).opacity,
+          hidden: e.closest('[hidden], [aria-hidden=true]') !== null};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("page", ["", "jobcenter/koebenhavn/", "jobcenter/"])
+def test_every_tab_stop_can_be_seen(browser, server, page, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    view = context.new_page()
+    view.goto(server + page, wait_until="networkidle")
+    unseen = []
+    for _ in range(45):
+        view.keyboard.press("Tab")
+        focused = view.evaluate(FOCUSED)
+        if focused["opacity"] == "0":  # the theme fades its skip link in: let it
+            view.wait_for_timeout(400)
+            focused = view.evaluate(FOCUSED)
+        if focused["width"] < 1 or focused["height"] < 1 or focused["opacity"] == "0":
+            unseen.append(focused)
+    assert unseen == []
+    context.close()
+
+
+def test_the_map_can_be_used_by_keyboard(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    view = context.new_page()
+    view.goto(server + "jobcenter/", wait_until="networkidle")
+    view.wait_for_selector(".jobtal-map-choice:not([hidden]) select")
+    # the skip link takes the keyboard past the table to the map's list
+    view.get_by_role("link", name="Gå til kortet").focus()
+    view.keyboard.press("Enter")
+    assert view.evaluate("document.activeElement.closest('.jobtal-map-choice') !== null")
+    view.select_option(".jobtal-map-choice select", label="Frederiksberg")
+    status = view.locator(".jobtal-map-choice__status")
+    status.get_by_role("link").wait_for()
+    assert status.inner_text().startswith("Frederiksberg: ")
+    assert status.get_by_role("link").get_attribute("href").endswith("jobcenter/frederiksberg/")
+    outlined = view.eval_on_selector_all(
+        "#chart-kort-andel_befolkning svg path",
+        "paths => paths.filter(p => p.getAttribute('stroke') === '#000000').length",
+    )
+    assert outlined == 1
+    context.close()
+
+
+def test_a_keyboard_reaches_a_profiles_key_figures_from_the_home_page(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    view = context.new_page()
+    view.goto(server, wait_until="networkidle")
+
+    def tab_to(condition: str, presses: int = 60) -> None:
+        for _ in range(presses):
+            view.keyboard.press("Tab")
+            if view.evaluate(f"(e => {condition})(document.activeElement)"):
+                return
+        raise AssertionError(f"no Tab stop where {condition}")
+
+    tab_to("e.textContent.trim() === 'Find dit jobcenter'")
+    view.keyboard.press("Enter")
+    view.wait_for_url("**/jobcenter/")
+    tab_to("e.id === 'jobtal-filter-input'")
+    view.keyboard.type("kobenhavn")
+    tab_to("e.tagName === 'A' && e.closest('#jobtal-index') !== null")
+    assert view.evaluate("document.activeElement.textContent") == "København"
+    view.keyboard.press("Enter")
+    view.wait_for_url("**/jobcenter/koebenhavn/")
+    view.wait_for_load_state("networkidle")
+    cards = view.locator(".jobtal-cards").first
+    assert cards.is_visible()
+    assert "pct." in cards.locator(".jobtal-card__value").first.inner_text()
+    context.close()

@@ -293,6 +293,9 @@ def ranking_bars(
     return chart.to_dict(validate=False)
 
 
+CHOSEN = "chosen"  # the map's signal naming the municipality chosen from the list under it
+
+
 def choropleth(
     csv_url: str,
     topology_url: str,
@@ -319,6 +322,8 @@ def choropleth(
         data=_published(csv_url), key="area_code", fields=["value", "area_name"]
     )
     shapes = alt.TopoDataFormat(type="topojson", feature="kommuner")
+    chosen = alt.param(name=CHOSEN, value="")
+    is_chosen = f"datum.area_code === {CHOSEN}"
     chart = (
         alt.Chart(alt.UrlData(url=topology_url, format=shapes), title=title)
         .transform_calculate(area_code="datum.properties.kode")
@@ -330,8 +335,14 @@ def choropleth(
             " : null",
         )
         # invalid=None: a municipality without a value stays on the map (grey) instead of vanishing
-        .mark_geoshape(stroke="white", strokeWidth=0.4, cursor="pointer", invalid=None)
+        .mark_geoshape(cursor="pointer", invalid=None)
+        .add_params(chosen)
         .encode(
+            # the municipality chosen in the list under the map (charts.js sets `chosen`) is
+            # outlined: the keyboard's way round the map
+            stroke=alt.condition(is_chosen, alt.value("#000000"), alt.value("white")),
+            strokeWidth=alt.condition(is_chosen, alt.value(3), alt.value(0.4)),
+            order=alt.condition(is_chosen, alt.value(1), alt.value(0)),
             color=alt.Color(
                 "value:Q",
                 title=legend_title,

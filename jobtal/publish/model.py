@@ -57,6 +57,9 @@ class Chart:
     table: str
     builder_url: str = ""  # the same selection in the table builder
     note: str = ""  # a sentence over the chart: what it leaves out, how to read it
+    # a map's municipalities as (code, name, value as shown, profile address), for the list
+    # under it that reaches each by keyboard
+    choices: tuple[tuple[str, str, str, str], ...] = ()
 
 
 def number_or_none(value) -> float | None:

@@ -3,6 +3,7 @@ alternative (a mixin of PageWriter; publish/charts.py makes the Vega-Lite specs)
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from urllib.parse import quote
 
@@ -364,7 +365,20 @@ class PageCharts:
             [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
         )
         url = root + routes.figure_csv(key)
-        return self.chart(f"chart-kort-{indicator}", alt, spec, url, table, rows)
+        chart = self.chart(f"chart-kort-{indicator}", alt, spec, url, table, rows)
+        unit = self.unit(indicator)
+        slugs = {str(m.code): m.slug for m in self.content.municipalities}
+        choices = tuple(
+            (
+                r.area_code,
+                r.area_name,
+                f"{self.lang.number(r.value, decimals)} {unit}" if r.value is not None else "–",
+                lang_root + routes.JOBCENTRES + slugs[r.area_code] + "/",
+            )
+            for r in rows
+            if r.area_code in slugs
+        )
+        return dataclasses.replace(chart, choices=choices)
 
 
 def builder_query(rows: list) -> str:

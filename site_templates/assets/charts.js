@@ -27,7 +27,8 @@
       embed: "Indlejr figuren", source: "Kilde: Jobtal, udgivelse {release}",
       embed_label: "HTML-kode til din egen side. Tallene fra udgivelse {release} står i koden, " +
         "så figuren ikke ændrer sig, når der kommer nye tal.",
-      release_link: "tal og metode"
+      release_link: "tal og metode",
+      profile: "Se profilen for {name}"
     },
     en: {
       number: { decimal: ".", thousands: ",", grouping: [3], currency: ["DKK ", ""], minus: "−" },
@@ -46,7 +47,8 @@
       embed: "Embed the chart", source: "Source: Jobtal, release {release}",
       embed_label: "HTML for your own page. The figures of release {release} are written into " +
         "the code, so the chart does not change when new figures arrive.",
-      release_link: "figures and method"
+      release_link: "figures and method",
+      profile: "See the profile of {name}"
     }
   };
 
@@ -88,11 +90,47 @@
         });
         var figure = element.closest("figure");
         if (figure) addActions(figure, element, result.view, locale);
+        if (figure) addChoice(figure, result.view, locale);
       }).catch(function (error) {
         element.removeAttribute("data-drawn");
         element.textContent = locale.failed;
         console.error(error);
       });
+    });
+  }
+
+  // A map's municipalities one by one from the list under it: the keyboard's (and a phone's)
+  // way round a map whose shapes take no focus. The chosen one is outlined on the map (the
+  // spec's `chosen` signal), its value said, and its profile one link away.
+  function addChoice(figure, view, locale) {
+    var box = figure.querySelector(".jobtal-map-choice");
+    if (!box) return;
+    var select = box.querySelector("select");
+    var status = box.querySelector(".jobtal-map-choice__status");
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      view.signal("chosen", select.value).runAsync();
+      status.textContent = "";
+      if (!select.value) return;
+      var name = option.textContent;
+      status.appendChild(document.createTextNode(name + ": " + option.getAttribute("data-value") + ". "));
+      var link = document.createElement("a");
+      link.href = option.getAttribute("data-href");
+      link.textContent = fill(locale.profile, { name: name });
+      status.appendChild(link);
+    });
+    box.hidden = false;
+    // a link to the list (past a long table) takes the keyboard there, and shows once the list
+    // works (the theme's own handling of in-page links would leave the focus where it was)
+    // (ends with: the theme writes in-page links out as whole addresses)
+    document.querySelectorAll('a[href$="#' + select.id + '"]').forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        select.scrollIntoView({ block: "center" });
+        select.focus();
+      });
+      var hidden = link.closest("[hidden]");
+      if (hidden) hidden.hidden = false;
     });
   }
 
