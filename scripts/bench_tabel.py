@@ -20,28 +20,14 @@ Target (issue 19): at national scale with ten years, under 1 MB transferred and 
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
-import io
 import json
-import shutil
 import statistics
-import threading
 from pathlib import Path
 
+from pageload import CHROMIUM_FLAGS, chromium_path, cold_page, served
 from playwright.sync_api import sync_playwright
 
-# as tests/conftest.py starts it (scripts cannot import the tests)
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-COMPRESSED = (".html", ".js", ".css", ".json", ".csv", ".svg", ".topojson", ".xml")
 # Records when the builder's table and chart appear, in the page's own clock (ms since
 # navigation started), so the polling of the test driver does not count.
 SHOWN_SCRIPT = """
@@ -52,31 +38,6 @@ new MutationObserver(function () {
     window.__chartShown = performance.now();
 }).observe(document, {childList: true, subtree: true});
 """
-
-
-class StaticHost(http.server.SimpleHTTPRequestHandler):
-    """A static host: files as they are, text compressed with gzip when the browser accepts
-    it (as GitHub Pages and Cloudflare Pages do)."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts and path.suffix in COMPRESSED and path.is_file()):
-            return super().send_head()
-        if not self.path.split("?")[0].endswith("/") and path.name == "index.html":
-            return super().send_head()  # the redirect to the folder's address
-        body = gzip.compress(path.read_bytes(), mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
 
 
 def typical_address(site: Path) -> str:
@@ -98,32 +59,19 @@ def typical_address(site: Path) -> str:
 
 
 def load(browser, url: str, wait_for: str | None) -> dict:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    transferred = {"bytes": 0, "requests": 0}
-
-    def finished(event):
-        transferred["bytes"] += event["encodedDataLength"]
-        transferred["requests"] += 1
-
-    cdp.on("Network.loadingFinished", finished)
-    page.add_init_script(SHOWN_SCRIPT)
-    page.goto(url, wait_until="load")
-    if wait_for:
-        page.wait_for_selector(wait_for, timeout=60_000)
-        page.wait_for_load_state("networkidle")
-        table = page.evaluate("window.__tableShown")
-        chart = page.evaluate("window.__chartShown")
-    else:
-        page.wait_for_load_state("networkidle")
-        table = chart = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
-    context.close()
+    with cold_page(browser) as (page, transferred):
+        page.add_init_script(SHOWN_SCRIPT)
+        page.goto(url, wait_until="load")
+        if wait_for:
+            page.wait_for_selector(wait_for, timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            table = page.evaluate("window.__tableShown")
+            chart = page.evaluate("window.__chartShown")
+        else:
+            page.wait_for_load_state("networkidle")
+            table = chart = page.evaluate(
+                "performance.getEntriesByType('navigation')[0].loadEventEnd"
+            )
     return {**transferred, "table_ms": table, "chart_ms": chart}
 
 
@@ -134,17 +82,11 @@ def main() -> None:
     args = parser.parse_args()
     site = args.site.resolve()
     address, data_file = typical_address(site)
-    handler = functools.partial(StaticHost, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+    with served(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         builder = [load(browser, base + address, "#tabel-chart svg") for _ in range(args.runs)]
         plain = [load(browser, base + "om/", None) for _ in range(args.runs)]
         browser.close()
-    httpd.shutdown()
 
     def median(runs, key):
         return statistics.median(run[key] for run in runs)
