@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 import pytest
 
+from jobtal import paths
 from jobtal.defaults import DemoSettings
 from jobtal.demo import write_demo
 from jobtal.extracts.validate import check_extracts
@@ -155,3 +158,29 @@ def test_levels_follow_the_real_shares(tmp_path):
     assert shares["360"] > 1.5 * shares["DK"] > 3 * shares["230"]
     # the national level is near the real 3.2 % of the 16-66-year-olds (Y30R21, 2022)
     assert 2.0 < shares["DK"] < 4.5
+
+
+def test_the_default_demo_has_every_municipalitys_real_population(tmp_path):
+    """The default demo is at full scale: its population aged 16-66 is, for every municipality,
+    the share of Statistics Denmark's whole population (FOLK1AM, all ages) that the modelled split
+    by sex and age gives that age band (63-69 % in the reference data), not a quarter of it (a
+    page said 1,893 full-time persons made 15.7 %, i.e. 12,000 people aged 16-66 in Holbæk, where
+    DST counts 75,009 inhabitants)."""
+    settings = replace(DemoSettings(), start="2025-12", end="2025-12")
+    assert settings.scale == 1
+    write_demo(tmp_path, settings)
+    ratios = dict(
+        duckdb.sql(
+            f"""
+            WITH demo AS (SELECT CAST(municipality_code AS VARCHAR) AS code, sum(persons) AS n
+                          FROM '{tmp_path / "population.csv"}' WHERE month = '2025-12'
+                          GROUP BY 1),
+                 dst AS (SELECT area_code AS code, value AS n
+                         FROM '{paths.EMBEDDED_SERIES / "statbank" / "folk1am.csv"}'
+                         WHERE area_type = 'kommune' AND period = '2025-12')
+            SELECT code, demo.n / dst.n FROM demo JOIN dst USING (code)"""
+        ).fetchall()
+    )
+    assert len(ratios) == 98
+    assert all(0.6 < ratio < 0.72 for ratio in ratios.values()), ratios
+    assert 0.6 < ratios["316"] < 0.72  # Holbæk
