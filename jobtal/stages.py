@@ -228,9 +228,8 @@ def figures_stage(b: Build) -> str:
     return f"{select_figures(b.con, b.definitions, b.series)} figures chosen"
 
 
-def pages_stage(b: Build) -> str:
-    docs = b.work / "docs"
-    content = SiteContent(
+def site_content(b: Build) -> SiteContent:
+    return SiteContent(
         b.con,
         b.definitions,
         b.package.reference_month,
@@ -239,6 +238,22 @@ def pages_stage(b: Build) -> str:
         b.series,
         data_sizes=b.files.sizes(),
     )
+
+
+def reports_stage(b: Build) -> str:
+    """Each jobcentre's Word report in each language, among the data files (so the profile can
+    say its size, and the release archive holds it)."""
+    content = site_content(b)
+    written = 0
+    for language in LANGUAGES:
+        writer = PageWriter(content, Language.load(language), site_url())
+        written += writer.write_reports(b.files.root / writer.lang.prefix)
+    return f"{written} Word reports in {len(LANGUAGES)} languages"
+
+
+def pages_stage(b: Build) -> str:
+    docs = b.work / "docs"
+    content = site_content(b)
     for language in LANGUAGES:
         writer = PageWriter(content, Language.load(language), site_url())
         b.pages += writer.write_all(docs / language)
@@ -359,6 +374,11 @@ STEPS = [
     Step("release", release_stage, reads=("published", "order_indicator", "order_benefit")),
     Step("workbooks", workbooks_stage, reads=("published", "municipalities")),
     Step("figures", figures_stage, reads=("published", "areas", "neighbours")),
+    Step(
+        "reports",
+        reports_stage,
+        reads=("published", "comparisons", "municipalities", "neighbours", "regions"),
+    ),
     Step(
         "pages",
         pages_stage,

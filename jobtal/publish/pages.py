@@ -23,6 +23,7 @@ from jobtal.publish.language import Language
 from jobtal.publish.model import SiteContent
 from jobtal.publish.page_charts import PageCharts
 from jobtal.publish.page_tables import PageTables
+from jobtal.publish.report import write_report
 from jobtal.publish.site import is_local
 from jobtal.publish.tables import CSV_FIELDS, DATA
 from jobtal.publish.wording import Wording
@@ -87,6 +88,27 @@ class PageWriter(Wording, PageTables, PageCharts):
             self.tables[f"{self.lang.prefix}{page}index.html"] = self.pending_tables
             self.pending_tables = {}
 
+    def profile_groups(self) -> dict[str, list[str]]:
+        """The profile's key figures: what can be compared between big and small jobcentres as
+        it is, the minister's targets (counts, compared per 1,000 inhabitants), the rest."""
+        targets = [d.id for d in self.definitions.values() if d.compare_per_1000]
+        compared = [d.id for d in self.definitions.values() if d.rank and d.id not in targets]
+        others = [d.id for d in self.definitions.values() if d.id not in targets + compared]
+        return {"compared": compared, "targets": targets, "others": others}
+
+    def write_reports(self, root: Path) -> int:
+        """Every jobcentre's Word report in this language under `root` (the language's root
+        among the data files); returns how many."""
+        groups = self.profile_groups()
+        for m in progress(
+            self.content.municipalities,
+            f"reports ({self.lang.code})",
+            len(self.content.municipalities),
+        ):
+            page = routes.jobcentre(m.name)
+            write_report(root / routes.report(m.name), self, m, groups, self.address(page))
+        return len(self.content.municipalities)
+
     def write_all(self, docs: Path) -> int:
         """Every page of the language; returns how many were written."""
         before = self.pages_written
@@ -136,11 +158,8 @@ class PageWriter(Wording, PageTables, PageCharts):
                 routes.link(routes.JOBCENTRES, ""),
             ),
         )
-        # the profile's key figures: what can be compared between big and small jobcentres as
-        # it is, the minister's targets (counts, compared per 1,000 inhabitants), the rest
-        targets = [d.id for d in self.definitions.values() if d.compare_per_1000]
-        compared = [d.id for d in self.definitions.values() if d.rank and d.id not in targets]
-        others = [d.id for d in self.definitions.values() if d.id not in targets + compared]
+        groups = self.profile_groups()
+        compared, targets, others = groups["compared"], groups["targets"], groups["others"]
         for m in progress(
             municipalities, f"jobcentre pages ({self.lang.code})", len(municipalities)
         ):
@@ -169,6 +188,9 @@ class PageWriter(Wording, PageTables, PageCharts):
                 group_chart=self.group_chart(m, root),
                 series_charts=self.series_charts(m, root),
                 csv_url=root + routes.jobcentre_csv(m.code),
+                report_size=self.lang.size(
+                    self.content.data_sizes.get(self.lang.prefix + routes.report(m.name), 0)
+                ),
                 citation_url=self.address(page),
             )
         definitions = list(self.definitions.values())

@@ -30,6 +30,11 @@ def jobcentre(name: str) -> str:
     return f"{JOBCENTRES}{slug(name)}/"
 
 
+def report(name: str) -> str:
+    """A jobcentre's Word report, beside its profile under the language's root (SPEC section 7)."""
+    return f"{jobcentre(name)}rapport.docx"
+
+
 def indicator(indicator_id: str) -> str:
     return f"{INDICATORS}{indicator_id}/"
 

@@ -1,0 +1,94 @@
+"""The Word overview report per jobcentre (issue 21): opened with python-docx, its structure is
+Word's own (headings, a repeating table header, A4, a page number, the language and title in its
+properties), its key figures are the published values, and on demo data every page says so."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from jobtal.pipeline import build
+from tests.conftest import PAGE_TESTS
+from tests.tiny_extract import write_tiny_package
+
+JOBCENTRES = {"koebenhavn": 101, "frederiksberg": 147, "laesoe": 825, "hjoerring": 860}
+
+
+@pytest.fixture(scope="module")
+def synthetic_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("synthetic-report")
+    package = write_tiny_package(root / "extracts", descriptor_changes={"synthetic": True})
+    return build(package, root / "site", work=root / "work", **PAGE_TESTS).site
+
+
+def report(site, slug: str, prefix: str = ""):
+    return docx.Document(str(site / prefix / "jobcenter" / slug / "rapport.docx"))
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_every_jobcentre_has_its_report_linked_with_its_size(tiny_site, prefix):
+    for slug in JOBCENTRES:
+        path = tiny_site / prefix / "jobcenter" / slug / "rapport.docx"
+        assert zipfile.is_zipfile(path)
+        profile = (path.parent / "index.html").read_text(encoding="utf-8")
+        size = f"{path.stat().st_size / 1000:.0f} kB"
+        assert '<a href="rapport.docx">' in profile
+        assert size in profile, (slug, size)
+
+
+def test_the_report_is_words_own_structure(tiny_site):
+    document = report(tiny_site, "koebenhavn")
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:4] == ["Nøgletal", "Ministerens tre mål", "Flere tal", "Definitioner"]
+    assert document.paragraphs[0].style.name == "Title"
+    assert document.paragraphs[0].text == "Jobcenter København"
+    properties = document.core_properties
+    assert properties.title == "Jobcenter København: overblik, marts 2024"
+    assert properties.language == "da-DK"
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == "da-DK"
+    section = document.sections[0]
+    # A4, as Word stores it (in twentieths of a point: 11906 x 16838)
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "fldChar" in footer
+    for table in document.tables:  # every table's header row repeats on each page
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_the_key_figures_are_the_published_values(tiny_site):
+    document = report(tiny_site, "koebenhavn")
+    table = document.tables[0]
+    headings = [c.text for c in table.rows[0].cells]
+    assert headings[:4] == ["Indikator", "København", "Hovedstadskommuner", "Hele landet"]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    share = rows["Andel af befolkningen 16-66 år (pct.)"]
+    with (tiny_site / "data" / "jobcentre" / "101.csv").open(encoding="utf-8") as handle:
+        published = {
+            r["area_type"]: r["value"]
+            for r in csv.DictReader(handle)
+            if (r["indicator"], r["benefit"], r["sex"], r["age_group"], r["period"])
+            == ("andel_befolkning", "alle", "alle", "alle", "2024-03")
+        }
+    danish = {k: v.replace(".", ",") if v else "–" for k, v in published.items()}
+    assert share[1:4] == [danish["kommune"], danish["kommunegruppe"], danish["land"]]
+
+
+def test_the_english_report_is_english(tiny_site):
+    document = report(tiny_site, "koebenhavn", "en/")
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["Key figures", "The minister's three targets"]
+    assert document.core_properties.language == "en-GB"
+    assert document.tables[0].rows[0].cells[0].text == "Indicator"
+
+
+def test_a_demo_report_says_so_on_every_page(synthetic_site, tiny_site):
+    document = report(synthetic_site, "koebenhavn")
+    assert "Syntetiske demodata" in document.sections[0].header.paragraphs[0].text
+    assert "syntetiske demodata" in "\n".join(p.text for p in document.paragraphs)
+    real = report(tiny_site, "koebenhavn")
+    assert "Syntetiske demodata" not in real.sections[0].header.paragraphs[0].text
