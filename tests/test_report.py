@@ -43,7 +43,13 @@ def test_every_jobcentre_has_its_report_linked_with_its_size(tiny_site, prefix):
 def test_the_report_is_words_own_structure(tiny_site):
     document = report(tiny_site, "koebenhavn")
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[:4] == ["Nøgletal", "Ministerens tre mål", "Flere tal", "Definitioner"]
+    assert headings[:5] == [
+        "Nøgletal",
+        "Ministerens tre mål",
+        "Flere tal",
+        "Figurer",
+        "Definitioner",
+    ]
     assert document.paragraphs[0].style.name == "Title"
     assert document.paragraphs[0].text == "Jobcenter København"
     properties = document.core_properties
@@ -92,3 +98,19 @@ def test_a_demo_report_says_so_on_every_page(synthetic_site, tiny_site):
     assert "syntetiske demodata" in "\n".join(p.text for p in document.paragraphs)
     real = report(tiny_site, "koebenhavn")
     assert "Syntetiske demodata" not in real.sections[0].header.paragraphs[0].text
+
+
+def test_every_chart_is_a_print_resolution_image_with_its_text_alternative(tiny_site):
+    document = report(tiny_site, "koebenhavn")
+    pictures = document.inline_shapes
+    assert len(pictures) == 2
+    for picture in pictures:
+        described = picture._inline.find(qn("wp:docPr")).get("descr")
+        assert described.startswith("Linjediagram")
+        blip = picture._inline.graphic.graphicData.pic.blipFill.blip
+        image = document.part.related_parts[blip.embed].image
+        assert image.content_type == "image/png"
+        # 16 cm wide at no less than 200 dots per inch
+        assert image.px_width / (160 / 25.4) >= 200
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert any(c.startswith("Linjediagram, andelen af de 16-66-årige") for c in captions)

@@ -60,6 +60,7 @@ class Chart:
     # a map's municipalities as (code, name, value as shown, profile address), for the list
     # under it that reaches each by keyboard
     choices: tuple[tuple[str, str, str, str], ...] = ()
+    rows: tuple = ()  # the figure's rows it draws (figures.FigureRow), for the Word report's image
 
 
 def number_or_none(value) -> float | None:

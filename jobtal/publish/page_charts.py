@@ -106,7 +106,7 @@ class PageCharts:
         root = url[: url.index(routes.FIGURES)]  # the site's root, from this page
         builder = root + self.lang.prefix + routes.builder(builder_query(rows)) if rows else ""
         spec_json = Markup(charts.spec_json(spec))
-        return Chart(chart_id, alt, spec_json, url, table, builder, note)
+        return Chart(chart_id, alt, spec_json, url, table, builder, note, rows=tuple(rows))
 
     def series_charts(self, m: Municipality, root: str) -> list[Chart]:
         """Other publishers' series for a jobcentre: a chart per source table, its lines the

@@ -9,6 +9,7 @@ months, sentences); templates only lay it out."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jinja2
@@ -17,10 +18,11 @@ from markupsafe import Markup
 from jobtal import paths
 from jobtal.indicators.series import SeriesDefinition
 from jobtal.log import progress
+from jobtal.parallel import workers
 from jobtal.publish import charts, routes
 from jobtal.publish.escaping import front_matter, markdown_text
 from jobtal.publish.language import Language
-from jobtal.publish.model import SiteContent
+from jobtal.publish.model import Municipality, SiteContent
 from jobtal.publish.page_charts import PageCharts
 from jobtal.publish.page_tables import PageTables
 from jobtal.publish.report import write_report
@@ -100,14 +102,20 @@ class PageWriter(Wording, PageTables, PageCharts):
         """Every jobcentre's Word report in this language under `root` (the language's root
         among the data files); returns how many."""
         groups = self.profile_groups()
-        for m in progress(
-            self.content.municipalities,
-            f"reports ({self.lang.code})",
-            len(self.content.municipalities),
-        ):
+
+        def write(m: Municipality) -> int:
             page = routes.jobcentre(m.name)
-            write_report(root / routes.report(m.name), self, m, groups, self.address(page))
-        return len(self.content.municipalities)
+            return write_report(root / routes.report(m.name), self, m, groups, self.address(page))
+
+        # threads, one per core: most of a report's time is its charts' rendering, which
+        # vl-convert does outside the interpreter's lock (two cores: about twice as fast)
+        municipalities = self.content.municipalities
+        with ThreadPoolExecutor(workers()) as pool:
+            for _ in progress(
+                pool.map(write, municipalities), f"reports ({self.lang.code})", len(municipalities)
+            ):
+                pass
+        return len(municipalities)
 
     def write_all(self, docs: Path) -> int:
         """Every page of the language; returns how many were written."""

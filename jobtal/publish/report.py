@@ -14,12 +14,15 @@ clock, so the package is zipped again with one fixed date."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import vl_convert
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -31,6 +34,8 @@ from jobtal.publish.model import Municipality
 
 WORD_LANGUAGES = {"da": "da-DK", "en": "en-GB"}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip file holds: the same for every build
+CHART_WIDTH = 640  # px of the drawn chart; at CHART_SCALE 2, 1280 px across 16 cm: 203 dpi
+CHART_SCALE = 2  # (3 would take three times as long: the time goes into the pixels)
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 
@@ -91,6 +96,12 @@ def write_report(
         [[f.title, f.value, f.change] for f in others],
     )
 
+    document.add_heading(t("report_charts_heading"), level=1)
+    root = "../../" + lang.prefix  # the charts' figures, as the profile page reaches them
+    for chart in (writer.comparison_chart(m, root), writer.benefit_chart(
+        f"jobcenter-{m.code}-ydelser", root, m.name)):  # fmt: skip
+        add_chart(document, chart, lang, t("report_chart_source", release=content.release.name))
+
     document.add_heading(t("report_definitions_heading"), level=1)
     for figure in [*figures, *targets, *others]:
         document.add_heading(figure.title, level=2)
@@ -106,6 +117,38 @@ def write_report(
     document.add_paragraph(t("citation", name=m.name, month=writer.latest_label, url=url))
 
     return save(document, path)
+
+
+def chart_image(chart, lang) -> bytes:
+    """A chart as a PNG at print resolution (Vega-Lite rendered by vl-convert, without a
+    browser), drawn from the rows it draws on the page, in the language's number and date
+    format. Nothing is fetched: its data are inlined."""
+    spec = json.loads(str(chart.spec_json))
+    parse = spec["data"]["format"].get("parse", {})
+    spec["data"] = {
+        "values": [{**dataclasses.asdict(row), "value": row.value} for row in chart.rows],
+        "format": {"parse": {k: v for k, v in parse.items() if k != "value"}},
+    }
+    spec["width"] = CHART_WIDTH
+    for layer in spec.get("layer", []):
+        layer.pop("width", None)
+    locale = WORD_LANGUAGES[lang.code].replace("en-GB", "en-US")  # d3 has no en-GB dates
+    return vl_convert.vegalite_to_png(
+        spec, scale=CHART_SCALE, allowed_base_urls=[], format_locale=locale,
+        time_format_locale=locale,
+    )  # fmt: skip
+
+
+def add_chart(document, chart, lang, source: str) -> None:
+    """The chart as an image 16 cm wide with its text alternative as the picture's description
+    (what a screen reader says), then its caption and its source."""
+    document.add_picture(io.BytesIO(chart_image(chart, lang)), width=Mm(160))
+    picture = document.inline_shapes[-1]._inline
+    description = picture.find(qn("wp:docPr"))
+    description.set("descr", chart.alt)
+    description.set("title", chart.alt.split(". ")[0])
+    document.add_paragraph(chart.alt, style="Caption")
+    document.add_paragraph(source).runs[0].italic = True
 
 
 def set_properties(document, title: str, code: str, created: datetime) -> None:
