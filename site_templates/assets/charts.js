@@ -23,7 +23,7 @@
                       "nov", "dec"]
       },
       failed: "Figuren kunne ikke tegnes; tallene står i tabellen.",
-      open: "Åbn i tabelbyggeren", png: "Hent som PNG", svg: "Hent som SVG", download: "Hent som:",
+      open: "Åbn i tabelbyggeren", png: "Hent som PNG", svg: "Hent som SVG",
       embed: "Indlejr figuren", source: "Kilde: Jobtal, udgivelse {release}",
       embed_label: "HTML-kode til din egen side. Tallene fra udgivelse {release} står i koden, " +
         "så figuren ikke ændrer sig, når der kommer nye tal.",
@@ -44,7 +44,6 @@
       },
       failed: "The chart could not be drawn; its numbers are in the table.",
       open: "Open in the table builder", png: "Download as PNG", svg: "Download as SVG",
-      download: "Download as:",
       embed: "Embed the chart", source: "Source: Jobtal, release {release}",
       embed_label: "HTML for your own page. The figures of release {release} are written into " +
         "the code, so the chart does not change when new figures arrive.",
@@ -255,18 +254,15 @@
       open.textContent = locale.open;
       bar.appendChild(open);
     }
-    // "Hent som: PNG SVG" on one line beside the builder's link (a phone's width): each button
-    // shows its format and is named in full for a screen reader
-    var download = document.createElement("span");
-    download.textContent = locale.download;
-    download.setAttribute("aria-hidden", "true");
-    bar.appendChild(download);
+    // "PNG" and "SVG" on one line beside the builder's link (a phone's width): each button
+    // shows its format, and its name in full ("Hent som PNG") for a screen reader and a tooltip
     [["png", exportPNG], ["svg", exportSVG]].forEach(function (kind) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "jobtal-chart__action";
       button.textContent = kind[0].toUpperCase();
       button.setAttribute("aria-label", locale[kind[0]]);
+      button.title = locale[kind[0]];
       button.addEventListener("click", function () {
         kind[1](view, figure, locale, name).catch(function (error) { console.error(error); });
       });
