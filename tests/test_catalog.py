@@ -50,8 +50,8 @@ def test_every_stage_reads_and_writes_only_catalogued_tables_of_earlier_stages()
 
 
 def test_a_stage_whose_input_is_missing_stops_before_it_runs(tiny_package, tmp_path, monkeypatch):
-    # the pages read the protect stage's comparisons: a later stage that drops them stops the
-    # build before the pages run, naming the table, and publishes nothing
+    # the reports (and the pages) read the protect stage's comparisons: a later stage that drops
+    # them stops the build before the reports run, naming the table, and publishes nothing
     import jobtal.stages
     from jobtal.pipeline import build
 
@@ -66,7 +66,7 @@ def test_a_stage_whose_input_is_missing_stops_before_it_runs(tiny_package, tmp_p
     ]
     monkeypatch.setattr(jobtal.stages, "STEPS", steps)
     with pytest.raises(
-        StageContractError, match="stage 'pages' reads table comparisons, but there is none"
+        StageContractError, match="stage 'reports' reads table comparisons, but there is none"
     ):
         build(tiny_package, tmp_path / "site", work=tmp_path / "work", audit=False)
     assert not (tmp_path / "site").exists()

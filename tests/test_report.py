@@ -5,6 +5,7 @@ properties), its key figures are the published values, and on demo data every pa
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
 
 import docx
@@ -12,9 +13,10 @@ import pytest
 from docx.oxml.ns import qn
 
 from jobtal.pipeline import build
-from tests.conftest import PAGE_TESTS
+from tests.conftest import CHROMIUM, PAGE_TESTS
 from tests.tiny_extract import write_tiny_package
 
+browser_only = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 JOBCENTRES = {"koebenhavn": 101, "frederiksberg": 147, "laesoe": 825, "hjoerring": 860}
 
 
@@ -114,3 +116,31 @@ def test_every_chart_is_a_print_resolution_image_with_its_text_alternative(tiny_
         assert image.px_width / (160 / 25.4) >= 200
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert any(c.startswith("Linjediagram, andelen af de 16-66-årige") for c in captions)
+
+
+@browser_only
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_a_profile_prints_on_at_most_four_a4_pages(browser, server, prefix):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + prefix + "jobcenter/koebenhavn/", wait_until="networkidle")
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('[data-vega-spec]'))"
+        ".every(e => e.querySelector('svg'))"
+    )
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pages <= 4, pages
+    # A4 less the print stylesheet's 12 mm margins on each side: 186 mm, 703 px at 96 dpi
+    page.set_viewport_size({"width": 703, "height": 1000})
+    page.emulate_media(media="print")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 703
+    hidden = page.evaluate(
+        "['.md-header', '.md-sidebar', '.jobtal-chart__actions', 'details']"
+        ".map(s => Array.from(document.querySelectorAll(s)))"
+        ".flat().filter(e => getComputedStyle(e).display !== 'none').length"
+    )
+    assert hidden == 0  # navigation, search, actions and expandable tables stay off paper
+    address = page.locator(".jobtal-print-only").inner_text()
+    assert address.endswith("jobcenter/koebenhavn/")
+    context.close()
