@@ -43,6 +43,7 @@ def test_a_share_in_words():
     assert f.change_words == "Faldet på et år"
     assert f.against_country == "Højere end hele landet (12,3)"
     assert (f.rank, f.rank_rule) == ("nr. 44 af 98", "Lavere er bedre: nr. 1 har det laveste tal.")
+    assert f.rank_short == "lavest er bedst"
     assert (f.group_value, f.country_value, f.count, f.suppressed) == ("14,1", "12,3", "", False)
 
 

@@ -29,6 +29,7 @@ class KeyFigure:
     change_words: str  # 'Faldet på et år' / 'Uændret på et år'
     rank: str  # 'nr. 44 af 98'; empty where not ranked
     rank_rule: str  # 'Lavere er bedre: nr. 1 har det laveste tal.'
+    rank_short: str  # the rule in brief, beside the rank: 'lavest er bedst'
     suppressed: bool  # the jobcentre's own value is not published
 
 
@@ -73,10 +74,12 @@ def key_figure(c: Comparison, d: Definition, lang: Language) -> KeyFigure:
             else "against_country_lower"
         )  # fmt: skip
         against = t(key, country=country)
-    rank_rule = ""
+    rank_rule = rank_short = ""
     if c.rank is not None:
         rank_rule = t({"lower": "rank_lower_better", "higher": "rank_higher_better"}
                       .get(c.better, "rank_neither"))  # fmt: skip
+        rank_short = t({"lower": "rank_short_lower", "higher": "rank_short_higher"}
+                       .get(c.better, "rank_short"))  # fmt: skip
     return KeyFigure(
         indicator=c.indicator,
         title=getattr(d.title, code),
@@ -94,6 +97,7 @@ def key_figure(c: Comparison, d: Definition, lang: Language) -> KeyFigure:
         change_words=change_words,
         rank=t("rank_of", rank=c.rank, of=c.ranked_of) if c.rank is not None else "",
         rank_rule=rank_rule,
+        rank_short=rank_short,
         suppressed=c.compared is None,
     )
 

@@ -104,17 +104,11 @@ class PageTables:
         if not figures:
             return ""
         t = self.lang.t
-        rule = {"lower": "rank_short_lower", "higher": "rank_short_higher"}
-        rules = {
-            f.indicator: t(rule.get(self.definitions[f.indicator].better, "rank_short"))
-            for f in figures
-        }
         cards = self.environment.get_template("_cards.html.j2").render(
             figures=figures,
             prefix=prefix,
             links={f.indicator: self.indicator_link(m, f.indicator) for f in figures},
             group=self.lang.group(m.group_name),
-            rules=rules,
             texts={k: t(k) for k in ("country", "card_rank", "card_suppressed")},
         )
         rows = [
@@ -124,7 +118,7 @@ class PageTables:
                 f.group_value,
                 f.country_value,
                 f.change,
-                f"{f.rank} ({rules[f.indicator]})" if f.rank else "–",
+                f"{f.rank} ({f.rank_short})" if f.rank else "–",
             ]
             for f in figures
         ]

@@ -209,7 +209,6 @@ def add_field(paragraph, instruction: str) -> None:
 
 def add_figures_table(document, writer, m: Municipality, figures: list[KeyFigure], caption: str):
     t = writer.lang.t
-    rule = {"lower": "rank_short_lower", "higher": "rank_short_higher"}
     rows = [
         [
             f.title,
@@ -217,9 +216,7 @@ def add_figures_table(document, writer, m: Municipality, figures: list[KeyFigure
             f.group_value,
             f.country_value,
             f.change,
-            f"{f.rank} ({t(rule.get(writer.definitions[f.indicator].better, 'rank_short'))})"
-            if f.rank
-            else "–",
+            f"{f.rank} ({f.rank_short})" if f.rank else "–",
         ]
         for f in figures
     ]
