@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install lock site test lint chromium serve demo clean zensical-report golden
+.PHONY: install lock site test lint chromium libreoffice serve demo clean zensical-report golden
 
 # The environment is installed from requirements.lock: every package at the version and with the
 # SHA-256 the lock names, so a publication is built with exactly what the tests ran on. After
@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check jobtal tests scripts
 	$(BIN)/ruff format --check jobtal tests scripts
 
-test: lint chromium
+test: lint chromium libreoffice
 	$(BIN)/pytest
 
 # After a change meant to alter the published site: write the tiny site's golden tree again
@@ -48,6 +48,13 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# One test opens a Word report with other software than the one that wrote it: LibreOffice's
+# writer, without its desktop, from Debian's packages (about 25 s to install).
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libreoffice-writer-nogui >/dev/null; }
 
 # The site built with Zensical as well as with mkdocs-material, from the same mkdocs.yml, and what
 # differs (scripts/zensical_report.py): evidence for the move off Material, never a test. Zensical

@@ -30,7 +30,7 @@ from jobtal.publish.figures import select_figures, write_figure_files
 from jobtal.publish.files import sha256
 from jobtal.publish.language import Language
 from jobtal.publish.model import SiteContent
-from jobtal.publish.pages import PageWriter
+from jobtal.publish.pages import PageWriter, write_all_reports
 from jobtal.publish.release_pages import ReleasePages
 from jobtal.publish.releases import (
     ARCHIVED_CHANGES,
@@ -228,39 +228,40 @@ def figures_stage(b: Build) -> str:
     return f"{select_figures(b.con, b.definitions, b.series)} figures chosen"
 
 
-def site_content(b: Build) -> SiteContent:
-    return SiteContent(
-        b.con,
-        b.definitions,
-        b.package.reference_month,
-        b.package.synthetic,
-        b.release,
-        b.series,
-        data_sizes=b.files.sizes(),
-    )
+def site_writers(b: Build) -> list[PageWriter]:
+    """The page writers of every language, on one reading of the site's content for the
+    reports and the pages."""
+    if not b.writers:
+        content = SiteContent(
+            b.con,
+            b.definitions,
+            b.package.reference_month,
+            b.package.synthetic,
+            b.release,
+            b.series,
+            data_sizes=b.files.sizes(),
+        )
+        b.writers = [PageWriter(content, Language.load(code), site_url()) for code in LANGUAGES]
+    return b.writers
 
 
 def reports_stage(b: Build) -> str:
     """Each jobcentre's Word report in each language, among the data files (so the profile can
     say its size, and the release archive holds it)."""
-    content = site_content(b)
-    written = 0
-    for language in LANGUAGES:
-        writer = PageWriter(content, Language.load(language), site_url())
-        written += writer.write_reports(b.files.root / writer.lang.prefix)
+    content = site_writers(b)[0].content
+    written = write_all_reports(content, LANGUAGES, site_url(), b.files.root)
+    content.data_sizes = b.files.sizes()  # the reports' sizes, for the profiles' links
     return f"{written} Word reports in {len(LANGUAGES)} languages"
 
 
 def pages_stage(b: Build) -> str:
     docs = b.work / "docs"
-    content = site_content(b)
-    for language in LANGUAGES:
-        writer = PageWriter(content, Language.load(language), site_url())
+    for writer in site_writers(b):
+        language = writer.lang.code
         b.pages += writer.write_all(docs / language)
         release_pages = ReleasePages(writer, b.releases, b.changes_files)
         b.pages += release_pages.write_all(docs / language)
         b.tables |= writer.tables
-        b.writers.append(writer)
         assemble_docs(docs / language, language, b.work / "cache")
     return f"{b.pages} pages generated in {docs}"
 

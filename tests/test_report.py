@@ -5,7 +5,11 @@ properties), its key figures are the published values, and on demo data every pa
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import re
+import shutil
+import subprocess
 import zipfile
 
 import docx
@@ -17,6 +21,8 @@ from tests.conftest import CHROMIUM, PAGE_TESTS
 from tests.tiny_extract import write_tiny_package
 
 browser_only = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+# Word-compatible software: LibreOffice from Debian's packages (`make test` installs it)
+SOFFICE = shutil.which("soffice")
 JOBCENTRES = {"koebenhavn": 101, "frederiksberg": 147, "laesoe": 825, "hjoerring": 860}
 
 
@@ -42,12 +48,24 @@ def test_every_jobcentre_has_its_report_linked_with_its_size(tiny_site, prefix):
         assert size in profile, (slug, size)
 
 
+def test_the_release_archive_holds_every_reports_checksum(tiny_site):
+    release = json.loads((tiny_site / "releases" / "2024-03" / "release.json").read_text("utf-8"))
+    reports = {path: entry for path, entry in release["published"].items() if ".docx" in path}
+    expected = {f"{prefix}jobcenter/{slug}/rapport.docx" for prefix in ("", "en/")
+                for slug in JOBCENTRES}  # fmt: skip
+    assert set(reports) == expected
+    for path, entry in reports.items():
+        content = (tiny_site / path).read_bytes()
+        assert entry == {"sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
+
+
 def test_the_report_is_words_own_structure(tiny_site):
     document = report(tiny_site, "koebenhavn")
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[:5] == [
+    assert headings[:6] == [
         "Nøgletal",
         "Ministerens tre mål",
+        "Sammenligning med naboer og gruppe",
         "Flere tal",
         "Figurer",
         "Definitioner",
@@ -84,6 +102,58 @@ def test_the_key_figures_are_the_published_values(tiny_site):
         }
     danish = {k: v.replace(".", ",") if v else "–" for k, v in published.items()}
     assert share[1:4] == [danish["kommune"], danish["kommunegruppe"], danish["land"]]
+
+
+def published_shares(site, code: int) -> dict[tuple[str, str], str]:
+    """andel_befolkning in the reference month, by area, as the jobcentre's CSV publishes it
+    (Danish decimal comma, an en dash where suppressed)."""
+    with (site / "data" / "jobcentre" / f"{code}.csv").open(encoding="utf-8") as handle:
+        return {
+            (r["area_type"], r["area_code"]): r["value"].replace(".", ",") or "–"
+            for r in csv.DictReader(handle)
+            if (r["indicator"], r["benefit"], r["sex"], r["age_group"], r["period"])
+            == ("andel_befolkning", "alle", "alle", "alle", "2024-03")
+        }
+
+
+def neighbours_table(document):
+    caption = next(
+        i
+        for i, p in enumerate(document.paragraphs)
+        if p.text.endswith("og dens naboer, marts 2024")
+    )
+    # the tables follow their captions in order: count the captions before this one
+    before = sum(1 for p in document.paragraphs[:caption] if p.style.name == "Caption")
+    table = document.tables[before]
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_the_report_compares_with_the_neighbours_group_region_and_country(tiny_site):
+    rows = neighbours_table(report(tiny_site, "koebenhavn"))
+    share_column = rows[0].index("Andel af befolkningen 16-66 år (pct.)")
+    own, neighbour = published_shares(tiny_site, 101), published_shares(tiny_site, 147)
+    assert [(r[0], r[share_column]) for r in rows[1:]] == [
+        ("København", own[("kommune", "101")]),
+        ("Frederiksberg", neighbour[("kommune", "147")]),
+        ("Hovedstadskommuner", own[("kommunegruppe", "1")]),
+        ("Region Hovedstaden", own[("region", "1084")]),
+        ("Hele landet", own[("land", "DK")]),
+    ]
+    # the targets as rates per 1,000 inhabitants, as on the indicator pages' rankings
+    assert any(heading.endswith("(pr. 1.000 16-66-årige)") for heading in rows[0])
+
+
+def test_a_jobcentre_without_neighbours_says_so(tiny_site):
+    document = report(tiny_site, "laesoe")
+    assert "Læsø har ingen nabokommuner med fælles landegrænse." in [
+        p.text for p in document.paragraphs
+    ]
+    assert [r[0] for r in neighbours_table(document)[1:]] == [
+        "Læsø",
+        "Landkommuner",
+        "Region Nordjylland",
+        "Hele landet",
+    ]
 
 
 def test_the_english_report_is_english(tiny_site):
@@ -144,3 +214,29 @@ def test_a_profile_prints_on_at_most_four_a4_pages(browser, server, prefix):
     address = page.locator(".jobtal-print-only").inner_text()
     assert address.endswith("jobcenter/koebenhavn/")
     context.close()
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (make libreoffice)")
+def test_libreoffice_opens_the_report_and_prints_it_on_a4(tiny_site, tmp_path):
+    """Another program than the one that wrote it reads the report: LibreOffice converts it to
+    text (its words and table cells, in order) and to PDF (A4 pages)."""
+    source = tiny_site / "jobcenter" / "koebenhavn" / "rapport.docx"
+    for target in ("txt:Text", "pdf"):
+        subprocess.run(
+            [SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+             "--convert-to", target, "--outdir", str(tmp_path), str(source)],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    lines = (tmp_path / "rapport.txt").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "Jobcenter København"
+    document = report(tiny_site, "koebenhavn")
+    first_row = [c.text for c in document.tables[0].rows[1].cells]
+    start = lines.index(first_row[0])
+    assert lines[start : start + len(first_row)] == first_row
+    assert "Kilde, licens og henvisning" in lines
+    pdf = (tmp_path / "rapport.pdf").read_bytes()
+    pages = re.findall(rb"/Type\s*/Page[^s]", pdf)
+    assert 2 <= len(pages) <= 8
+    # A4 in points (595 x 842), as LibreOffice lays out every page
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]", pdf)
+    assert boxes and {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}

@@ -315,7 +315,7 @@ class PageCharts:
             group=self.lang.group_in_text(m.group_name),
             month=period,
         )
-        table = self.table(
+        table = self.table_html(
             title,
             [self.lang.t("jobcentre"), self.lang.t("share_axis")],
             [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],
@@ -359,7 +359,7 @@ class PageCharts:
             highest=extreme(max(values, default=None)),
             lowest=extreme(min(values, default=None)),
         )
-        table = self.table(
+        table = self.table_html(
             title,
             [self.lang.t("jobcentre"), self.unit(indicator)],
             [[r.area_name, self.lang.number(r.value, decimals)] for r in rows],

@@ -31,8 +31,15 @@ class PageTables:
     latest_label: str
 
     def table(self, caption: str, headings: list[str], rows: list[list[str]], css: str = "") -> str:
-        """An HTML table; the first cell of each row is its heading. Cells may hold links as
-        (text, href) pairs."""
+        """An HTML table (its marker in the page: see spliced); the first cell of each row is
+        its heading. Cells may hold links as (text, href) pairs."""
+        return self.spliced(self.table_html(caption, headings, rows, css))
+
+    def table_html(
+        self, caption: str, headings: list[str], rows: list[list[str]], css: str = ""
+    ) -> str:
+        """The table itself: a chart keeps its table so, and its page splices it in when it
+        shows the chart (a chart may be drawn before its page, for the Word report)."""
         cells = [
             [
                 {"text": c, "href": None} if isinstance(c, str) else {"text": c[0], "href": c[1]}
@@ -48,7 +55,7 @@ class PageTables:
             .render(table={"caption": caption, "headings": headings, "rows": cells, "css": css})
             .strip()
         )
-        return self.spliced(html)
+        return html
 
     def spliced(self, html: str) -> Markup:
         """A marker for the page; the HTML goes into the built page after mkdocs (see
@@ -67,7 +74,8 @@ class PageTables:
         decimals: int,
         caption: str,
     ) -> str:
-        """Periods down, series across: the numbers a line chart draws."""
+        """Periods down, series across: the numbers a line chart draws (the chart's table, not
+        yet in a page)."""
         values: dict[str, dict] = defaultdict(dict)
         for row in rows:
             values[row.period][series_of(row)] = row.value
@@ -80,7 +88,7 @@ class PageTables:
             + [self.lang.number(values[period].get(s), decimals) for s in series_order]
             for period in sorted(values)
         ]
-        return self.table(caption, headings, body)
+        return self.table_html(caption, headings, body)
 
     def figures_table(self, area: str, caption: str) -> str:
         """Persons, full-time persons and share of the population, per benefit, latest month."""

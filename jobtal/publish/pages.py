@@ -9,7 +9,6 @@ months, sentences); templates only lay it out."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jinja2
@@ -18,7 +17,7 @@ from markupsafe import Markup
 from jobtal import paths
 from jobtal.indicators.series import SeriesDefinition
 from jobtal.log import progress
-from jobtal.parallel import workers
+from jobtal.parallel import map_in_processes, workers
 from jobtal.publish import charts, routes
 from jobtal.publish.escaping import front_matter, markdown_text
 from jobtal.publish.language import Language
@@ -82,6 +81,7 @@ class PageWriter(Wording, PageTables, PageCharts):
             release_note=self.release_note(lang_root),
             release_name=self.content.release.name,
             local_build=is_local(self.site_url),
+            spliced=self.spliced,  # a chart's table, where the page shows the chart
             **context,
         )
         target.write_text(text, encoding="utf-8")
@@ -98,24 +98,20 @@ class PageWriter(Wording, PageTables, PageCharts):
         others = [d.id for d in self.definitions.values() if d.id not in targets + compared]
         return {"compared": compared, "targets": targets, "others": others}
 
-    def write_reports(self, root: Path) -> int:
-        """Every jobcentre's Word report in this language under `root` (the language's root
-        among the data files); returns how many."""
+    def write_reports(self, root: Path, municipalities: list[Municipality]) -> list[int]:
+        """The Word reports of `municipalities` in this language under `root` (the language's
+        root among the data files); returns their sizes."""
         groups = self.profile_groups()
-
-        def write(m: Municipality) -> int:
-            page = routes.jobcentre(m.name)
-            return write_report(root / routes.report(m.name), self, m, groups, self.address(page))
-
-        # threads, one per core: most of a report's time is its charts' rendering, which
-        # vl-convert does outside the interpreter's lock (two cores: about twice as fast)
-        municipalities = self.content.municipalities
-        with ThreadPoolExecutor(workers()) as pool:
-            for _ in progress(
-                pool.map(write, municipalities), f"reports ({self.lang.code})", len(municipalities)
-            ):
-                pass
-        return len(municipalities)
+        return [
+            write_report(
+                root / routes.report(m.name),
+                self,
+                m,
+                groups,
+                self.address(routes.jobcentre(m.name)),
+            )
+            for m in municipalities
+        ]
 
     def write_all(self, docs: Path) -> int:
         """Every page of the language; returns how many were written."""
@@ -393,3 +389,29 @@ class PageWriter(Wording, PageTables, PageCharts):
         """The relative path from a page (its path under the language's root) to the site's
         root, where the data files are."""
         return routes.link(self.lang.prefix + page, "")
+
+
+def write_all_reports(content: SiteContent, languages: list[str], site_url: str, root: Path) -> int:
+    """Every jobcentre's Word report in every language, under `root`/<language prefix>;
+    returns how many. Most of a report's time is its two charts' rendering, which vl-convert
+    does one chart at a time per process (threads wait for each other): the reports are
+    written in worker processes, each given the site's content (about 9 MB pickled at the
+    default demo's scale) and a share of the jobcentres."""
+    municipalities = content.municipalities
+    shares = max(1, min(workers(), len(municipalities)))
+    jobs = [
+        (content, code, site_url, root, [m.code for m in municipalities[start::shares]])
+        for code in languages
+        for start in range(shares)
+    ]
+    written = map_in_processes(write_reports_job, jobs, worth_it=len(municipalities) > 20)
+    return sum(len(sizes) for sizes in written)
+
+
+def write_reports_job(job: tuple[SiteContent, str, str, Path, list[int]]) -> list[int]:
+    """One worker's share of the reports: one language, some jobcentres."""
+    content, code, site_url, root, codes = job
+    writer = PageWriter(content, Language.load(code), site_url)
+    return writer.write_reports(
+        root / writer.lang.prefix, [content.by_code[code] for code in codes]
+    )

@@ -9,7 +9,8 @@ A release lives at /releases/<YYYY-MM>/ in the site:
   changes.csv.gz       what this release changed compared with the release before it
   release.json         what the pages and the feed need to know, the SHA-256 of every file
                        above, and of every data file the release published under /data/
-                       and /en/data/, so that a copy downloaded then can be checked now
+                       and /en/data/ and of every Word report (/jobcenter/<slug>/rapport.docx
+                       and /en/...), so that a copy downloaded then can be checked now
 
 At national scale a release's own files take about 6 MB: ten years of monthly releases stay
 within a static host (docs/dev/data-files.md says when the archive would have to move).
@@ -36,6 +37,7 @@ import duckdb
 
 from jobtal.extracts.package import UnusableInput
 from jobtal.months import previous_month
+from jobtal.publish import routes
 from jobtal.publish.files import gzip_file, sha256
 from jobtal.publish.tables import (
     ALL_VALUES_PARQUET,
@@ -410,7 +412,10 @@ def archive_release(
     published = [
         path
         for prefix in ("", "en/")
-        for path in sorted((site / prefix / DATA).rglob("*"))
+        for path in [
+            *sorted((site / prefix / DATA).rglob("*")),
+            *sorted((site / prefix / routes.JOBCENTRES).glob(f"*/{routes.REPORT_FILE}")),
+        ]
         if path.is_file() and path.suffix in PUBLISHED_DATA
     ]
     archived = Release(
@@ -427,8 +432,8 @@ def archive_release(
 
 
 # the published data files a release's checksums cover (not the pages' figure files, which
-# are drawn from them, nor the /data/ page itself)
-PUBLISHED_DATA = (".csv", ".gz", ".parquet", ".xlsx", ".json")
+# are drawn from them, nor the /data/ page itself), and its jobcentres' Word reports
+PUBLISHED_DATA = (".csv", ".gz", ".parquet", ".xlsx", ".json", ".docx")
 
 
 def checksums(paths: list[Path], base: Path) -> dict[str, dict]:

@@ -29,6 +29,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from jobtal.comparisons import RATE_DECIMALS
+from jobtal.publish import routes
 from jobtal.publish.key_figures import KeyFigure
 from jobtal.publish.model import Municipality
 
@@ -45,6 +47,78 @@ def plain(markdown: str) -> str:
     return MARKDOWN_LINK.sub(r"\1", markdown).replace("`", "").replace("**", "")
 
 
+class WordDocument:
+    """A python-docx document written through its elements: python-docx looks a style up by
+    name, and a table's cells by walking the whole table, on every call (a third of a
+    report's time went there), so the style ids are looked up once and a table's rows are
+    added as elements."""
+
+    def __init__(self):
+        self.document = Document()
+        self.body = self.document.element.body
+        self.style_ids: dict[str, str] = {}
+
+    def style_id(self, name: str) -> str:
+        if name not in self.style_ids:
+            self.style_ids[name] = self.document.styles[name].style_id
+        return self.style_ids[name]
+
+    def paragraph(self, text: str = "", style: str | None = None, bold=False, italic=False):
+        paragraph = self.document.add_paragraph()
+        if style:
+            paragraph._p.get_or_add_pPr().style = self.style_id(style)
+        if text:
+            run = paragraph.add_run(text)
+            run.bold, run.italic = bold or None, italic or None
+        return paragraph
+
+    def heading(self, text: str, level: int):
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+    def table(
+        self, caption: str, headings: list[str], rows: list[list[str]], wide: bool = False
+    ) -> None:
+        """A captioned table whose header row repeats on every page it runs onto; numbers
+        right; the first column's long names in 10 points (a `wide` table's every cell in 8,
+        to fit the page)."""
+        self.paragraph(caption, "Caption")
+        table = self.document.add_table(rows=0, cols=len(headings))
+        table.style = self.document.styles["Table Grid"]
+        widths = [column.w for column in table._tbl.tblGrid.gridCol_lst]
+        for number, texts in enumerate([headings, *rows]):
+            tr = table._tbl.add_tr()
+            if number == 0:
+                repeat = OxmlElement("w:tblHeader")
+                repeat.set(qn("w:val"), "true")
+                tr.get_or_add_trPr().append(repeat)
+            for column, (width, text) in enumerate(zip(widths, texts, strict=True)):
+                tc = tr.add_tc()
+                tc.width = width
+                right = number > 0 and column > 0 and NUMBER.fullmatch(text) is not None
+                points = 8 if wide else 10 if column == 0 and number > 0 else None
+                cell_text(tc.p_lst[0], text, bold=number == 0, points=points, right=right)
+
+    def save(self, path: Path) -> int:
+        return save(self.document, path)
+
+
+NUMBER = re.compile(r"[−+]?[0-9.,]+( .*)?|–")
+
+
+def cell_text(p, text: str, bold: bool, points: int | None, right: bool) -> None:
+    """One run of text in a cell's paragraph element."""
+    if right:
+        p.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.RIGHT
+    r = p.add_r()
+    r.text = text
+    if bold or points:
+        properties = r.get_or_add_rPr()
+        if bold:
+            properties.b_val = True
+        if points:
+            properties.sz_val = Pt(points)
+
+
 def write_report(
     path: Path, writer, m: Municipality, groups: dict[str, list[str]], url: str
 ) -> int:
@@ -54,69 +128,63 @@ def write_report(
     lang = writer.lang
     t = lang.t
     content = writer.content
-    document = Document()
+    month = writer.latest_label
+    word = WordDocument()
     created = datetime.fromisoformat(content.release.created.replace("Z", "+00:00"))
-    title = t("report_title", name=m.name, month=writer.latest_label)
-    set_properties(document, title, lang.code, created)
-    set_page(document, lang, content.synthetic, t("report_footer", release=content.release.name))
+    set_properties(word.document, t("report_title", name=m.name, month=month), lang.code, created)
+    set_page(word.document, lang, content.synthetic, t("report_footer",
+                                                       release=content.release.name))  # fmt: skip
 
-    document.add_heading(t("jobcentre_title", name=m.name), level=0)
-    intro = document.add_paragraph(
-        t("report_intro", month=writer.latest_label, release=content.release.name)
-    )
-    intro.add_run(f" {url}")
+    word.heading(t("jobcentre_title", name=m.name), 0)
+    word.paragraph(f"{t('report_intro', month=month, release=content.release.name)} {url}")
     if content.synthetic:
-        document.add_paragraph(plain(t("synthetic_body", subject=m.name)))
-    document.add_paragraph(writer.share_sentence(m)).runs[0].bold = True
+        word.paragraph(plain(t("synthetic_body", subject=m.name)))
+    word.paragraph(writer.share_sentence(m), bold=True)
 
-    document.add_heading(t("key_figures_heading"), level=1)
-    document.add_paragraph(plain(t("key_figures_intro", month=writer.latest_label,
-                                   group=lang.group(m.group_name))))  # fmt: skip
+    word.heading(t("key_figures_heading"), 1)
+    word.paragraph(plain(t("key_figures_intro", month=month, group=lang.group(m.group_name))))
     figures = writer.key_figures(m, groups["compared"])
-    add_figures_table(document, writer, m, figures, t("noegletal_caption", name=m.name,
-                                                       month=writer.latest_label))  # fmt: skip
+    add_figures_table(word, writer, m, figures, t("noegletal_caption", name=m.name, month=month))
 
-    document.add_heading(t("targets_heading"), level=1)
-    document.add_paragraph(
+    word.heading(t("targets_heading"), 1)
+    word.paragraph(
         plain(t("targets_intro", glossary_url="") + " " + t("targets_per_1000", glossary_url=""))
     )
     targets = writer.key_figures(m, groups["targets"])
-    add_figures_table(document, writer, m, targets, t("maal_caption", name=m.name,
-                                                       month=writer.latest_label))  # fmt: skip
+    add_figures_table(word, writer, m, targets, t("maal_caption", name=m.name, month=month))
     for figure in targets:
         if figure.count:
-            document.add_paragraph(f"{figure.title}: {figure.count}", style="List Bullet")
+            word.paragraph(f"{figure.title}: {figure.count}", "List Bullet")
 
-    document.add_heading(t("more_figures_heading"), level=1)
+    add_neighbours_table(word, writer, m, [*groups["compared"], *groups["targets"]])
+
+    word.heading(t("more_figures_heading"), 1)
     others = writer.key_figures(m, groups["others"])
-    add_table(
-        document,
-        t("more_figures_caption", name=m.name, month=writer.latest_label),
+    word.table(
+        t("more_figures_caption", name=m.name, month=month),
         [t("indicator"), m.name, t("change_year")],
         [[f.title, f.value, f.change] for f in others],
     )
 
-    document.add_heading(t("report_charts_heading"), level=1)
-    root = "../../" + lang.prefix  # the charts' figures, as the profile page reaches them
+    word.heading(t("report_charts_heading"), 1)
+    root = writer.root_of(routes.jobcentre(m.name))  # as the profile: the same charts
     for chart in (writer.comparison_chart(m, root), writer.benefit_chart(
         f"jobcenter-{m.code}-ydelser", root, m.name)):  # fmt: skip
-        add_chart(document, chart, lang, t("report_chart_source", release=content.release.name))
+        add_chart(word, chart, lang, t("report_chart_source", release=content.release.name))
 
-    document.add_heading(t("report_definitions_heading"), level=1)
+    word.heading(t("report_definitions_heading"), 1)
     for figure in [*figures, *targets, *others]:
-        document.add_heading(figure.title, level=2)
-        document.add_paragraph(writer.description(figure.indicator))
-    note = plain(t("key_figures_note", glossary_url=""))
-    document.add_heading(t("small_numbers_heading"), level=1)
-    document.add_paragraph(plain(t("small_numbers")))
-    document.add_paragraph(note)
+        word.heading(figure.title, 2)
+        word.paragraph(writer.description(figure.indicator))
+    word.heading(t("small_numbers_heading"), 1)
+    word.paragraph(plain(t("small_numbers")))
+    word.paragraph(plain(t("key_figures_note", glossary_url="")))
 
-    document.add_heading(t("report_source_heading"), level=1)
-    document.add_paragraph(plain(t("licence")))
-    document.add_paragraph(t("citation_intro"))
-    document.add_paragraph(t("citation", name=m.name, month=writer.latest_label, url=url))
-
-    return save(document, path)
+    word.heading(t("report_source_heading"), 1)
+    word.paragraph(plain(t("licence")))
+    word.paragraph(t("citation_intro"))
+    word.paragraph(t("citation", name=m.name, month=month, url=url))
+    return word.save(path)
 
 
 def chart_image(chart, lang) -> bytes:
@@ -139,16 +207,16 @@ def chart_image(chart, lang) -> bytes:
     )  # fmt: skip
 
 
-def add_chart(document, chart, lang, source: str) -> None:
+def add_chart(word: WordDocument, chart, lang, source: str) -> None:
     """The chart as an image 16 cm wide with its text alternative as the picture's description
     (what a screen reader says), then its caption and its source."""
-    document.add_picture(io.BytesIO(chart_image(chart, lang)), width=Mm(160))
-    picture = document.inline_shapes[-1]._inline
+    run = word.paragraph().add_run()
+    picture = run.add_picture(io.BytesIO(chart_image(chart, lang)), width=Mm(160))._inline
     description = picture.find(qn("wp:docPr"))
     description.set("descr", chart.alt)
     description.set("title", chart.alt.split(". ")[0])
-    document.add_paragraph(chart.alt, style="Caption")
-    document.add_paragraph(source).runs[0].italic = True
+    word.paragraph(chart.alt, "Caption")
+    word.paragraph(source, italic=True)
 
 
 def set_properties(document, title: str, code: str, created: datetime) -> None:
@@ -207,7 +275,9 @@ def add_field(paragraph, instruction: str) -> None:
         run._r.append(element)
 
 
-def add_figures_table(document, writer, m: Municipality, figures: list[KeyFigure], caption: str):
+def add_figures_table(
+    word: WordDocument, writer, m: Municipality, figures: list[KeyFigure], caption: str
+) -> None:
     t = writer.lang.t
     rows = [
         [
@@ -222,31 +292,60 @@ def add_figures_table(document, writer, m: Municipality, figures: list[KeyFigure
     ]
     headings = [t("indicator"), m.name, writer.lang.group(m.group_name), t("country"),
                 t("change_year"), t("rank")]  # fmt: skip
-    add_table(document, caption, headings, rows)
+    word.table(caption, headings, rows)
 
 
-def add_table(document, caption: str, headings: list[str], rows: list[list[str]]) -> None:
-    """A captioned table whose header row repeats on every page it runs onto; numbers right."""
-    document.add_paragraph(caption, style="Caption")
-    table = document.add_table(rows=1, cols=len(headings))
-    table.style = "Table Grid"
-    header = table.rows[0]
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header._tr.get_or_add_trPr().append(repeat)
-    for cell, heading in zip(header.cells, headings, strict=True):
-        cell.text = heading
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for column, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            cell.text = text
-            if column > 0 and re.fullmatch(r"[−+]?[0-9.,]+( .*)?|–", text):
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for cell in table.columns[0].cells:
-        for paragraph in cell.paragraphs:
-            for run in paragraph.runs:
-                run.font.size = Pt(10)
+def add_neighbours_table(
+    word: WordDocument, writer, m: Municipality, indicators: list[str]
+) -> None:
+    """The jobcentre beside its neighbours, its group, its region and the country: a row per
+    area, a column per compared figure (rates per 1,000 for the targets), as the key figures
+    and the indicator pages' rankings publish them."""
+    t = writer.lang.t
+    lang = writer.lang
+    content = writer.content
+    comparisons = content.comparisons.get(m.code, {})
+    indicators = [i for i in indicators if i in comparisons]
+    word.heading(t("report_neighbours_heading"), 1)
+    word.paragraph(t("report_neighbours_intro", name=m.name, group=lang.group(
+        m.group_name), region=m.region_name, month=writer.latest_label))  # fmt: skip
+    if not m.neighbours:
+        word.paragraph(t("comparison_no_neighbours_note", name=m.name))
+
+    def decimals(indicator: str) -> int:
+        per_1000 = comparisons[indicator].per_1000
+        return RATE_DECIMALS if per_1000 else writer.definitions[indicator].decimals
+
+    def jobcentre_row(code: int) -> list[str]:
+        theirs = content.comparisons.get(code, {})
+        return [content.by_code[code].name] + [
+            lang.number(theirs[i].compared if i in theirs else None, decimals(i))
+            for i in indicators
+        ]
+
+    def area_row(name: str, field: str) -> list[str]:
+        return [name] + [
+            lang.number(getattr(comparisons[i], field), decimals(i)) for i in indicators
+        ]
+
+    # the titles name their units; a target's rate says what it is per
+    headings = [t("area")] + [
+        f"{writer.title(i)} ({t('per_1000_unit')})" if comparisons[i].per_1000 else writer.title(i)
+        for i in indicators
+    ]
+    neighbours = sorted(
+        (code for code in m.neighbours if code in content.by_code),
+        key=lambda code: content.by_code[code].name,
+    )
+    rows = [
+        jobcentre_row(m.code),
+        *(jobcentre_row(code) for code in neighbours),
+        area_row(lang.group(m.group_name), "group_value"),
+        area_row(m.region_name, "region_value"),
+        area_row(t("country"), "country_value"),
+    ]
+    caption = t("report_neighbours_caption", name=m.name, month=writer.latest_label)
+    word.table(caption, headings, rows, wide=True)
 
 
 def save(document, path: Path) -> int:

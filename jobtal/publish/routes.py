@@ -30,9 +30,12 @@ def jobcentre(name: str) -> str:
     return f"{JOBCENTRES}{slug(name)}/"
 
 
+REPORT_FILE = "rapport.docx"
+
+
 def report(name: str) -> str:
     """A jobcentre's Word report, beside its profile under the language's root (SPEC section 7)."""
-    return f"{jobcentre(name)}rapport.docx"
+    return f"{jobcentre(name)}{REPORT_FILE}"
 
 
 def indicator(indicator_id: str) -> str:
