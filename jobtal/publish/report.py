@@ -75,16 +75,17 @@ class WordDocument:
     def heading(self, text: str, level: int):
         return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
 
-    def table(
-        self, caption: str, headings: list[str], rows: list[list[str]], wide: bool = False
-    ) -> None:
-        """A captioned table whose header row repeats on every page it runs onto; numbers
-        right; the first column's long names in 10 points (a `wide` table's every cell in 8,
-        to fit the page)."""
-        self.paragraph(caption, "Caption")
+    def table(self, caption: str, headings: list[str], rows: list[list[str]]) -> None:
+        """A captioned table whose header row repeats on every page it runs onto, in 9 points;
+        the first column (the names) wider than the others, numbers right."""
+        layout = self.paragraph(caption, "Caption").paragraph_format
+        layout.keep_with_next, layout.space_before = True, Pt(9)  # apart from a table above
         table = self.document.add_table(rows=0, cols=len(headings))
         table.style = self.document.styles["Table Grid"]
-        widths = [column.w for column in table._tbl.tblGrid.gridCol_lst]
+        table.autofit = False  # the widths below, not Word's guess from the first lines
+        widths = column_widths(len(headings))
+        for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+            column.w = width
         for number, texts in enumerate([headings, *rows]):
             tr = table._tbl.add_tr()
             if number == 0:
@@ -95,28 +96,37 @@ class WordDocument:
                 tc = tr.add_tc()
                 tc.width = width
                 right = number > 0 and column > 0 and NUMBER.fullmatch(text) is not None
-                points = 8 if wide else 10 if column == 0 and number > 0 else None
-                cell_text(tc.p_lst[0], text, bold=number == 0, points=points, right=right)
+                cell_text(tc.p_lst[0], text, bold=number == 0, right=right)
 
     def save(self, path: Path) -> int:
         return save(self.document, path)
 
 
 NUMBER = re.compile(r"[−+]?[0-9.,]+( .*)?|–")
+TEXT_WIDTH_MM = 170  # A4 less 2 cm margins
+NAME_COLUMN_MM = (40, 80)  # the first column's narrowest and widest
+NUMBER_COLUMN_MM = 24
 
 
-def cell_text(p, text: str, bold: bool, points: int | None, right: bool) -> None:
-    """One run of text in a cell's paragraph element."""
+def column_widths(columns: int) -> list[Mm]:
+    """The first column takes what the number columns leave, within NAME_COLUMN_MM; the
+    number columns share the rest."""
+    low, high = NAME_COLUMN_MM
+    first = max(low, min(high, TEXT_WIDTH_MM - NUMBER_COLUMN_MM * (columns - 1)))
+    others = (TEXT_WIDTH_MM - first) / max(1, columns - 1)
+    return [Mm(first)] + [Mm(others)] * (columns - 1)
+
+
+def cell_text(p, text: str, bold: bool, right: bool) -> None:
+    """One run of 9-point text in a cell's paragraph element."""
     if right:
         p.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.RIGHT
     r = p.add_r()
     r.text = text
-    if bold or points:
-        properties = r.get_or_add_rPr()
-        if bold:
-            properties.b_val = True
-        if points:
-            properties.sz_val = Pt(points)
+    properties = r.get_or_add_rPr()
+    properties.sz_val = Pt(9)
+    if bold:
+        properties.b_val = True
 
 
 def write_report(
@@ -156,7 +166,7 @@ def write_report(
         if figure.count:
             word.paragraph(f"{figure.title}: {figure.count}", "List Bullet")
 
-    add_neighbours_table(word, writer, m, [*groups["compared"], *groups["targets"]])
+    add_neighbours_tables(word, writer, m, groups)
 
     word.heading(t("more_figures_heading"), 1)
     others = writer.key_figures(m, groups["others"])
@@ -210,12 +220,15 @@ def chart_image(chart, lang) -> bytes:
 def add_chart(word: WordDocument, chart, lang, source: str) -> None:
     """The chart as an image 16 cm wide with its text alternative as the picture's description
     (what a screen reader says), then its caption and its source."""
-    run = word.paragraph().add_run()
-    picture = run.add_picture(io.BytesIO(chart_image(chart, lang)), width=Mm(160))._inline
+    paragraph = word.paragraph()
+    paragraph.paragraph_format.keep_with_next = True  # the image, its caption and its source
+    picture = (
+        paragraph.add_run().add_picture(io.BytesIO(chart_image(chart, lang)), width=Mm(160))._inline
+    )
     description = picture.find(qn("wp:docPr"))
     description.set("descr", chart.alt)
     description.set("title", chart.alt.split(". ")[0])
-    word.paragraph(chart.alt, "Caption")
+    word.paragraph(chart.alt, "Caption").paragraph_format.keep_with_next = True
     word.paragraph(source, italic=True)
 
 
@@ -295,57 +308,52 @@ def add_figures_table(
     word.table(caption, headings, rows)
 
 
-def add_neighbours_table(
-    word: WordDocument, writer, m: Municipality, indicators: list[str]
-) -> None:
+def add_neighbours_tables(word: WordDocument, writer, m: Municipality, groups) -> None:
     """The jobcentre beside its neighbours, its group, its region and the country: a row per
-    area, a column per compared figure (rates per 1,000 for the targets), as the key figures
-    and the indicator pages' rankings publish them."""
+    area, a column per compared figure, as the key figures and the indicator pages' rankings
+    publish them; the key figures in one table, the targets (rates per 1,000) in another."""
     t = writer.lang.t
     lang = writer.lang
     content = writer.content
     comparisons = content.comparisons.get(m.code, {})
-    indicators = [i for i in indicators if i in comparisons]
     word.heading(t("report_neighbours_heading"), 1)
     word.paragraph(t("report_neighbours_intro", name=m.name, group=lang.group(
         m.group_name), region=m.region_name, month=writer.latest_label))  # fmt: skip
     if not m.neighbours:
         word.paragraph(t("comparison_no_neighbours_note", name=m.name))
+    neighbours = sorted(
+        (code for code in m.neighbours if code in content.by_code),
+        key=lambda code: content.by_code[code].name,
+    )
 
     def decimals(indicator: str) -> int:
         per_1000 = comparisons[indicator].per_1000
         return RATE_DECIMALS if per_1000 else writer.definitions[indicator].decimals
 
-    def jobcentre_row(code: int) -> list[str]:
+    def jobcentre_row(code: int, indicators: list[str]) -> list[str]:
         theirs = content.comparisons.get(code, {})
         return [content.by_code[code].name] + [
             lang.number(theirs[i].compared if i in theirs else None, decimals(i))
             for i in indicators
         ]
 
-    def area_row(name: str, field: str) -> list[str]:
+    def area_row(name: str, field: str, indicators: list[str]) -> list[str]:
         return [name] + [
             lang.number(getattr(comparisons[i], field), decimals(i)) for i in indicators
         ]
 
-    # the titles name their units; a target's rate says what it is per
-    headings = [t("area")] + [
-        f"{writer.title(i)} ({t('per_1000_unit')})" if comparisons[i].per_1000 else writer.title(i)
-        for i in indicators
-    ]
-    neighbours = sorted(
-        (code for code in m.neighbours if code in content.by_code),
-        key=lambda code: content.by_code[code].name,
-    )
-    rows = [
-        jobcentre_row(m.code),
-        *(jobcentre_row(code) for code in neighbours),
-        area_row(lang.group(m.group_name), "group_value"),
-        area_row(m.region_name, "region_value"),
-        area_row(t("country"), "country_value"),
-    ]
-    caption = t("report_neighbours_caption", name=m.name, month=writer.latest_label)
-    word.table(caption, headings, rows, wide=True)
+    for part, caption in (("compared", "report_neighbours_caption"),
+                          ("targets", "report_neighbours_targets_caption")):  # fmt: skip
+        indicators = [i for i in groups[part] if i in comparisons]
+        rows = [
+            jobcentre_row(m.code, indicators),
+            *(jobcentre_row(code, indicators) for code in neighbours),
+            area_row(lang.group(m.group_name), "group_value", indicators),
+            area_row(m.region_name, "region_value", indicators),
+            area_row(t("country"), "country_value", indicators),
+        ]
+        headings = [t("area")] + [writer.title(i) for i in indicators]
+        word.table(t(caption, name=m.name, month=writer.latest_label), headings, rows)
 
 
 def save(document, path: Path) -> int:
