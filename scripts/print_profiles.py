@@ -39,9 +39,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="slugs, comma-separated")
     args = parser.parse_args()
     prefix = "en/" if args.lang == "en" else ""
-    slugs = sorted(
-        p.parent.name for p in (args.site / prefix / "jobcenter").glob("*/index.html")
-    )
+    slugs = sorted(p.parent.name for p in (args.site / prefix / "jobcenter").glob("*/index.html"))
     if args.only:
         slugs = [s for s in slugs if s in args.only.split(",")]
     pages: dict[str, int] = {}
