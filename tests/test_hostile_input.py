@@ -493,3 +493,24 @@ def test_descriptor_text_reaches_only_the_data_package_as_json(hostile_site):
     assert {"title": HOSTILE_REGION} in published["sources"]
     for page in hostile_site.rglob("*.html"):
         assert "<script>window.jobtalHacked" not in page.read_text(encoding="utf-8"), page
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_a_hostile_name_in_the_word_report_is_text_and_never_markup(hostile_site, prefix):
+    """The region's name stands in the report's neighbours table as the text it is; nothing of
+    it became markup in the document's XML (no element or attribute of its)."""
+    import zipfile
+
+    import docx
+    from lxml import etree
+
+    path = hostile_site / prefix / "jobcenter" / "koebenhavn" / "rapport.docx"
+    cells = [c.text for t in docx.Document(str(path)).tables for r in t.rows for c in r.cells]
+    assert HOSTILE_REGION in cells
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if name.endswith((".xml", ".rels")):
+                for element in etree.fromstring(package.read(name)).iter():
+                    local = etree.QName(element).localname if isinstance(element.tag, str) else ""
+                    assert local not in ("script", "img"), name
+                    assert not {"onerror", "onclick", "src"} & set(element.attrib), name
