@@ -20,6 +20,7 @@ from jobtal.audit.relations import IndicatorKnowledge
 from jobtal.comparisons import compare
 from jobtal.disclosure import protect
 from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
+from jobtal.extracts.tablecheck import drop_field, drop_resource
 from jobtal.extracts.validate import ValidationReport, package_problems_report, validate_into
 from jobtal.indicators.engine import compute, load_definitions, prepare
 from jobtal.indicators.series import SeriesDefinition, add_series, load_series_definitions
@@ -63,6 +64,7 @@ from jobtal.publish.tables import (
 )
 from jobtal.publish.workbooks import Indicator, Workbooks, write_workbooks
 from jobtal.revisions import published_earlier, withhold_revisions
+from jobtal.vocabulary import INTERNAL_ACTIVITY_FIELD, INTERNAL_RESOURCES
 
 
 class InvalidExtracts(Exception):
@@ -144,10 +146,28 @@ def validate_stage(b: Build) -> str:
             f"({', '.join(package.series)}); jobtal build computes the site from the extracts "
             "of benefit spells, activities, population and reference tables"
         )
+    left_out = leave_out_internal(b.con, package)
+    if left_out:
+        log(
+            f"  left out of the public build: {', '.join(left_out)} (the internal edition's, "
+            "SPEC section 9: `jobtal internal` reads them, nothing published comes from them)"
+        )
     b.package = package
     b.previous_releases = load_previous(b.previous) if b.previous else []
     check_order(b.previous_releases, package.reference_month)
     return f"{len(report.rows)} resources, {sum(report.rows.values()):,} rows valid"
+
+
+def leave_out_internal(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> list[str]:
+    """The wall between the editions: the internal resources (caseworkers, caseload and the
+    activities' caseworker_id) are validated with the rest, then dropped before any stage of
+    the public build could read them. Returns what was dropped."""
+    left_out = [name for name in INTERNAL_RESOURCES if name in package.resources]
+    for name in left_out:
+        drop_resource(con, name)
+    if drop_field(con, "activities", INTERNAL_ACTIVITY_FIELD):
+        left_out.append(f"activities.{INTERNAL_ACTIVITY_FIELD}")
+    return left_out
 
 
 def compute_stage(b: Build) -> str:

@@ -65,3 +65,7 @@ INDICATOR_IDS = [
 MICRODATA_RESOURCES = ["benefit_spells", "activities"]
 REFERENCE_RESOURCES = ["regions", "municipalities", "neighbours", "population"]
 ALL_RESOURCES = REFERENCE_RESOURCES + MICRODATA_RESOURCES
+# the internal edition's (SPEC sections 3 and 9): optional, read by `jobtal internal` only; the
+# public build validates them with the rest and then leaves them out
+INTERNAL_RESOURCES = ["caseworkers", "caseload"]
+INTERNAL_ACTIVITY_FIELD = "caseworker_id"  # who held the conversation or arranged the offer

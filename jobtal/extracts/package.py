@@ -11,7 +11,7 @@ import yaml
 
 from jobtal import paths
 from jobtal.months import reference_month
-from jobtal.vocabulary import ALL_RESOURCES
+from jobtal.vocabulary import ALL_RESOURCES, INTERNAL_ACTIVITY_FIELD, INTERNAL_RESOURCES
 
 DESCRIPTOR_NAMES = ("datapackage.yaml", "datapackage.yml", "datapackage.json")
 # A resource with these fields is an aggregate series (as `jobtal import` writes them)
@@ -66,14 +66,40 @@ def is_series(schema: dict) -> bool:
 def contract_resources() -> list[dict]:
     """Descriptor entries for every resource of the contract, `<name>.csv` beside the
     descriptor, with the schemas of datasets/schemas inline so the package folder can move."""
-    return [
-        {
-            "name": name,
-            "path": f"{name}.csv",
-            "schema": yaml.safe_load((paths.SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8")),
-        }
-        for name in ALL_RESOURCES
-    ]
+    return [resource_entry(name) for name in ALL_RESOURCES]
+
+
+def internal_resources() -> list[dict]:
+    """Descriptor entries for the internal edition's resources (SPEC section 3), as above."""
+    return [resource_entry(name) for name in INTERNAL_RESOURCES]
+
+
+def resource_entry(name: str) -> dict:
+    return {
+        "name": name,
+        "path": f"{name}.csv",
+        "schema": yaml.safe_load((paths.SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8")),
+    }
+
+
+def with_caseworker(activities: dict) -> dict:
+    """The activities' entry with the internal edition's optional `caseworker_id`: who held the
+    conversation or arranged the offer, a foreign key to caseworkers (SPEC section 3)."""
+    schema = activities["schema"]
+    return {
+        **activities,
+        "schema": {
+            **schema,
+            "fields": [*schema["fields"], {"name": INTERNAL_ACTIVITY_FIELD, "type": "string"}],
+            "foreignKeys": [
+                *schema.get("foreignKeys", []),
+                {
+                    "fields": [INTERNAL_ACTIVITY_FIELD],
+                    "reference": {"resource": "caseworkers", "fields": ["caseworker_id"]},
+                },
+            ],
+        },
+    }
 
 
 def find_descriptor(location: Path) -> Path:

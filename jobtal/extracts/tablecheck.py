@@ -161,7 +161,7 @@ def start_table(
     """What checking a resource can do before frictionless is loaded: the file's own checks,
     and, where its fields can be drafted, the checked table. Raises UnreadableFile."""
     cells = read_cells(name, path, [field["name"] for field in schema["fields"]], resource)
-    started = StartedTable(cells, "checked_" + re.sub(r"\W", "_", name))
+    started = StartedTable(cells, checked_table(name))
     drafts = draft_fields(schema, cells.labels)
     if drafts is None:
         return started
@@ -172,6 +172,51 @@ def start_table(
     except duckdb.Error:
         pass  # check_cells makes it again, and reports what went wrong
     return started
+
+
+def create_view(
+    con: duckdb.DuckDBPyConnection, name: str, table: str, names: list[str], read: set[str]
+) -> None:
+    """The resource's view: its file row (`_row`, the header being row 1), then its fields in
+    the schema's order, NULL for a field no column was read for."""
+    columns = ", ".join(ident(n) if n in read else f"NULL AS {ident(n)}" for n in names)
+    con.execute(
+        f"CREATE OR REPLACE VIEW {ident(name)} AS SELECT rowid + 2 AS _row, {columns} FROM {table}"
+    )
+
+
+def checked_table(name: str) -> str:
+    """The table a resource's cells are checked into (its view reads it)."""
+    return "checked_" + re.sub(r"\W", "_", name)
+
+
+def drop_resource(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """A checked resource gone from `con`: its view and its table."""
+    con.execute(f"DROP VIEW IF EXISTS {ident(name)}")
+    con.execute(f"DROP TABLE IF EXISTS {checked_table(name)}")
+
+
+def drop_field(con: duckdb.DuckDBPyConnection, name: str, field: str) -> bool:
+    """`field` gone from a checked resource: from its view and its table (whose rowids, the
+    rows' places in the file, stay). Returns whether the resource had it."""
+    table = checked_table(name)
+
+    def columns(relation: str) -> list[str]:
+        return [
+            column
+            for (column,) in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position",
+                [relation],
+            ).fetchall()
+        ]
+
+    shown = [c for c in columns(name) if c != "_row"]
+    if field not in shown:
+        return False
+    create_view(con, name, table, [c for c in shown if c != field], set(columns(table)) - {field})
+    con.execute(f"ALTER TABLE {table} DROP COLUMN {ident(field)}")
+    return True
 
 
 def create_in_file_order(con: duckdb.DuckDBPyConnection, table: str, query: str) -> None:
@@ -228,10 +273,7 @@ def check_cells(
         except duckdb.InvalidInputException as error:  # DuckDB's reader stopped on the file
             raise UnreadableFile(Code.SOURCE_ERROR, csv_error_note(error)) from error
     by_name = {p.name: p for p in plans}
-    columns = ", ".join(ident(n) if n in by_name else f"NULL AS {ident(n)}" for n in names)
-    con.execute(
-        f"CREATE OR REPLACE VIEW {ident(name)} AS SELECT rowid + 2 AS _row, {columns} FROM {table}"
-    )
+    create_view(con, name, table, names, set(by_name))
 
     # --- frictionless reads the cells no fast path read; their rows get its verdicts
     found = odd_cell_errors(con, table, plans)
