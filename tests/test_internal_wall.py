@@ -120,3 +120,25 @@ def test_the_public_build_says_it_leaves_them_out(public_build):
         "left out of the public build: caseworkers, caseload, activities.caseworker_id"
         in public_build[1]
     )
+
+
+def test_the_caseload_gives_a_citizen_one_caseworker_at_a_time_and_no_cpr_number(tmp_path):
+    """Rows 6-8 added to the caseload (the header is row 1): a third caseworker for D1 while
+    row 3 (from 2024-02-15, no end) still runs; a CPR number as a person id; an assignment
+    that ends before it starts."""
+    caseload = CASELOAD + (
+        "xqp-D1,sbh-qz39,2024-03-01,\n"
+        "0101901234,sbh-qz17,2024-01-01,\n"
+        "xqp-D9,sbh-qz17,2024-03-01,2024-02-01\n"
+    )
+    _, report = check_extracts(write_internal_package(tmp_path / "extracts", caseload))
+    found = sorted(
+        (p.row, p.type, p.field, p.value) for p in report.problems if p.resource == "caseload"
+    )
+    assert found == [
+        (6, "two-caseworkers", "start_date", "2024-03-01"),
+        (7, "cpr-number", "person_id", "0101901234"),
+        (8, "end-before-start", "end_date", "2024-02-01"),
+    ]
+    second = next(p for p in report.problems if p.type == "two-caseworkers")
+    assert "xqp-D1 is still assigned with no end" in second.sentence

@@ -1,7 +1,8 @@
 """The contract's own checks (SPEC section 3), in SQL over the typed tables, once every table
 is well typed: no CPR-number-like value, no date after the extract, spells that end after they
 start, readiness only where it applies, conversations without an end, neighbours both ways, a
-population for every month, and names fit to publish."""
+population for every month, names fit to publish, and in the internal edition's caseload one
+caseworker per citizen at a time."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from jobtal.extracts.problems import Code, Problem
 from jobtal.months import month_range
 from jobtal.publish.formatting import slug_or_none
 from jobtal.sql import ident
-from jobtal.vocabulary import MICRODATA_RESOURCES, READINESS_BENEFITS
+from jobtal.vocabulary import INTERNAL_RESOURCES, MICRODATA_RESOURCES, READINESS_BENEFITS
 
 CPR_SQL = (
     "(length({col}) BETWEEN 10 AND 11 AND regexp_full_match({col}, '[0-9]{{6}}-?[0-9]{{4}}') "
@@ -33,10 +34,16 @@ class ContractCheck:
     message: str
 
 
+def checked_resources(package: ExtractPackage) -> list[str]:
+    """The resources about people: the extracts, and the internal edition's where present."""
+    return MICRODATA_RESOURCES + [r for r in INTERNAL_RESOURCES if r in package.resources]
+
+
 def contract_checks(package: ExtractPackage) -> list[ContractCheck]:
     extract_date = package.created.date().isoformat()
     checks = []
-    for resource in MICRODATA_RESOURCES:
+    for resource in checked_resources(package):
+        names = {spec["name"] for spec in package.resources[resource].schema["fields"]}
         for spec in package.resources[resource].schema["fields"]:
             name, constraints = spec["name"], spec.get("constraints") or {}
             # a field limited to an enum has passed it: it cannot hold a CPR number
@@ -61,15 +68,16 @@ def contract_checks(package: ExtractPackage) -> list[ContractCheck]:
                         "an empty end_date",
                     )
                 )
-        checks.append(
-            ContractCheck(
-                resource,
-                Code.END_BEFORE_START,
-                "end_date",
-                "end_date < start_date",
-                "end_date is before start_date",
+        if {"start_date", "end_date"} <= names:
+            checks.append(
+                ContractCheck(
+                    resource,
+                    Code.END_BEFORE_START,
+                    "end_date",
+                    "end_date < start_date",
+                    "end_date is before start_date",
+                )
             )
-        )
     readiness_list = ", ".join(f"'{code}'" for code in READINESS_BENEFITS)
     checks.append(
         ContractCheck(
@@ -103,8 +111,10 @@ def contract_problems(
         if count == 0
     ]
     checks = contract_checks(package)
-    for resource in MICRODATA_RESOURCES:
+    for resource in checked_resources(package):
         mine = [check for check in checks if check.resource == resource]
+        if not mine:
+            continue
         hits = ", ".join(f"CASE WHEN {c.condition} THEN {i} END" for i, c in enumerate(mine))
         fields = sorted({c.field for c in mine})
         values = ", ".join(f"CAST({ident(f)} AS VARCHAR)" for f in fields)
@@ -122,6 +132,8 @@ def contract_problems(
                         resource, check.type, check.message, row, check.field, by_field[check.field]
                     )
                 )
+    if "caseload" in package.resources:
+        problems.extend(caseload_problems(con))
     problems.extend(neighbour_problems(con))
     problems.extend(population_problems(con, package.reference_month))
     problems.extend(name_problems(con))
@@ -191,6 +203,31 @@ def name_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
             else:
                 by_slug[address] = (row, name)
     return problems
+
+
+def caseload_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    """A citizen has at most one caseworker on any day (SPEC section 3): an assignment that
+    starts before the citizen's earlier ones have all ended."""
+    overlapping = con.execute(
+        "SELECT _row, person_id, start_date, earlier_end FROM ("
+        "  SELECT _row, person_id, start_date, max(coalesce(end_date, DATE '9999-12-31')) OVER ("
+        "    PARTITION BY person_id ORDER BY start_date, _row"
+        "    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end"
+        "  FROM caseload) "
+        "WHERE start_date <= earlier_end ORDER BY _row LIMIT 1000"
+    ).fetchall()
+    return [
+        Problem(
+            "caseload",
+            Code.TWO_CASEWORKERS,
+            f"{person} is still assigned "
+            + ("with no end" if end.year == 9999 else f"until {end.isoformat()}"),
+            row,
+            "start_date",
+            start.isoformat(),
+        )
+        for row, person, start, end in overlapping
+    ]
 
 
 def neighbour_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:

@@ -54,6 +54,7 @@ class Code(StrEnum):
     POPULATION_MONTHS = "population-months"
     UNSAFE_NAME = "unsafe-name"
     SAME_ADDRESS = "same-address"
+    TWO_CASEWORKERS = "two-caseworkers"
 
 
 class Problem(NamedTuple):
@@ -316,6 +317,14 @@ PROBLEM_TYPES: dict[Code, ProblemType] = {
             "A conversation (samtale) has an end date: it takes place on one day.",
             "Leave `end_date` empty for conversations.",
             "Row {row} of {resource} gives a conversation an end date: {note}",
+        ),
+        ProblemType(
+            Code.TWO_CASEWORKERS,
+            CONTRACT,
+            "A citizen is assigned to two caseworkers on the same day (internal edition's "
+            "`caseload`).",
+            "End the earlier assignment the day before the next starts.",
+            "Row {row} of {resource} gives a citizen a second caseworker from {value}: {note}",
         ),
         ProblemType(
             Code.ASYMMETRIC_NEIGHBOURS,
