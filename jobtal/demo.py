@@ -28,6 +28,7 @@ import pandas as pd
 
 from jobtal import paths
 from jobtal.defaults import DemoSettings
+from jobtal.demo_internal import assign_caseload, caseworkers_of, draw_staff, kept_by_caseworker
 from jobtal.demo_package import write_package
 from jobtal.months import month_range, next_month
 
@@ -130,7 +131,19 @@ def write_demo(out: Path, settings: DemoSettings | None = None) -> dict[str, int
     spells = draw_spells(rng, targets, first_day, extract_day, settings.scale)
     activities = draw_activities(rng, spells, first_day, extract_day)
 
-    return write_package(out, settings, population, spells, activities, extract_day)
+    # --- the internal edition's: caseworkers and their caseload, who held each activity, and
+    # the activities as the caseworkers' own rates thin them (a random stream of its own)
+    internal = np.random.default_rng([settings.seed, 22])
+    staff = draw_staff(internal, spells, extract_day)
+    caseload = assign_caseload(internal, spells, staff, extract_day)
+    caseworker = caseworkers_of(internal, activities, caseload, staff)
+    kept = kept_by_caseworker(internal, activities, caseworker, staff)
+    activities = {key: values[kept] for key, values in activities.items()}
+    activities["caseworker"] = caseworker[kept]
+
+    return write_package(
+        out, settings, population, spells, activities, extract_day, staff, caseload
+    )
 
 
 # ----------------------------------------------------------------------------- calibration

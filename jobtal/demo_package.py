@@ -13,7 +13,8 @@ import pandas as pd
 
 from jobtal import paths
 from jobtal.defaults import DemoSettings
-from jobtal.extracts.package import contract_resources
+from jobtal.demo_internal import caseload_table, staff_table
+from jobtal.extracts.package import contract_resources, internal_resources, with_caseworker
 
 
 def write_package(
@@ -23,6 +24,8 @@ def write_package(
     spells: dict,
     activities: dict,
     extract_day,
+    staff: pd.DataFrame,
+    caseload: dict,
 ) -> dict[str, int]:
     """Write the package to `out`; return the number of rows per resource."""
     reference = paths.DATASETS / "reference"
@@ -32,7 +35,9 @@ def write_package(
     tables = {
         "population": population,
         "benefit_spells": spells_table(spells, extract_day),
-        "activities": activities_table(activities, extract_day),
+        "activities": activities_table(activities, extract_day, staff),
+        "caseworkers": staff_table(staff),
+        "caseload": caseload_table(caseload, staff, pseudonyms, extract_day),
     }
     for name, frame in tables.items():
         write_csv(frame, out / f"{name}.csv")
@@ -72,8 +77,9 @@ def spells_table(spells: dict, extract_day) -> pd.DataFrame:
     )
 
 
-def activities_table(activities: dict, extract_day) -> pd.DataFrame:
+def activities_table(activities: dict, extract_day, staff: pd.DataFrame) -> pd.DataFrame:
     end = activities["end"]
+    ids = np.append(staff["caseworker_id"].to_numpy(), None)  # -1: no caseworker
     return pd.DataFrame(
         {
             "activity_id": [f"a{i:08d}" for i in range(len(end))],
@@ -82,6 +88,7 @@ def activities_table(activities: dict, extract_day) -> pd.DataFrame:
             "activity": activities["activity"],
             "start_date": activities["start"],
             "end_date": np.where(end >= extract_day, np.datetime64("NaT"), end),
+            "caseworker_id": ids[activities["caseworker"]],
         }
     )
 
@@ -139,5 +146,9 @@ def demo_descriptor(settings: DemoSettings, extract_day: str) -> dict:
             {"title": "jobindsats.dk: Y30R21 (kalibrering af demodata)"},
         ],
         "synthetic": True,
-        "resources": contract_resources(),
+        # the extracts, the activities with who held them, and the internal edition's own
+        "resources": [
+            with_caseworker(r) if r["name"] == "activities" else r for r in contract_resources()
+        ]
+        + internal_resources(),
     }

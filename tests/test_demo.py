@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import duckdb
@@ -184,3 +185,90 @@ def test_the_default_demo_has_every_municipalitys_real_population(tmp_path):
     assert len(ratios) == 98
     assert all(0.6 < ratio < 0.72 for ratio in ratios.values()), ratios
     assert 0.6 < ratios["316"] < 0.72  # Holbæk
+
+
+# --- the internal edition's demo data (issue 22): on a larger sample, three months
+STAFFED = DemoSettings(start="2025-10", end="2025-12", scale=0.3, seed=3)
+LAST_DAY = "DATE '2025-12-31'"
+
+
+@pytest.fixture(scope="module")
+def staffed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("staffed")
+    write_demo(folder, STAFFED)
+    con = duckdb.connect()
+    for name in ("caseworkers", "caseload", "activities"):
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_csv('{folder / name}.csv')")
+    return folder, con
+
+
+def test_the_staffed_demo_is_valid(staffed):
+    _, report = check_extracts(staffed[0])
+    assert report.valid, report.to_text()  # one caseworker per citizen at a time, among others
+
+
+def test_caseworkers_work_in_teams_of_at_most_ten_and_five_where_there_are_five(staffed):
+    con = staffed[1]
+    teams = con.execute(
+        "SELECT municipality_code, count(*) AS size, sum(count(*)) OVER (PARTITION BY "
+        "municipality_code) AS staff FROM caseworkers GROUP BY municipality_code, team"
+    ).fetchall()
+    assert all(size <= 10 for _, size, _ in teams)
+    assert all(5 <= size for _, size, staff in teams if staff >= 5)
+    names = con.execute("SELECT caseworker_name FROM caseworkers").fetchall()
+    assert all(re.fullmatch(r"Sagsbehandler \d{4}-\d{3}", name) for (name,) in names)
+
+
+def test_a_caseworker_has_30_to_70_citizens_on_a_day(staffed):
+    low, high = (
+        staffed[1]
+        .execute(
+            "SELECT quantile_cont(n, 0.05), quantile_cont(n, 0.95) FROM (SELECT caseworker_id, "
+            f"count(*) AS n FROM caseload WHERE start_date <= {LAST_DAY} AND "
+            f"coalesce(end_date, {LAST_DAY}) >= {LAST_DAY} GROUP BY 1)"
+        )
+        .fetchone()
+    )
+    assert 25 <= low and high <= 75, (low, high)
+
+
+def test_some_citizens_change_caseworker_and_some_conversations_are_a_colleagues(staffed):
+    con = staffed[1]
+    moved, assigned = con.execute(
+        "SELECT count(*) FILTER (WHERE n = 2), count(*) FROM "
+        "(SELECT person_id, count(*) AS n FROM caseload GROUP BY 1)"
+    ).fetchone()
+    assert 0.03 < moved / assigned < 0.2, moved / assigned
+    # each activity's caseworker against the citizen's on its first day
+    same, colleague, elsewhere = con.execute(
+        "SELECT count(*) FILTER (WHERE a.caseworker_id = l.caseworker_id), "
+        "count(*) FILTER (WHERE a.caseworker_id <> l.caseworker_id AND mine.team = theirs.team "
+        "AND mine.municipality_code = theirs.municipality_code), "
+        "count(*) FILTER (WHERE mine.municipality_code <> theirs.municipality_code) "
+        "FROM activities a JOIN caseload l ON a.person_id = l.person_id "
+        "AND a.start_date BETWEEN l.start_date AND coalesce(l.end_date, DATE '2999-12-31') "
+        "JOIN caseworkers mine ON mine.caseworker_id = l.caseworker_id "
+        "JOIN caseworkers theirs ON theirs.caseworker_id = a.caseworker_id "
+        "WHERE a.activity = 'samtale'"
+    ).fetchone()
+    assert elsewhere == 0
+    assert 0.04 < colleague / (same + colleague) < 0.12, colleague / (same + colleague)
+
+
+def test_caseworkers_differ_in_how_often_they_call_citizens_in_and_arrange_offers(staffed):
+    per_citizen = (
+        staffed[1]
+        .execute(
+            "WITH load AS (SELECT caseworker_id, count(DISTINCT person_id) AS citizens "
+            "FROM caseload GROUP BY 1), held AS (SELECT caseworker_id, "
+            "count(*) FILTER (WHERE activity = 'samtale') AS talks, "
+            "count(*) FILTER (WHERE activity <> 'samtale') AS offers "
+            "FROM activities WHERE caseworker_id IS NOT NULL GROUP BY 1) "
+            "SELECT quantile_cont(talks / citizens, [0.1, 0.9]), "
+            "quantile_cont(offers / citizens, [0.1, 0.9]) "
+            "FROM load JOIN held USING (caseworker_id) WHERE citizens >= 30"
+        )
+        .fetchone()
+    )
+    (talk_low, talk_high), (offer_low, offer_high) = per_citizen
+    assert talk_high / talk_low > 1.3 and offer_high / offer_low > 1.5, per_citizen
