@@ -97,6 +97,9 @@ TRANSITIONS = [
 ]
 # Who is called in for conversations about monthly, and who gets activation offers (share).
 CONVERSATION_BENEFITS = ["dagpenge", "kontanthjaelp", "uddannelseshjaelp", "selvforsoergelse"]
+# due every 23 days; the caseworkers hold 65-100 % of those due (their teams 80-100 %,
+# demo_internal.py): about one a month on average
+CONVERSATION_DAYS = 23
 OFFER_SHARE = {
     "dagpenge": 0.3,
     "kontanthjaelp": 0.35,
@@ -337,22 +340,24 @@ def concat(parts: list[dict]) -> dict:
 
 
 def draw_activities(rng, spells: dict, first_day, extract_day) -> dict:
-    """Conversations about every 30 days from two weeks into a spell, and one activation offer
-    for a share of spells, keeping those that fall between first_day and the extract day."""
+    """Conversations due every CONVERSATION_DAYS from two weeks into a spell, and one
+    activation offer for a share of spells, keeping those that fall between first_day and the
+    extract day."""
     last_day = extract_day - DAY
     running_to = np.minimum(spells["end"], last_day)
 
-    # conversations: day start + 14 + 30 k + jitter, for k covering the published window only
+    # conversations: day start + 14 + CONVERSATION_DAYS k + jitter, for k covering the
+    # published window only
     talk = np.isin(spells["benefit"], CONVERSATION_BENEFITS)
     offset_first = ((first_day - spells["start"]) / DAY).astype(np.int64) - 14
     offset_last = ((running_to - spells["start"]) / DAY).astype(np.int64) - 14
-    k_first = np.maximum(0, -(-offset_first // 30))
-    k_last = np.floor_divide(offset_last, 30)
+    k_first = np.maximum(0, -(-offset_first // CONVERSATION_DAYS))
+    k_last = np.floor_divide(offset_last, CONVERSATION_DAYS)
     n_talks = np.where(talk, np.maximum(k_last - k_first + 1, 0), 0)
     owner = np.repeat(np.arange(len(n_talks)), n_talks)
     k = k_first[owner] + (np.arange(len(owner)) - np.repeat(np.cumsum(n_talks) - n_talks, n_talks))
     jitter = rng.integers(-5, 6, len(owner))
-    talk_day = spells["start"][owner] + (14 + 30 * k + jitter) * DAY
+    talk_day = spells["start"][owner] + (14 + CONVERSATION_DAYS * k + jitter) * DAY
     talk_day = np.clip(talk_day, spells["start"][owner], running_to[owner])
     conversations = {
         "owner": owner,
