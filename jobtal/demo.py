@@ -28,7 +28,14 @@ import pandas as pd
 
 from jobtal import paths
 from jobtal.defaults import DemoSettings
-from jobtal.demo_internal import assign_caseload, caseworkers_of, draw_staff, kept_by_caseworker
+from jobtal.demo_internal import (
+    assign_caseload,
+    caseload_until_spells_end,
+    caseworkers_of,
+    draw_staff,
+    kept_by_caseworker,
+    offer_outcomes,
+)
 from jobtal.demo_package import write_package
 from jobtal.months import month_range, next_month
 
@@ -143,6 +150,9 @@ def write_demo(out: Path, settings: DemoSettings | None = None) -> dict[str, int
     kept = kept_by_caseworker(internal, activities, caseworker, staff)
     activities = {key: values[kept] for key, values in activities.items()}
     activities["caseworker"] = caseworker[kept]
+    # offers that work for some target groups end their spells early
+    spells, activities = offer_outcomes(internal, spells, activities)
+    caseload = caseload_until_spells_end(caseload, spells)
 
     return write_package(
         out, settings, population, spells, activities, extract_day, staff, caseload

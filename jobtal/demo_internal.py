@@ -176,3 +176,68 @@ def caseload_table(caseload: dict, staff: pd.DataFrame, ids, extract_day) -> pd.
             "end_date": np.where(rows["end"] >= extract_day, np.datetime64("NaT"), rows["end"]),
         }
     )
+
+
+# What works for whom (SPEC section 9's "Hvad virker"): the chance that an offer ends the
+# citizen's spell a few weeks after the offer ends, by target group and offer. Jobparat
+# kontanthjælp recipients go into work from wage subsidies and internships; dagpenge
+# recipients hardly more than without an offer ("vi klarer det mindre godt ift.
+# dagpengemodtagere").
+OFFER_EFFECT = {
+    ("kontanthjaelp", "jobparat"): {"virksomhedspraktik": 0.35, "loentilskud": 0.5,
+                                    "opkvalificering": 0.15},
+    ("kontanthjaelp", "aktivitetsparat"): {"virksomhedspraktik": 0.1, "loentilskud": 0.2,
+                                           "opkvalificering": 0.05},
+    ("uddannelseshjaelp", "jobparat"): {"virksomhedspraktik": 0.2, "loentilskud": 0.25,
+                                        "opkvalificering": 0.4},
+    ("uddannelseshjaelp", "aktivitetsparat"): {"virksomhedspraktik": 0.08, "loentilskud": 0.1,
+                                               "opkvalificering": 0.15},
+    ("dagpenge", None): {"virksomhedspraktik": 0.05, "loentilskud": 0.12,
+                         "opkvalificering": 0.03},
+}  # fmt: skip
+AFTER_OFFER_DAYS = 21  # median days from an offer's end to leaving benefits, where it works
+
+
+def offer_outcomes(rng, spells: dict, activities: dict) -> tuple[dict, dict]:
+    """Spells ended early by the offers that work (OFFER_EFFECT), and the activities that
+    then no longer happen (conversations after the new end; offers cut at it). A spell that
+    continues on another benefit the next day is left as it is."""
+    offers = np.flatnonzero(activities["activity"] != "samtale")
+    spell = activities["owner"][offers]
+    benefit = spells["benefit"][spell]
+    readiness = spells["readiness"][spell]
+    chance = np.zeros(len(offers))
+    for (group, ready), effects in OFFER_EFFECT.items():
+        mine = benefit == group
+        if ready is not None:
+            mine &= readiness == ready
+        for offer, probability in effects.items():
+            chance[mine & (activities["activity"][offers] == offer)] = probability
+    # a spell followed by another the next day (a follow-on) keeps its end
+    starts = pd.MultiIndex.from_arrays([spells["person"], spells["start"]])
+    ends = pd.MultiIndex.from_arrays([spells["person"][spell], spells["end"][spell] + DAY])
+    continued = ends.isin(starts)
+    works = (rng.uniform(0, 1, len(offers)) < chance) & ~continued
+    spell, offers = spell[works], offers[works]
+    after = np.maximum(np.rint(rng.lognormal(np.log(AFTER_OFFER_DAYS), 0.5, len(spell))), 1)
+    new_end = activities["end"][offers] + after.astype(np.int64) * DAY
+    spells = {**spells, "end": spells["end"].copy()}
+    spells["end"][spell] = np.minimum(spells["end"][spell], new_end)
+    ends_of = spells["end"][activities["owner"]]
+    kept = activities["start"] <= ends_of
+    activities = {**activities, "end": np.where(
+        np.isnat(activities["end"]), activities["end"], np.minimum(activities["end"], ends_of)
+    )}  # fmt: skip
+    return spells, {key: values[kept] for key, values in activities.items()}
+
+
+def caseload_until_spells_end(caseload: dict, spells: dict) -> dict:
+    """The caseload ended with the citizens' last assigned spells, after offer_outcomes: an
+    assignment that would start after that is dropped."""
+    assigned = np.isin(spells["benefit"], ASSIGNED_BENEFITS)
+    last = pd.Series(spells["end"][assigned]).groupby(spells["person"][assigned]).max()
+    rows = caseload["rows"]
+    until = last.reindex(rows["person"]).to_numpy()
+    kept = rows["start"] <= until
+    rows = {**rows, "end": np.minimum(rows["end"], until)}
+    return {**caseload, "rows": {key: values[kept] for key, values in rows.items()}}

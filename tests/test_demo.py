@@ -272,3 +272,38 @@ def test_caseworkers_differ_in_how_often_they_call_citizens_in_and_arrange_offer
     )
     (talk_low, talk_high), (offer_low, offer_high) = per_citizen
     assert talk_high / talk_low > 1.3 and offer_high / offer_low > 1.5, per_citizen
+
+
+def test_offers_work_for_some_target_groups_and_hardly_for_others(tmp_path):
+    """Off benefits 13 weeks after an offer's start (no spell running that day), by target
+    group: in the demo readiness does not change how long a spell lasts, so what jobparat
+    kontanthjælp recipients gain over aktivitetsparat ones after a wage subsidy or an
+    internship is the offers' doing; for dagpenge the offer type hardly matters."""
+    write_demo(tmp_path, DemoSettings(start="2025-01", end="2025-12", scale=0.1, seed=5))
+    shares = dict(
+        query(
+            tmp_path,
+            """
+            WITH offers AS (
+                SELECT a.person_id, a.activity, a.start_date,
+                       s.benefit || coalesce(':' || s.readiness, '') AS target_group
+                FROM ACTIVITIES a JOIN SPELLS s ON a.person_id = s.person_id
+                 AND a.start_date BETWEEN s.start_date
+                                      AND coalesce(s.end_date, DATE '2999-12-31')
+                WHERE a.activity <> 'samtale' AND a.start_date <= DATE '2025-09-30')
+            SELECT target_group || '/' || CASE WHEN activity = 'opkvalificering'
+                   THEN activity ELSE 'i_virksomhed' END,
+                   avg(CASE WHEN EXISTS (SELECT 1 FROM SPELLS s WHERE s.person_id = o.person_id
+                       AND o.start_date + 91 BETWEEN s.start_date
+                                                 AND coalesce(s.end_date, DATE '2999-12-31'))
+                       THEN 0 ELSE 1 END)
+            FROM offers o GROUP BY 1""",
+        )
+    )
+    at_work = "/i_virksomhed"
+    gain = (
+        shares["kontanthjaelp:jobparat" + at_work]
+        - shares["kontanthjaelp:aktivitetsparat" + at_work]
+    )
+    assert gain > 0.08, shares
+    assert abs(shares["dagpenge" + at_work] - shares["dagpenge/opkvalificering"]) < 0.05, shares
