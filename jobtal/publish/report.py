@@ -57,7 +57,6 @@ class WordDocument:
 
     def __init__(self):
         self.document = Document()
-        self.body = self.document.element.body
         self.style_ids: dict[str, str] = {}
 
     def style_id(self, name: str) -> str:
