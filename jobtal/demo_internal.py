@@ -98,8 +98,7 @@ def assign_caseload(rng, spells: dict, staff: pd.DataFrame, extract_day) -> dict
     total = running[offset + size - 1]
     point = block * BLOCK + rng.uniform(0, 1, len(people)) * total
     before = np.minimum(np.searchsorted(key, point), offset + size - 1)
-    other = offset + (before - offset + 1 + rng.integers(0, 1 << 30, len(people)) % np.maximum(
-        size - 1, 1)) % size  # fmt: skip
+    other = another_in_block(rng, before, offset, size)
     start = people["start"].to_numpy()
     end = people["end"].to_numpy()
     # a move happens before the extract's last day (a spell may run on past it)
@@ -145,9 +144,16 @@ def caseworkers_of(rng, activities: dict, caseload: dict, staff: pd.DataFrame) -
     colleague &= rng.uniform(0, 1, len(caseworker)) < COLLEAGUE
     mine = team[np.maximum(caseworker, 0)]
     colleague &= team_size[mine] > 1
-    step = 1 + rng.integers(0, 1 << 30, len(caseworker)) % np.maximum(team_size[mine] - 1, 1)
-    other = team_first[mine] + (caseworker - team_first[mine] + step) % team_size[mine]
+    other = another_in_block(rng, caseworker, team_first[mine], team_size[mine])
     return np.where(colleague, other, caseworker)
+
+
+def another_in_block(rng, index: np.ndarray, first: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """For each staff row `index` in a block of rows [first, first + size) (a jobcentre's
+    caseworkers, a team), another row of the same block, each as likely (the row itself in a
+    block of one)."""
+    step = 1 + rng.integers(0, 1 << 30, len(index)) % np.maximum(size - 1, 1)
+    return first + (index - first + step) % size
 
 
 def kept_by_caseworker(rng, activities: dict, caseworker: np.ndarray, staff) -> np.ndarray:

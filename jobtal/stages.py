@@ -106,6 +106,7 @@ class Build:
     releases: list[Release] = field(default_factory=list)  # release: every one the site holds
     again: bool = False  # release: the figures of the month's latest release again
     changes_files: dict[str, Path] = field(default_factory=dict)  # release
+    content: SiteContent | None = None  # reports
     writers: list[PageWriter] = field(default_factory=list)  # pages
     tables: dict[str, dict[str, str]] = field(default_factory=dict)  # pages
     pages: int = 0  # pages
@@ -116,6 +117,7 @@ class Build:
         """Forget what the publishing stages made, and empty their folders: before they run."""
         self.files, self.release, self.releases, self.again = None, None, [], False
         self.changes_files, self.writers, self.tables, self.pages = {}, [], {}, 0
+        self.content = None
         for folder in (self.staging, *(self.work / f for f in ("docs", "files", "release"))):
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -248,11 +250,10 @@ def figures_stage(b: Build) -> str:
     return f"{select_figures(b.con, b.definitions, b.series)} figures chosen"
 
 
-def site_writers(b: Build) -> list[PageWriter]:
-    """The page writers of every language, on one reading of the site's content for the
-    reports and the pages."""
-    if not b.writers:
-        content = SiteContent(
+def site_content(b: Build) -> SiteContent:
+    """What the reports and the pages show, read once for both."""
+    if b.content is None:
+        b.content = SiteContent(
             b.con,
             b.definitions,
             b.package.reference_month,
@@ -261,14 +262,13 @@ def site_writers(b: Build) -> list[PageWriter]:
             b.series,
             data_sizes=b.files.sizes(),
         )
-        b.writers = [PageWriter(content, Language.load(code), site_url()) for code in LANGUAGES]
-    return b.writers
+    return b.content
 
 
 def reports_stage(b: Build) -> str:
     """Each jobcentre's Word report in each language, among the data files (so the profile can
     say its size, and the release archive holds it)."""
-    content = site_writers(b)[0].content
+    content = site_content(b)
     written = write_all_reports(content, LANGUAGES, site_url(), b.files.root)
     content.data_sizes = b.files.sizes()  # the reports' sizes, for the profiles' links
     return f"{written} Word reports in {len(LANGUAGES)} languages"
@@ -276,12 +276,14 @@ def reports_stage(b: Build) -> str:
 
 def pages_stage(b: Build) -> str:
     docs = b.work / "docs"
-    for writer in site_writers(b):
-        language = writer.lang.code
+    content = site_content(b)
+    for language in LANGUAGES:
+        writer = PageWriter(content, Language.load(language), site_url())
         b.pages += writer.write_all(docs / language)
         release_pages = ReleasePages(writer, b.releases, b.changes_files)
         b.pages += release_pages.write_all(docs / language)
         b.tables |= writer.tables
+        b.writers.append(writer)
         assemble_docs(docs / language, language, b.work / "cache")
     return f"{b.pages} pages generated in {docs}"
 

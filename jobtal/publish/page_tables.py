@@ -38,8 +38,9 @@ class PageTables:
     def table_html(
         self, caption: str, headings: list[str], rows: list[list[str]], css: str = ""
     ) -> str:
-        """The table itself: a chart keeps its table so, and its page splices it in when it
-        shows the chart (a chart may be drawn before its page, for the Word report)."""
+        """The table itself: a chart keeps its table so, and the page splices it in where it
+        shows the chart; making a chart leaves nothing behind on the writer (the Word report
+        draws the same charts and shows no table)."""
         cells = [
             [
                 {"text": c, "href": None} if isinstance(c, str) else {"text": c[0], "href": c[1]}
