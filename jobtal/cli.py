@@ -207,6 +207,59 @@ def demo(out: Path, scale: float, start: str, end: str, seed: int) -> None:
     click.echo(f"wrote {out}: {describe(rows)} rows")
 
 
+@main.command()
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The extracts with the internal resources (caseworkers, caseload, activities' "
+    "caseworker_id): a datapackage.json or its folder. Default: the demo's, written first.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=str(paths.BUILD / "internal"),
+    show_default=True,
+    help="The edition's folder: never the public site's.",
+)
+@click.option(
+    "--jobcenter",
+    "jobcentres",
+    type=int,
+    multiple=True,
+    help="Only this jobcentre (its municipality code); may be given more than once. Default: "
+    "every jobcentre with caseworkers in the package.",
+)
+def internal(data: Path | None, out: Path, jobcentres: tuple[int, ...]) -> None:
+    """Build the internal edition: weekly figures per jobcentre, team and caseworker, and which
+    offers work for whom, as a static site for the jobcentre's intranet (SPEC section 9).
+    Never to be published; written only into its own folder, replaced only when all of it
+    was built."""
+    from jobtal.internal.edition import build_internal
+    from jobtal.stages import InvalidExtracts
+
+    try:
+        if data is None:
+            from jobtal.demo import describe, write_demo
+
+            data = out.resolve().with_name(f".{out.name}.work") / "extracts"
+            rows = write_demo(data, DemoSettings())
+            click.echo(f"demo extracts: {describe(rows)} rows in {data}", err=True)
+        result = build_internal(data, out, jobcentres)
+    except UnusableInput as error:
+        click.echo(f"error: {error}", err=True)
+        end(EXIT_UNUSABLE)
+    except InvalidExtracts as invalid:
+        click.echo(invalid.report.to_text(), err=True)
+        click.echo("stopped: the extracts are invalid; nothing was written.", err=True)
+        end(EXIT_INVALID)
+    click.echo(
+        f"built the internal edition for {result.reference_week}: {result.jobcentres} "
+        f"jobcentres, {result.teams} teams, {result.caseworkers} caseworkers, {result.pages} "
+        f"pages in {result.site}"
+    )
+
+
 @main.group("import")
 def import_group() -> None:
     """Turn published aggregate statistics into a data package of tidy series (area_type,
