@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install lock site test lint chromium libreoffice serve demo clean zensical-report golden
+.PHONY: install lock site internal test lint chromium libreoffice serve demo clean zensical-report golden
 
 # The environment is installed from requirements.lock: every package at the version and with the
 # SHA-256 the lock names, so a publication is built with exactly what the tests ran on. After
@@ -29,6 +29,12 @@ install: $(STAMP)
 
 site: $(STAMP)
 	$(BIN)/jobtal build
+
+# The internal edition (SPEC section 9) of the demo data, for Holbæk, whose weekly management
+# information it follows: into build/internal, never build/site, and never published. With a
+# jobcentre's own extracts: jobtal internal --data PACKAGE --out DIR.
+internal: $(STAMP)
+	$(BIN)/jobtal internal --jobcenter 316 --out build/internal
 
 lint: $(STAMP)
 	$(BIN)/ruff check jobtal tests scripts

@@ -100,6 +100,34 @@ def test_publish_runs_monthly_validates_builds_tests_and_deploys():
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
 
+INTERNAL_EXAMPLE = paths.REPO / "docs" / "examples" / "internal-weekly.yml"
+
+
+def test_the_weekly_internal_example_stays_on_the_intranet():
+    """The internal edition's example workflow (issue 22): valid, weekly on Monday mornings, on
+    a self-hosted runner, and nothing it builds is uploaded or deployed anywhere."""
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+         str(INTERNAL_EXAMPLE)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    workflow = yaml.safe_load(INTERNAL_EXAMPLE.read_text(encoding="utf-8"))
+    workflow["on"] = workflow.pop(True)
+    [cron] = [entry["cron"] for entry in workflow["on"]["schedule"]]
+    assert cron.split()[4] == "1"  # Mondays
+    [job] = workflow["jobs"].values()
+    assert "self-hosted" in job["runs-on"]
+    uses = [step.get("uses", "") for step in job["steps"]]
+    assert not [u for u in uses if "upload" in u or "deploy" in u]
+    assert any("jobtal internal" in step.get("run", "") for step in job["steps"])
+
+
+def test_the_publish_workflow_never_builds_the_internal_edition():
+    text = (WORKFLOWS / "publish.yml").read_text(encoding="utf-8")
+    assert "internal" not in text
+
+
 def test_tests_run_on_every_push_and_pull_request():
     workflow = load("test.yml")
     assert set(workflow["on"]) == {"push", "pull_request"}

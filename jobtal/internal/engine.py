@@ -209,10 +209,17 @@ def compute(con: duckdb.DuckDBPyConnection, measures: list[Measure]) -> int:
         known = "WHERE following_complete" if measure.needs_following_weeks else ""
         con.execute(f"""
             INSERT INTO internal_values
-            WITH facts AS (
-                SELECT f.period, f.caseworker_id, f.person_id, f.target_group, f.value,
-                       s.team, s.municipality_code
+            WITH per_caseworker AS (
+                -- a citizen has one row per week and caseworker, so the rows are the
+                -- citizens behind a figure, and they add up from caseworker to team
+                SELECT period, caseworker_id, target_group, sum(value) AS total,
+                       count(*) AS persons
                 FROM ({measure.sql}) AS f
+                GROUP BY period, caseworker_id, target_group
+            ),
+            facts AS (
+                SELECT f.*, s.team, s.municipality_code
+                FROM per_caseworker AS f
                 JOIN staff AS s USING (caseworker_id)
             ),
             sums AS (
@@ -224,7 +231,7 @@ def compute(con: duckdb.DuckDBPyConnection, measures: list[Measure]) -> int:
                             WHEN GROUPING(caseworker_id) = 1 THEN team
                             ELSE caseworker_id END AS area_code,
                        {target_group} AS target_group,
-                       sum(value) AS total, count(DISTINCT person_id) AS persons
+                       sum(total) AS total, sum(persons) AS persons
                 FROM facts
                 GROUP BY GROUPING SETS ({grouping_sets(measure)})
             ),

@@ -46,7 +46,10 @@ def write_csv(con: duckdb.DuckDBPyConnection, query: str, where: str, path: Path
     return con.execute(f"SELECT count(*) FROM ({query}) WHERE {where}").fetchone()[0]
 
 
-def jobcentre_csv(jobcentre) -> str:
+def jobcentre_csv(jobcentre, jobcentres: list) -> str:
+    """A jobcentre's own CSV; intern.csv itself when the edition has one jobcentre."""
+    if len(jobcentres) == 1:
+        return INTERN_CSV
     return f"data/jobcenter/{jobcentre.municipality_code}.csv"
 
 
@@ -69,9 +72,9 @@ def write_data_files(
     rows of each, by path."""
     query = csv_values(measures)
     written = {INTERN_CSV: write_csv(con, query, "true", site / INTERN_CSV)}
-    for jobcentre in jobcentres:
+    for jobcentre in jobcentres if len(jobcentres) > 1 else []:
         where = f"municipality_code = {int(jobcentre.municipality_code)}"
-        path = jobcentre_csv(jobcentre)
+        path = jobcentre_csv(jobcentre, jobcentres)
         written[path] = write_csv(con, query, where, site / path)
     for team in teams:
         where = (

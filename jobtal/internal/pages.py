@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -46,6 +47,13 @@ from jobtal.weeks import monday
 TEMPLATES = paths.SITE_TEMPLATES / "internal"
 MARK = "Intern ledelsesinformation – må ikke offentliggøres"
 FEW_CITIZENS = 5  # a figure from fewer says so (SPEC section 9)
+MOST_LINES = 10  # a trend chart with more lines shows the area's own line instead
+# colours for more lines than Okabe-Ito has: Paul Tol's "muted" scheme, also chosen to stay
+# distinct under colour blindness (and the lines differ by dash too)
+EXTRA_COLOURS = [
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+    "#DDCC77", "#CC6677", "#882255", "#AA4499", "#666666",
+]  # fmt: skip
 UNCERTAIN_GROUP = 20  # "Hvad virker": a group smaller than this is an uncertain figure
 OFFERS = {
     "virksomhedspraktik": "Virksomhedspraktik",
@@ -114,16 +122,24 @@ def unique_slug(text: str, taken: set[str], fallback: str) -> str:
     return candidate
 
 
+AREA_ORDER = ["jobcenter", "team", "caseworker"]
+
+
+def natural(name: str) -> list:
+    """A sort key that puts "Team 2" before "Team 10"."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+            for part in re.split(r"(\d+)", name)]  # fmt: skip
+
+
 def read_areas(con: duckdb.DuckDBPyConnection) -> list[Area]:
     """The jobcentres, each with its teams and their caseworkers, in name order."""
     jobcentres: dict[int, Area] = {}
     teams: dict[tuple[int, str], Area] = {}
     rows = con.execute(
-        "SELECT area_type, area_code, area_name, municipality_code, team FROM edition_areas "
-        "ORDER BY CASE area_type WHEN 'jobcenter' THEN 0 WHEN 'team' THEN 1 ELSE 2 END, "
-        "area_name, area_code"
+        "SELECT area_type, area_code, area_name, municipality_code, team FROM edition_areas"
     ).fetchall()
     taken: dict[object, set[str]] = defaultdict(set)
+    rows.sort(key=lambda row: (AREA_ORDER.index(row[0]), natural(row[2]), row[1]))
     for kind, code, name, municipality, team in rows:
         if kind == "jobcenter":
             area = Area(kind, code, name, municipality, f"{slug(name)}/")
@@ -225,41 +241,74 @@ class InternalPages:
         return Markup(html.strip())
 
     def trend_chart(self, measure: Measure, area: Area, csv_url: str) -> dict:
-        """The area's last 26 weeks of one measure: a line, its table, its text alternative."""
-        series = self.values.get((measure.id, area.key), {})
-        points = [
-            {"uge": week_label(w), "monday": monday(w).isoformat(), "value": series[w][0]}
-            for w in self.recent
-            if w in series and series[w][0] is not None
-        ]
+        """The last 26 weeks of one measure: a line for each team of a jobcentre or each
+        caseworker of a team (side by side, as the issue asks; the area's own line where it
+        has more than MOST_LINES of them, or none), its table and its text alternative."""
+        lines = area.children if 0 < len(area.children) <= MOST_LINES else [area]
         y_title = f"{measure.title} ({measure.unit})"
+        points = []
+        for line in lines:
+            series = self.values.get((measure.id, line.key), {})
+            points += [
+                {
+                    "navn": line.short_name,
+                    "uge": week_label(w),
+                    "monday": monday(w).isoformat(),
+                    "value": series[w][0],
+                }
+                for w in self.recent
+                if w in series and series[w][0] is not None
+            ]
+        names = [line.short_name for line in lines]
+        encoding = {
+            "x": alt.X(
+                "monday:T", title="Uge", axis=alt.Axis(format="uge %V", labelAngle=0, tickCount=6)
+            ),
+            "y": alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True, nice=True)),
+            "tooltip": [
+                alt.Tooltip("navn:N", title="Navn"),
+                alt.Tooltip("uge:N", title="Uge"),
+                alt.Tooltip("value:Q", title=y_title, format=f",.{measure.decimals}f"),
+            ],
+        }
+        if len(lines) > 1:  # told apart by colour and by dash, never by colour alone
+            palette = OKABE_ITO if len(lines) <= len(OKABE_ITO) else EXTRA_COLOURS
+            encoding["color"] = alt.Color(
+                "navn:N", title=None, sort=names,
+                scale=alt.Scale(domain=names, range=palette[: len(lines)]),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
+            )  # fmt: skip
+            encoding["strokeDash"] = alt.StrokeDash("navn:N", sort=names, legend=None)
+        else:
+            encoding["color"] = alt.value(OKABE_ITO[0])
         chart = (
-            alt.Chart(alt.Data(values=points), width="container", height=180)
-            .mark_line(point=alt.OverlayMarkDef(size=14), color=OKABE_ITO[0])
-            .encode(
-                x=alt.X(
-                    "monday:T",
-                    title="Uge",
-                    axis=alt.Axis(format="uge %V", labelAngle=0, tickCount=6),
-                ),
-                y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True, nice=True)),
-                tooltip=[
-                    alt.Tooltip("uge:N", title="Uge"),
-                    alt.Tooltip("value:Q", title=y_title, format=f",.{measure.decimals}f"),
-                ],
-            )
+            alt.Chart(alt.Data(values=points), width="container", height=200)
+            .mark_line(point=alt.OverlayMarkDef(size=14))
+            .encode(**encoding)
             .properties(title=f"{measure.title}, de seneste {len(self.recent)} uger")
         )
         spec = {**chart.to_dict(validate=False), "$schema": SCHEMA_URL, "config": READABLE}
-        rows = [[week_label(w), self.figure(measure, area, w)[0]] for w in self.recent]
+        rows = [
+            [week_label(w), *(self.figure(measure, line, w)[0] for line in lines)]
+            for w in self.recent
+        ]
         shown = [p["value"] for p in points]
-        alt_text = (
-            f"{measure.title} for {area.name} de seneste {len(self.recent)} uger: fra "
-            f"{DA.number(min(shown), measure.decimals)} til "
-            f"{DA.number(max(shown), measure.decimals)} {measure.unit}."
-            if shown
-            else f"{measure.title} for {area.name}: ingen tal endnu."
-        )
+        unit = measure.unit.rstrip(".")
+        if not shown:
+            alt_text = f"{measure.title} for {area.name}: ingen tal endnu."
+        elif len(lines) > 1:
+            kind = "team" if area.kind == "jobcenter" else "sagsbehandler"
+            alt_text = (
+                f"{measure.title} de seneste {len(self.recent)} uger, en linje pr. {kind} i "
+                f"{area.short_name}: fra {DA.number(min(shown), measure.decimals)} til "
+                f"{DA.number(max(shown), measure.decimals)} {unit}."
+            )
+        else:
+            alt_text = (
+                f"{measure.title} for {area.name} de seneste {len(self.recent)} uger: fra "
+                f"{DA.number(min(shown), measure.decimals)} til "
+                f"{DA.number(max(shown), measure.decimals)} {unit}."
+            )
         return {
             "id": f"{measure.id}-trend",
             "spec_json": Markup(spec_json(spec)),
@@ -268,9 +317,7 @@ class InternalPages:
             "alt": alt_text,
             "csv_url": csv_url,
             "builder_url": "",
-            "table": self.table(
-                f"{measure.title} ({measure.unit}) pr. uge", ["Uge", y_title], rows
-            ),
+            "table": self.table(f"{measure.title} ({measure.unit}) pr. uge", ["Uge", *names], rows),
         }
 
     # --- pages
@@ -303,13 +350,13 @@ class InternalPages:
         )  # fmt: skip
         for jobcentre in jobcentres:
             root = "../" * jobcentre.page.count("/")
+            csv_url = f"{root}{files.jobcentre_csv(jobcentre, jobcentres)}"
             self.render(
                 "jobcenter.md.j2", jobcentre.page, docs, area=jobcentre,
                 side_by_side=self.side_by_side(
                     jobcentre, f"Teams i {jobcentre.name}, {week_label(self.recent[-1])}"
                 ),
-                charts=self.trend(jobcentre, f"{root}{files.jobcentre_csv(jobcentre)}"),
-                csv_url=f"{root}{files.jobcentre_csv(jobcentre)}",
+                charts=self.trend(jobcentre, csv_url), csv_url=csv_url,
             )  # fmt: skip
             self.write_what_works(docs, jobcentre)
             for team in jobcentre.children:
@@ -425,7 +472,18 @@ class InternalPages:
                     scale=alt.Scale(domain=sides, range=OKABE_ITO[:2]),
                     legend=alt.Legend(orient="bottom"),
                 ),
-                row=alt.Row("offer:N", title=None, sort=list(OFFERS.values())),
+                row=alt.Row(
+                    "offer:N",
+                    title=None,
+                    sort=list(OFFERS.values()),
+                    header=alt.Header(
+                        labelAngle=0,
+                        labelAlign="left",
+                        labelOrient="top",
+                        labelFontWeight="bold",
+                        labelFontSize=13,
+                    ),
+                ),
                 tooltip=["offer:N", "group:N", "side:N", alt.Tooltip("value:Q", format=",.1f")],
             )  # fmt: skip
             .properties(title="Uden ydelse 13 uger efter tilbuddet, og sammenligningen")
