@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from jobtal import paths
 from jobtal.cli import main
 from jobtal.internal.edition import EDITION_MARK, build_internal
+from jobtal.internal.engine import MeasureError, load_measures
 from jobtal.internal.files import CSV_COLUMNS
 from jobtal.internal.pages import MARK
 from jobtal.weeks import week_range
@@ -208,6 +209,8 @@ def test_every_page_is_marked_internal_and_not_for_search_engines(edition):
         assert '<meta name="robots" content="noindex, nofollow">' in text, page
         assert text.count(MARK) >= 2, page  # the banner and the page's own text
         assert not re.search(r'href="[^"]*(releases|feed|rss)', text), page
+    not_found = (edition / "404.html").read_text(encoding="utf-8")
+    assert "noindex" in not_found and "/jobcenter/" not in not_found  # no public page named
     assert (edition / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
     assert (edition / EDITION_MARK).exists()
 
@@ -304,3 +307,14 @@ def test_invalid_extracts_write_nothing(tmp_path):
     assert result.exit_code == 1
     assert "two-caseworkers" in result.output
     assert not (tmp_path / "intern").exists()
+
+
+def test_the_measures_are_definitions_checked_against_their_schema(tmp_path):
+    assert [m.id for m in load_measures()] == ["sagsstamme", "samtaler", "i_tilbud", "afgang"]
+    (tmp_path / "afgang.yaml").write_text(
+        "id: afgang\ntitle: Afgang\ndescription: x\nunit: borgere\ndecimals: 0\n"
+        "kind: average\nby_target_group: true\nsql: SELECT 1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MeasureError, match="afgang.yaml: 'average' is not one of"):
+        load_measures(tmp_path)
