@@ -215,6 +215,15 @@ def test_every_page_is_marked_internal_and_not_for_search_engines(edition):
     assert (edition / EDITION_MARK).exists()
 
 
+def test_no_citizen_level_row_or_identifier_is_written(edition):
+    # citizens are wk-P*, spells wk-s*, activities wk-t* (caseworkers, wk-a* and wk-b*, are
+    # the edition's areas)
+    for path in edition.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".csv", ".json", ".xml", ".txt"):
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"wk-[Pst]\d", text), path
+
+
 def test_pages_show_the_figures_of_the_csv(edition):
     team = (edition / "koebenhavn" / "team-nord" / "index.html").read_text(encoding="utf-8")
     table = team[team.index("<table") : team.index("</table>")]
@@ -241,15 +250,24 @@ def test_the_same_input_gives_the_same_bytes(edition, tmp_path):
 
 
 HOSTILE = """caseworker_id,team,municipality_code,caseworker_name
-wk-a1,<script>alert(1)</script>,101,=HYPERLINK("http://x")
-wk-a2,<script>alert(1)</script>,101,*Bo* [x](javascript:alert(2))
-wk-b1,../../etc,101,Cecilie <img src=x onerror=alert(3)>
+WK-A1,<script>alert(1)</script>,101,=HYPERLINK("http://x")
+wk-a1,<script>alert(1)</script>,101,*Bo* [x](javascript:alert(2))
+wk-b1,Hvad virker,101,Cecilie <img src=x onerror=alert(3)>
 """
 
 
 def test_hostile_names_are_text_wherever_they_land(tmp_path):
-    write_weekly_package(tmp_path / "extracts", caseworkers=HOSTILE)
+    descriptor = write_weekly_package(tmp_path / "extracts", caseworkers=HOSTILE)
+    # the citizens of wk-a2 are now WK-A1's: two ids with one slug, and a team named as the
+    # jobcentre's page "Hvad virker"
+    for name in ("caseload.csv", "activities.csv"):
+        path = descriptor.parent / name
+        path.write_text(path.read_text(encoding="utf-8").replace("wk-a2", "WK-A1"), "utf-8")
     site = build_internal(tmp_path / "extracts", tmp_path / "intern").site
+    folders = sorted(p.relative_to(site).as_posix() for p in site.glob("koebenhavn/*/*/"))
+    assert folders == ["koebenhavn/hvad-virker-2/wk-b1", "koebenhavn/team-1/wk-a1",
+                       "koebenhavn/team-1/wk-a1-2"]  # fmt: skip
+    assert "Hvad virker i" in (site / "koebenhavn" / "hvad-virker" / "index.html").read_text()
     for page in html_pages(site):
         text = page.read_text(encoding="utf-8")
         assert "<script>alert" not in text and "<img src=x" not in text, page
@@ -259,7 +277,7 @@ def test_hostile_names_are_text_wherever_they_land(tmp_path):
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
     assert "&lt;script&gt;" in (site / "koebenhavn" / "index.html").read_text(encoding="utf-8")
     # the Markdown in a name stays its text: the heading shows it as it is
-    (page,) = [p for p in html_pages(site) if p.parent.name == "wk-a2"]
+    (page,) = [p for p in html_pages(site) if p.parent.name == "wk-a1"]
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", page.read_text(encoding="utf-8")).group(1)
     assert html.unescape(heading) == "*Bo* [x](javascript:alert(2))"
 

@@ -49,13 +49,13 @@ SPELLS = [
     "wk-s7,wk-P7,101,kontanthjaelp,2024-07-01,2024-11-10,1,K,1992,jobparat",
 ]
 ACTIVITIES = """activity_id,person_id,municipality_code,activity,start_date,end_date,caseworker_id
-wk-a1,wk-P1,101,samtale,2024-12-30,,wk-a1
-wk-a2,wk-P2,101,samtale,2025-01-03,,wk-a2
-wk-a3,wk-P4,101,samtale,2024-12-31,,wk-b1
-wk-a4,wk-P5,101,samtale,2025-01-02,,
-wk-a5,wk-P1,101,samtale,2025-02-10,,wk-a1
-wk-a6,wk-P4,101,virksomhedspraktik,2024-12-09,2024-12-16,wk-b1
-wk-a7,wk-P6,101,loentilskud,2024-08-05,2024-09-30,wk-a1
+wk-t1,wk-P1,101,samtale,2024-12-30,,wk-a1
+wk-t2,wk-P2,101,samtale,2025-01-03,,wk-a2
+wk-t3,wk-P4,101,samtale,2024-12-31,,wk-b1
+wk-t4,wk-P5,101,samtale,2025-01-02,,
+wk-t5,wk-P1,101,samtale,2025-02-10,,wk-a1
+wk-t6,wk-P4,101,virksomhedspraktik,2024-12-09,2024-12-16,wk-b1
+wk-t7,wk-P6,101,loentilskud,2024-08-05,2024-09-30,wk-a1
 """
 CASEWORKERS = """caseworker_id,team,municipality_code,caseworker_name
 wk-a1,Team Nord,101,Anna Andersen

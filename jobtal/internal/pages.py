@@ -144,13 +144,11 @@ def read_areas(con: duckdb.DuckDBPyConnection) -> list[Area]:
         if kind == "jobcenter":
             area = Area(kind, code, name, municipality, f"{slug(name)}/")
             jobcentres[municipality] = area
+            taken[area.key].add("hvad-virker")  # a page beside the teams'
             continue
         parent = jobcentres[municipality] if kind == "team" else teams[(municipality, team)]
-        folder = unique_slug(
-            code, taken[parent.key], f"{kind}-{len(parent.children) + 1}"
-        ) if kind == "team" else unique_slug(
-            code, taken[parent.key] | {"hvad-virker"}, f"sagsbehandler-{len(parent.children) + 1}"
-        )  # fmt: skip
+        fallback = "team" if kind == "team" else "sagsbehandler"
+        folder = unique_slug(code, taken[parent.key], f"{fallback}-{len(parent.children) + 1}")
         area = Area(kind, code, name, municipality, f"{parent.page}{folder}/", parent)
         parent.children.append(area)
         if kind == "team":
