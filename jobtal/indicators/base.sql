@@ -13,13 +13,20 @@
 --
 -- Full-time days are kept as whole numbers of millionths (days x fte x 1,000,000), so every sum
 -- is exact and the published figures do not depend on the order in which they were added.
+--
+-- One text for DuckDB and Spark SQL (issue 23): each statement is `CREATE TABLE|VIEW <name> AS
+-- <query>`, and the engine decides how a table is kept (jobtal.indicators.engines); dates are
+-- subtracted and added with days_between(first, last) and add_days(day, n), which each engine
+-- defines; text is STRING; no decimal literal stands in arithmetic (it would make Spark compute
+-- in DECIMAL where DuckDB computes in DOUBLE); a window with a frame is written out in full.
+-- tests/test_portable_sql.py rejects what does not run the same on both.
 
 -- The months that are published: those of the population table up to the reference month.
 -- month_index counts months (year x 12 + month - 1), so "the next month" is month_index + 1.
-CREATE TEMP TABLE months AS
+CREATE TABLE months AS
 SELECT month, year, year * 12 + month_of_year - 1 AS month_index, first_day,
-       CAST(first_day + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS last_day,
-       CAST(first_day + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) - first_day + 1 AS days_in_month,
+       last_day(first_day) AS last_day,
+       days_between(first_day, last_day(first_day)) + 1 AS days_in_month,
        month < (SELECT reference_month FROM extract_info) AS next_month_complete
 FROM (
     SELECT DISTINCT month,
@@ -31,15 +38,15 @@ FROM (
 ) AS population_months;
 
 -- Every area a municipality belongs to: itself, its municipality group, its region, the country.
-CREATE TEMP TABLE areas AS
+CREATE TABLE areas AS
 SELECT municipality_code, 'kommune' AS area_type,
-       CAST(municipality_code AS VARCHAR) AS area_code, municipality_name AS area_name
+       CAST(municipality_code AS STRING) AS area_code, municipality_name AS area_name
 FROM municipalities
 UNION ALL
-SELECT m.municipality_code, 'kommunegruppe', CAST(m.municipality_group AS VARCHAR), g.group_name
+SELECT m.municipality_code, 'kommunegruppe', CAST(m.municipality_group AS STRING), g.group_name
 FROM municipalities AS m JOIN municipality_group_names AS g USING (municipality_group)
 UNION ALL
-SELECT m.municipality_code, 'region', CAST(m.region_code AS VARCHAR), r.region_name
+SELECT m.municipality_code, 'region', CAST(m.region_code AS STRING), r.region_name
 FROM municipalities AS m JOIN regions AS r USING (region_code)
 UNION ALL
 SELECT municipality_code, 'land', 'DK', 'Hele landet'
@@ -51,7 +58,7 @@ FROM municipalities;
 -- the first month of their next one (spells in order of start). Before and after its middle a
 -- spell may have shared months. A spell whose last month is not shared leaves its person
 -- without benefit, unless the next spell starts the month after.
-CREATE TEMP TABLE spells AS
+CREATE TABLE spells AS
 WITH indexed AS (
     SELECT spell_id, person_id, municipality_code, benefit, sex, birth_year, readiness,
            start_date, end_date,
@@ -63,12 +70,14 @@ WITH indexed AS (
     FROM benefit_spells
 ), ordered AS (
     SELECT *,
-           LEAD(first_month_index) OVER by_person AS next_first_month_index,
+           LEAD(first_month_index) OVER (
+               PARTITION BY person_id ORDER BY first_month_index, start_date, spell_id
+           ) AS next_first_month_index,
            MAX(last_month_index) OVER (
-               by_person ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+               PARTITION BY person_id ORDER BY first_month_index, start_date, spell_id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
            ) AS earlier_last_month_index
     FROM indexed
-    WINDOW by_person AS (PARTITION BY person_id ORDER BY first_month_index, start_date, spell_id)
 ), middles AS (
     SELECT *,
            GREATEST(first_month_index, COALESCE(earlier_last_month_index + 1, 0))
@@ -84,7 +93,7 @@ SELECT person_id, municipality_code, benefit, sex, birth_year, start_date, end_d
            OR (benefit IN ('kontanthjaelp', 'uddannelseshjaelp', 'selvforsoergelse')
                AND readiness = 'jobparat') AS in_labour_reserve,
        -- a sickness spell has lasted over 26 weeks (182 days) on the days from this one
-       CASE WHEN benefit = 'sygedagpenge' THEN start_date + 183 END AS long_sick_from,
+       CASE WHEN benefit = 'sygedagpenge' THEN add_days(start_date, 183) END AS long_sick_from,
        -- a spell with no unshared month gets an empty middle after its last month
        CASE WHEN middle_first <= middle_last THEN middle_first ELSE last_month_index + 1 END
            AS middle_first,
@@ -97,7 +106,7 @@ FROM middles;
 
 -- The month ranges to expand each spell into: its middle, and its shared months before and
 -- after it (most spells have a middle only).
-CREATE TEMP TABLE spell_ranges AS
+CREATE TABLE spell_ranges AS
 SELECT * FROM (
     SELECT spells.*, FALSE AS shared, middle_first AS range_first, middle_last AS range_last
     FROM spells
@@ -110,7 +119,7 @@ WHERE range_first <= range_last;
 
 -- The months in which a person has an activation offer (any activity but a samtale) on at least
 -- one day. An offer with no end date is still running.
-CREATE TEMP TABLE offer_months AS
+CREATE TABLE offer_months AS
 SELECT DISTINCT a.person_id, m.month_index
 FROM activities AS a
 JOIN months AS m
@@ -122,14 +131,15 @@ WHERE a.activity <> 'samtale';
 -- reserve, whether the spell still runs on the month's last day and for how long it has run then
 -- (a spell starting on the last day has run 0 days), whether it is then a sickness spell over 26
 -- weeks, and whether the person leaves benefits after this month (known for an unshared month).
-CREATE TEMP VIEW spell_months AS
+CREATE VIEW spell_months AS
 WITH touched AS (
     SELECT s.person_id, s.municipality_code, s.benefit, s.sex, s.start_date,
            s.in_labour_reserve, s.long_sick_from, s.shared,
            m.month_index, m.days_in_month, m.last_day,
            m.year - s.birth_year AS age,
-           (LEAST(COALESCE(s.end_date, m.last_day), m.last_day)
-            - GREATEST(s.start_date, m.first_day) + 1) * s.fte_millionths AS fte_days,
+           (days_between(GREATEST(s.start_date, m.first_day),
+                         LEAST(COALESCE(s.end_date, m.last_day), m.last_day)) + 1)
+               * s.fte_millionths AS fte_days,
            CASE WHEN s.end_date IS NULL OR s.end_date >= m.last_day THEN 1 ELSE 0 END AS running,
            CASE WHEN m.next_month_complete AND m.month_index = s.leaving_month_index
                 THEN 1 ELSE 0 END AS leaving
@@ -139,14 +149,14 @@ WITH touched AS (
 SELECT person_id, shared, municipality_code, benefit, sex, age, month_index,
        days_in_month, fte_days, running, leaving,
        CASE WHEN in_labour_reserve THEN fte_days ELSE 0 END AS reserve_fte_days,
-       running * (last_day - start_date) AS running_days,
+       running * days_between(start_date, last_day) AS running_days,
        CASE WHEN running = 1 AND last_day >= long_sick_from THEN 1 ELSE 0 END AS long_sick
 FROM touched;
 
 -- An unshared spell-month is one person-month, both for its benefit and for 'alle', in its
 -- municipality and so in every area above it: these cells simply add up. Whether the person
 -- has an offer that month is looked up from the (fewer) offer months.
-CREATE TEMP TABLE municipality_benefit_cells AS
+CREATE TABLE municipality_benefit_cells AS
 WITH spell_parts AS (
     SELECT sm.municipality_code, sm.month_index, sm.benefit, sm.sex, ages.age_group,
            COUNT(*) AS persons,
@@ -180,7 +190,7 @@ LEFT JOIN offer_parts AS o
  AND o.benefit = c.benefit AND o.sex = c.sex
  AND o.age_group IS NOT DISTINCT FROM c.age_group;
 
-CREATE TEMP TABLE municipality_cells AS
+CREATE TABLE municipality_cells AS
 SELECT * FROM municipality_benefit_cells
 UNION ALL
 SELECT municipality_code, month_index, 'alle', sex, age_group,
@@ -193,7 +203,7 @@ GROUP BY municipality_code, month_index, sex, age_group;
 -- The shared months, one row per area, person, month and benefit (and 'alle'). Nobody is more
 -- than one full-time person, and a person leaves benefits when no spell of theirs touches the
 -- month after.
-CREATE TEMP TABLE shared_person_months AS
+CREATE TABLE shared_person_months AS
 WITH per_area AS (
     SELECT a.area_type, a.area_code, sm.person_id, sm.month_index, sm.days_in_month,
            CASE WHEN GROUPING(sm.benefit) = 1 THEN 'alle' ELSE sm.benefit END AS benefit,
@@ -224,7 +234,7 @@ LEFT JOIN offer_months AS o ON o.person_id = p.person_id AND o.month_index = p.m
 
 -- Every area's cells: the municipality cells added up to each area the municipality belongs to,
 -- plus the shared person-months counted in each area.
-CREATE TEMP TABLE cells AS
+CREATE TABLE cells AS
 WITH parts AS (
     SELECT a.area_type, a.area_code, c.month_index, c.benefit, c.sex, c.age_group,
            c.persons, c.fte_days, c.reserve_fte_days, c.reserve_persons, c.running_spells,
@@ -256,7 +266,7 @@ JOIN months AS m USING (month_index)
 GROUP BY area_type, area_code, m.month, m.days_in_month, benefit, sex, age_group;
 
 -- Samtaler per person and month, and in how many municipalities they took place.
-CREATE TEMP TABLE samtale_person_months AS
+CREATE TABLE samtale_person_months AS
 SELECT a.person_id, m.month, m.month_index, MIN(a.municipality_code) AS municipality_code,
        MAX(a.municipality_code) AS last_municipality_code, COUNT(*) AS samtaler
 FROM activities AS a
@@ -267,7 +277,7 @@ GROUP BY a.person_id, m.month, m.month_index;
 
 -- Samtaler per area and month, and how many people had them. A person with samtaler in two
 -- municipalities in one month (rare) counts once in the areas above them.
-CREATE TEMP TABLE samtale_cells AS
+CREATE TABLE samtale_cells AS
 WITH parts AS (
     SELECT a.area_type, a.area_code, p.month, SUM(p.samtaler) AS samtaler, COUNT(*) AS persons
     FROM samtale_person_months AS p
@@ -291,7 +301,7 @@ FROM parts
 GROUP BY area_type, area_code, month;
 
 -- The population on the 1st of each published month, per area, sex and age group (16-66).
-CREATE TEMP TABLE population_cells AS
+CREATE TABLE population_cells AS
 SELECT a.area_type, a.area_code, p.month, p.sex, p.age_group, SUM(p.persons) AS persons
 FROM population AS p
 JOIN areas AS a USING (municipality_code)

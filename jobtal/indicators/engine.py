@@ -10,6 +10,7 @@ month, benefit and breakdown."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,48 +115,110 @@ def load_definitions(folder: Path = paths.INDICATOR_DEFINITIONS) -> list[Definit
     return [definitions[i] for i in INDICATOR_IDS if i in definitions]
 
 
-def prepare(con: duckdb.DuckDBPyConnection, reference_month: str) -> None:
-    """Make the vocabulary tables and the shared views of base.sql."""
-    con.execute("CREATE TEMP TABLE extract_info AS SELECT ? AS reference_month", [reference_month])
-    con.execute("CREATE TEMP TABLE benefits (benefit VARCHAR, position INTEGER)")
-    con.executemany(
-        "INSERT INTO benefits VALUES (?, ?)", [[code, i] for i, code in enumerate(BENEFITS)]
+# The functions base.sql may call besides the SQL both engines share, each defined on each
+# engine (issue 23): DuckDB subtracts dates with `-` and Spark with datediff, and so on.
+DUCKDB_PRELUDE = [
+    "CREATE OR REPLACE TEMP MACRO days_between(first_day, last_day) AS "
+    "CAST(last_day - first_day AS BIGINT)",
+    "CREATE OR REPLACE TEMP MACRO add_days(day, days) AS CAST(day + days AS DATE)",
+]
+SPARK_PRELUDE = [
+    "CREATE OR REPLACE TEMPORARY FUNCTION days_between(first_day DATE, last_day DATE) "
+    "RETURNS BIGINT RETURN CAST(datediff(last_day, first_day) AS BIGINT)",
+    "CREATE OR REPLACE TEMPORARY FUNCTION add_days(day DATE, days INT) "
+    "RETURNS DATE RETURN date_add(day, days)",
+]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of base.sql: `CREATE TABLE|VIEW name AS query`. How a table is kept is
+    the engine's business (DuckDB: a temporary table; Spark: a cached view)."""
+
+    kind: str  # "TABLE" or "VIEW"
+    name: str
+    query: str
+
+
+STATEMENT = re.compile(r"^\s*CREATE\s+(TABLE|VIEW)\s+(\w+)\s+AS\s+(.*)$", re.DOTALL)
+
+
+def base_statements(path: Path = BASE_SQL) -> list[Statement]:
+    """base.sql's statements in order (comment lines left out, so they may hold a ';')."""
+    text = "\n".join(
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.strip().startswith("--")
     )
-    con.execute(
-        "CREATE TEMP TABLE age_groups (age_group VARCHAR, min_age INTEGER, max_age INTEGER)"
-    )
-    con.executemany(
-        "INSERT INTO age_groups VALUES (?, ?, ?)",
-        [[group, *AGE_BOUNDS[group]] for group in AGE_GROUPS],
-    )
-    # every age in whole years that has an age group, so that spell-months find theirs by an
-    # equality join (the cheap kind at national scale)
-    con.execute("CREATE TEMP TABLE ages (age INTEGER, age_group VARCHAR)")
-    con.executemany(
-        "INSERT INTO ages VALUES (?, ?)",
-        [[age, group] for group, (low, high) in AGE_BOUNDS.items() for age in range(low, high + 1)],
-    )
-    con.execute(
-        "CREATE TEMP TABLE municipality_group_names (municipality_group BIGINT, group_name VARCHAR)"
-    )
-    con.executemany(
-        "INSERT INTO municipality_group_names VALUES (?, ?)",
-        [[number, name] for number, name in MUNICIPALITY_GROUPS.items()],
-    )
-    for statement in BASE_SQL.read_text(encoding="utf-8").split(";"):
-        code = [
-            line
-            for line in statement.splitlines()
-            if line.strip() and not line.strip().startswith("--")
-        ]
-        if not code:
+    statements = []
+    for part in text.split(";"):
+        if not part.strip():
             continue
-        started = time.perf_counter()
+        match = STATEMENT.match(part)
+        if not match:
+            raise DefinitionError(f"{path.name}: not CREATE TABLE|VIEW name AS ...: {part[:80]!r}")
+        statements.append(Statement(match[1], match[2], match[3].strip()))
+    return statements
+
+
+@dataclass(frozen=True)
+class VocabularyTable:
+    name: str
+    columns: tuple[tuple[str, str], ...]  # (name, SQL type)
+    rows: tuple[tuple, ...]
+
+
+def vocabulary_tables(reference_month: str) -> list[VocabularyTable]:
+    """The tables made from the contract's vocabulary, which base.sql reads beside the
+    extracts."""
+    return [
+        VocabularyTable("extract_info", (("reference_month", "STRING"),), ((reference_month,),)),
+        VocabularyTable(
+            "benefits",
+            (("benefit", "STRING"), ("position", "INTEGER")),
+            tuple((code, i) for i, code in enumerate(BENEFITS)),
+        ),
+        VocabularyTable(
+            "age_groups",
+            (("age_group", "STRING"), ("min_age", "INTEGER"), ("max_age", "INTEGER")),
+            tuple((group, *AGE_BOUNDS[group]) for group in AGE_GROUPS),
+        ),
+        # every age in whole years that has an age group, so that spell-months find theirs by
+        # an equality join (the cheap kind at national scale)
+        VocabularyTable(
+            "ages",
+            (("age", "INTEGER"), ("age_group", "STRING")),
+            tuple(
+                (age, group)
+                for group, (low, high) in AGE_BOUNDS.items()
+                for age in range(low, high + 1)
+            ),
+        ),
+        VocabularyTable(
+            "municipality_group_names",
+            (("municipality_group", "BIGINT"), ("group_name", "STRING")),
+            tuple(MUNICIPALITY_GROUPS.items()),
+        ),
+    ]
+
+
+def prepare(con: duckdb.DuckDBPyConnection, reference_month: str) -> None:
+    """Make the vocabulary tables and the shared tables of base.sql on DuckDB."""
+    for table in vocabulary_tables(reference_month):
+        columns = ", ".join(f"{name} {kind}" for name, kind in table.columns)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table.name} ({columns})")
+        marks = ", ".join("?" for _ in table.columns)
+        con.executemany(f"INSERT INTO {table.name} VALUES ({marks})", [list(r) for r in table.rows])
+    for statement in DUCKDB_PRELUDE:
         con.execute(statement)
-        kind, name = code[0].split()[2:4]  # CREATE TEMP TABLE|VIEW <name> AS
-        if kind == "TABLE":
-            rows = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            log(f"  {name}: {rows:,} rows in {time.perf_counter() - started:.1f} s")
+    for statement in base_statements():
+        started = time.perf_counter()
+        con.execute(
+            f"CREATE OR REPLACE TEMP {statement.kind} {statement.name} AS {statement.query}"
+        )
+        if statement.kind == "TABLE":
+            rows = con.execute(f"SELECT count(*) FROM {statement.name}").fetchone()[0]
+            log(f"  {statement.name}: {rows:,} rows in {time.perf_counter() - started:.1f} s")
 
 
 def breakdown_cells(definition: Definition) -> list[tuple[str, str]]:
@@ -168,36 +231,45 @@ def breakdown_cells(definition: Definition) -> list[tuple[str, str]]:
     return cells
 
 
+def definition_query(definition: Definition) -> str:
+    """The definition's SQL with every cell of its grid (area, month, benefit, breakdown), the
+    cells without recipients filled in: one query both engines run."""
+    cells = ", ".join(f"('{sex}', '{age_group}')" for sex, age_group in breakdown_cells(definition))
+    benefit_list = ", ".join(f"'{code}'" for code in definition.benefits)
+    fill = "NULL" if definition.fill is None else f"CAST({int(definition.fill)} AS DOUBLE)"
+    if definition.fill is not None and definition.fill != int(definition.fill):
+        raise DefinitionError(f"{definition.id}: fill must be a whole number")
+    months = "WHERE next_month_complete" if definition.needs_next_month else ""
+    return f"""
+        SELECT '{definition.id}' AS indicator, grid.area_type, grid.area_code, grid.period,
+               grid.benefit, grid.sex, grid.age_group,
+               CAST(COALESCE(result.value, {fill}) AS DOUBLE) AS value,
+               CAST(COALESCE(result.persons, 0) AS BIGINT) AS persons,
+               CAST(result.subset_persons AS BIGINT) AS subset_persons
+        FROM (
+            SELECT a.area_type, a.area_code, m.month AS period, b.benefit, c.sex, c.age_group
+            FROM (SELECT DISTINCT area_type, area_code FROM areas) AS a
+            CROSS JOIN (SELECT month FROM months {months}) AS m
+            CROSS JOIN (SELECT benefit FROM benefits WHERE benefit IN ({benefit_list})) AS b
+            CROSS JOIN (VALUES {cells}) AS c (sex, age_group)
+        ) AS grid
+        LEFT JOIN ({definition.sql}) AS result
+        USING (area_type, area_code, period, benefit, sex, age_group)
+    """
+
+
+INDICATOR_VALUES_COLUMNS = (
+    "indicator VARCHAR, area_type VARCHAR, area_code VARCHAR, period VARCHAR, benefit VARCHAR, "
+    "sex VARCHAR, age_group VARCHAR, value DOUBLE, persons BIGINT, subset_persons BIGINT"
+)
+
+
 def compute(con: duckdb.DuckDBPyConnection, definitions: list[Definition]) -> int:
     """Run every definition into the table indicator_values; return its number of rows."""
-    con.execute(
-        "CREATE OR REPLACE TABLE indicator_values (indicator VARCHAR, area_type VARCHAR, "
-        "area_code VARCHAR, period VARCHAR, benefit VARCHAR, sex VARCHAR, age_group VARCHAR, "
-        "value DOUBLE, persons BIGINT, subset_persons BIGINT)"
-    )
+    con.execute(f"CREATE OR REPLACE TABLE indicator_values ({INDICATOR_VALUES_COLUMNS})")
     for definition in definitions:
         started = time.perf_counter()
-        con.execute("CREATE OR REPLACE TEMP TABLE breakdowns (sex VARCHAR, age_group VARCHAR)")
-        con.executemany("INSERT INTO breakdowns VALUES (?, ?)", breakdown_cells(definition))
-        benefit_list = ", ".join(f"'{code}'" for code in definition.benefits)
-        fill = "NULL" if definition.fill is None else repr(float(definition.fill))
-        months = "WHERE next_month_complete" if definition.needs_next_month else ""
-        con.execute(f"""
-            INSERT INTO indicator_values
-            SELECT '{definition.id}', grid.area_type, grid.area_code, grid.period, grid.benefit,
-                   grid.sex, grid.age_group,
-                   COALESCE(result.value, {fill}), COALESCE(result.persons, 0),
-                   result.subset_persons
-            FROM (
-                SELECT a.area_type, a.area_code, m.month AS period, b.benefit, c.sex, c.age_group
-                FROM (SELECT DISTINCT area_type, area_code FROM areas) AS a
-                CROSS JOIN (SELECT month FROM months {months}) AS m
-                CROSS JOIN (SELECT benefit FROM benefits WHERE benefit IN ({benefit_list})) AS b
-                CROSS JOIN breakdowns AS c
-            ) AS grid
-            LEFT JOIN ({definition.sql}) AS result
-            USING (area_type, area_code, period, benefit, sex, age_group)
-        """)
+        con.execute(f"INSERT INTO indicator_values {definition_query(definition)}")
         rows = con.execute(
             "SELECT count(*) FROM indicator_values WHERE indicator = ?", [definition.id]
         ).fetchone()[0]
