@@ -110,8 +110,22 @@ def validate(package: Path, as_json: bool) -> None:
     ".<name>.work/tables/<stage>/), to open in DuckDB, pandas or R. They include the validated "
     "microdata: the working folder is never published.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Where the indicators are computed: DuckDB on this machine, or Apache Spark (Spark "
+    "Connect at $SPARK_REMOTE, a cluster at $SPARK_MASTER, else local mode) for microdata that "
+    "outgrow it. Needs the extra jobtal[spark] and Java 17+. The published files are the same.",
+)
 def build(
-    data: Path | None, out: Path, previous: Path | None, no_audit: bool, keep_work: bool
+    data: Path | None,
+    out: Path,
+    previous: Path | None,
+    no_audit: bool,
+    keep_work: bool,
+    engine: str,
 ) -> None:
     """Validate the extracts, compute the indicators, protect small numbers and write the site,
     with this month's release beside every earlier one.
@@ -123,7 +137,9 @@ def build(
     from jobtal.pipeline import build as run_build
 
     try:
-        result = run_build(data, out, previous=previous, audit=not no_audit, keep_work=keep_work)
+        result = run_build(
+            data, out, previous=previous, audit=not no_audit, keep_work=keep_work, engine=engine
+        )
     except UnusableInput as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)

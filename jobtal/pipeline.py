@@ -40,6 +40,7 @@ def build(
     audit: bool = True,
     linked: bool = True,
     keep_work: bool = False,
+    engine: str = "duckdb",
 ) -> BuildResult:
     """The whole build: jobtal.stages.STEPS in order. `previous` is the previously published
     site (or a copy of its /releases/): its releases are checked, compared with and carried
@@ -52,7 +53,9 @@ def build(
     Everything is written beside `out` (the site's staging folder, then the site), and the
     working files, kept for inspection, to `work`: by default `.<out's name>.work` beside it;
     with `keep_work`, every stage's tables too (jobtal.catalog), as Parquet under
-    `work`/tables/<stage>/. Nothing is written into the source checkout unless `out` is there."""
+    `work`/tables/<stage>/. Nothing is written into the source checkout unless `out` is there.
+    `engine` "spark" computes the indicators on Apache Spark (jobtal.indicators.spark), the
+    same SQL as on DuckDB, for the same published bytes."""
     out = out.resolve()
     work = (work or out.with_name(f".{out.name}.work")).resolve()
     # --- extracts: the given package, or the embedded default (reference data + demo microdata)
@@ -62,7 +65,7 @@ def build(
             rows = write_demo(data, DemoSettings())
             current.summary = f"{describe(rows)} rows written to {data}"
     con = connect()
-    b = Build(con, data, out, work, previous, linked)
+    b = Build(con, data, out, work, previous, linked, engine)
     steps = [s for s in stages.STEPS if audit or s.name != "audit"]
 
     def run(steps: list[stages.Step]) -> None:

@@ -95,6 +95,7 @@ class Build:
     work: Path
     previous: Path | None
     linked: bool
+    engine: str = "duckdb"  # where the indicators are computed: "duckdb" or "spark"
     # handed on by the stages, in the order they fill them
     package: ExtractPackage = None  # validate
     previous_releases: list[Release] = field(default_factory=list)  # validate
@@ -173,9 +174,14 @@ def leave_out_internal(con: duckdb.DuckDBPyConnection, package: ExtractPackage) 
 
 
 def compute_stage(b: Build) -> str:
-    prepare(b.con, b.package.reference_month)
     b.definitions = load_definitions()
-    b.values = compute(b.con, b.definitions)
+    if b.engine == "spark":
+        from jobtal.indicators.spark import compute_on_spark  # PySpark: only when asked for
+
+        b.values = compute_on_spark(b.con, b.definitions, b.package.reference_month, b.work)
+    else:
+        prepare(b.con, b.package.reference_month)
+        b.values = compute(b.con, b.definitions)
     return f"{len(b.definitions)} indicators, {b.values:,} values up to {b.package.reference_month}"
 
 

@@ -202,13 +202,18 @@ def vocabulary_tables(reference_month: str) -> list[VocabularyTable]:
     ]
 
 
-def prepare(con: duckdb.DuckDBPyConnection, reference_month: str) -> None:
-    """Make the vocabulary tables and the shared tables of base.sql on DuckDB."""
+def make_vocabulary(con: duckdb.DuckDBPyConnection, reference_month: str) -> None:
+    """The vocabulary tables on DuckDB (the later stages read some of them on either engine)."""
     for table in vocabulary_tables(reference_month):
         columns = ", ".join(f"{name} {kind}" for name, kind in table.columns)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table.name} ({columns})")
         marks = ", ".join("?" for _ in table.columns)
         con.executemany(f"INSERT INTO {table.name} VALUES ({marks})", [list(r) for r in table.rows])
+
+
+def prepare(con: duckdb.DuckDBPyConnection, reference_month: str) -> None:
+    """Make the vocabulary tables and the shared tables of base.sql on DuckDB."""
+    make_vocabulary(con, reference_month)
     for statement in DUCKDB_PRELUDE:
         con.execute(statement)
     for statement in base_statements():

@@ -1,0 +1,85 @@
+"""The same indicators on Apache Spark (issue 23): the tiny extract and a package of edge cases
+built with `--engine spark` and with DuckDB publish the same bytes, file for file. One Spark
+session (local mode) serves the whole module.
+
+PySpark and Java are installed by `make test` (make spark, make java), which sets
+JOBTAL_REQUIRE_SPARK so that their absence fails here; elsewhere the module is skipped without
+them."""
+
+from __future__ import annotations
+
+import filecmp
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jobtal.pipeline import build
+from tests.tiny_extract import ACTIVITIES, spells_with, write_tiny_package
+
+if os.environ.get("JOBTAL_REQUIRE_SPARK") != "1" and (
+    shutil.which("java") is None or importlib.util.find_spec("pyspark") is None
+):
+    pytest.skip("PySpark or Java is not installed", allow_module_level=True)
+
+# Edge cases beside the tiny extract's own (leap day, two benefits in a month, a move, 182 and
+# 183 days of sickness benefit, a spell ending on a month's last day): a one-day spell on the
+# leap day, a spell across the year boundary at a third of full time, three overlapping spells
+# of one person in one month, a person of 67 (no age group) and one turning 16, a spell that
+# starts on the reference month's last day, an offer still running, and samtaler of one person
+# in two municipalities in one month.
+EDGE_SPELLS = [
+    "xqs-e1,xqp-E1,147,sygedagpenge,2024-02-29,2024-02-29,1,K,1990,",
+    "xqs-e2,xqp-E2,147,dagpenge,2023-12-31,2024-01-01,0.333333,M,2000,",
+    "xqs-e3a,xqp-E3,101,kontanthjaelp,2024-01-05,2024-01-20,1,K,1995,jobparat",
+    "xqs-e3b,xqp-E3,101,uddannelseshjaelp,2024-01-10,2024-02-10,0.5,K,1995,aktivitetsparat",
+    "xqs-e3c,xqp-E3,101,ledighedsydelse,2024-01-15,,0.25,K,1995,",
+    "xqs-e6,xqp-E6,101,foertidspension,2009-03-01,,1,K,1957,",
+    "xqs-e7,xqp-E7,825,uddannelseshjaelp,2024-03-31,,1,M,2008,jobparat",
+]
+EDGE_ACTIVITIES = [
+    "xqa-e1,xqp-E3,101,loentilskud,2024-01-31,",
+    "xqa-e2,xqp-E3,101,samtale,2024-02-02,",
+    "xqa-e3,xqp-E3,147,samtale,2024-02-20,",
+]
+
+
+def edge_package(folder: Path) -> Path:
+    return write_tiny_package(
+        folder,
+        replace={
+            "benefit_spells": spells_with(*EDGE_SPELLS),
+            "activities": ACTIVITIES + "\n".join(EDGE_ACTIVITIES) + "\n",
+        },
+    )
+
+
+def different_files(left: Path, right: Path) -> list[str]:
+    """Every file that differs, or is in one site only."""
+    found: list[str] = []
+
+    def walk(compared: filecmp.dircmp, prefix: str) -> None:
+        found.extend(prefix + name for name in compared.left_only + compared.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(
+            compared.left, compared.right, compared.common_files, shallow=False
+        )
+        found.extend(prefix + name for name in mismatch + errors)
+        for name, sub in compared.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right), "")
+    return found
+
+
+@pytest.mark.parametrize("package", ["tiny", "edge cases"])
+def test_spark_publishes_the_same_bytes_as_duckdb(package, tmp_path, monkeypatch):
+    monkeypatch.setenv("JOBTAL_SPARK_PARTITIONS", "1")  # tiny data: one task a stage
+    writer = write_tiny_package if package == "tiny" else edge_package
+    data = writer(tmp_path / "extracts")
+    sites = {}
+    for engine in ("duckdb", "spark"):
+        sites[engine] = build(data, tmp_path / engine / "site", audit=False, engine=engine).site
+    assert (sites["spark"] / "data" / "jobtal.parquet").is_file()
+    assert different_files(sites["duckdb"], sites["spark"]) == []
