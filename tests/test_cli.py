@@ -182,3 +182,18 @@ def test_demo_rejects_a_reversed_month_range(tmp_path):
     assert result.exit_code == 2
     assert "after --end" in result.output
     assert run("demo", "--out", tmp_path, "--start", "2025-13").exit_code == 2
+
+
+def test_the_spark_engine_without_pyspark_exits_2_saying_what_to_install(
+    tiny_package, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # as if it were not installed
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        main, ["build", "--data", str(tiny_package), "--out", str(out), "--engine", "spark"]
+    )
+    assert result.exit_code == 2
+    [line] = [line for line in result.output.splitlines() if line.startswith("error")]
+    assert "pip install 'jobtal[spark]'" in line and "Java 17" in line
+    assert not out.exists()
