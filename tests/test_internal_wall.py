@@ -9,18 +9,16 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
-import json
 import zipfile
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from jobtal.extracts.package import internal_resources, with_caseworker
 from jobtal.extracts.validate import check_extracts
 from jobtal.pipeline import build
 from tests.conftest import PAGE_TESTS
-from tests.tiny_extract import ACTIVITIES, write_tiny_package
+from tests.tiny_extract import ACTIVITIES, add_internal_resources, write_tiny_package
 
 # made-up, and unlike anything else the tiny site publishes, so that a find means a leak
 CASEWORKERS = """caseworker_id,team,municipality_code,caseworker_name
@@ -50,14 +48,7 @@ def with_caseworkers(activities: str) -> str:
 
 def write_internal_package(folder: Path, caseload: str = CASELOAD) -> Path:
     descriptor = write_tiny_package(folder, replace={"activities": with_caseworkers(ACTIVITIES)})
-    (folder / "caseworkers.csv").write_text(CASEWORKERS, encoding="utf-8")
-    (folder / "caseload.csv").write_text(caseload, encoding="utf-8")
-    package = json.loads(descriptor.read_text(encoding="utf-8"))
-    package["resources"] = [
-        with_caseworker(r) if r["name"] == "activities" else r for r in package["resources"]
-    ] + internal_resources()
-    descriptor.write_text(json.dumps(package, indent=2, ensure_ascii=False), encoding="utf-8")
-    return descriptor
+    return add_internal_resources(descriptor, CASEWORKERS, caseload)
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jobtal.extracts.package import contract_resources
+from jobtal.extracts.package import contract_resources, internal_resources, with_caseworker
 
 REGIONS = """region_code,region_name
 1081,Region Nordjylland
@@ -165,3 +165,17 @@ def write_next_month_package(folder: Path) -> Path:
 def spells_with(*lines: str) -> str:
     """The tiny extract's benefit_spells.csv with `lines` added at the end."""
     return "\n".join([SPELLS_HEADER, *SPELLS, *lines]) + "\n"
+
+
+def add_internal_resources(descriptor: Path, caseworkers: str, caseload: str) -> Path:
+    """The package of `descriptor` with the internal edition's resources (SPEC section 3):
+    caseworkers.csv and caseload.csv written beside it, and the activities' caseworker_id
+    declared (the activities' CSV must have the column)."""
+    (descriptor.parent / "caseworkers.csv").write_text(caseworkers, encoding="utf-8")
+    (descriptor.parent / "caseload.csv").write_text(caseload, encoding="utf-8")
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    package["resources"] = [
+        with_caseworker(r) if r["name"] == "activities" else r for r in package["resources"]
+    ] + internal_resources()
+    descriptor.write_text(json.dumps(package, indent=2, ensure_ascii=False), encoding="utf-8")
+    return descriptor

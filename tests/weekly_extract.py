@@ -29,11 +29,14 @@ the reference week)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from jobtal.extracts.package import internal_resources, with_caseworker
-from tests.tiny_extract import SPELLS_HEADER, population_csv, write_tiny_package
+from tests.tiny_extract import (
+    SPELLS_HEADER,
+    add_internal_resources,
+    population_csv,
+    write_tiny_package,
+)
 
 CREATED = "2025-02-12T08:00:00Z"
 MONTHS = [f"2024-{m:02d}" for m in range(6, 13)] + ["2025-01"]
@@ -89,14 +92,7 @@ def write_weekly_package(
     )
     if not internal:
         return descriptor
-    (folder / "caseworkers.csv").write_text(caseworkers, encoding="utf-8")
-    (folder / "caseload.csv").write_text(CASELOAD, encoding="utf-8")
-    package = json.loads(descriptor.read_text(encoding="utf-8"))
-    package["resources"] = [
-        with_caseworker(r) if r["name"] == "activities" else r for r in package["resources"]
-    ] + internal_resources()
-    descriptor.write_text(json.dumps(package, indent=2, ensure_ascii=False), encoding="utf-8")
-    return descriptor
+    return add_internal_resources(descriptor, caseworkers, CASELOAD)
 
 
 def strip_caseworker(activities: str) -> str:

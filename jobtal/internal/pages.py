@@ -39,7 +39,7 @@ from jobtal.publish.charts import OKABE_ITO, READABLE, SCHEMA_URL, spec_json
 from jobtal.publish.escaping import front_matter, markdown_text
 from jobtal.publish.formatting import slug, slug_or_none
 from jobtal.publish.language import Language
-from jobtal.publish.page_tables import NUMERIC
+from jobtal.publish.page_tables import table_cells
 from jobtal.publish.site import VEGA_BUNDLE_NAME, vega_bundle
 from jobtal.vocabulary import BENEFITS
 from jobtal.weeks import monday
@@ -223,16 +223,7 @@ class InternalPages:
         return self.table(caption, ["Navn", *self.headings()], rows)
 
     def table(self, caption: str, headings: list[str], rows: list[list]) -> Markup:
-        cells = [
-            [
-                {"text": c, "href": None} if isinstance(c, str) else {"text": c[0], "href": c[1]}
-                for c in row
-            ]
-            for row in rows
-        ]
-        for row in cells:
-            for cell in row:
-                cell["numeric"] = NUMERIC.fullmatch(cell["text"].rstrip("*")) is not None
+        cells = table_cells(rows, marks="*")
         html = self.environment.get_template("_table.html.j2").render(
             table={"caption": caption, "headings": headings, "rows": cells, "css": ""}
         )

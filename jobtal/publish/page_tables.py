@@ -22,6 +22,20 @@ MOVERS = 5  # jobcentres listed as rising most and falling most on the home page
 NUMERIC = re.compile(r"[−+]?[0-9.,]+|–|")  # cells aligned right, as numbers
 
 
+def table_cells(rows: list[list], marks: str = "") -> list[list[dict]]:
+    """_table.html.j2's cells: each text, or (text, link); a number (one a trailing mark of
+    `marks` may follow) aligned right."""
+    cells = [
+        [{"text": c, "href": None} if isinstance(c, str) else {"text": c[0], "href": c[1]}
+         for c in row]
+        for row in rows
+    ]  # fmt: skip
+    for row in cells:
+        for cell in row:
+            cell["numeric"] = NUMERIC.fullmatch(cell["text"].rstrip(marks)) is not None
+    return cells
+
+
 class PageTables:
     """The tables a page shows, as HTML in the writer's language."""
 
@@ -41,16 +55,7 @@ class PageTables:
         """The table itself: a chart keeps its table so, and the page splices it in where it
         shows the chart; making a chart leaves nothing behind on the writer (the Word report
         draws the same charts and shows no table)."""
-        cells = [
-            [
-                {"text": c, "href": None} if isinstance(c, str) else {"text": c[0], "href": c[1]}
-                for c in row
-            ]
-            for row in rows
-        ]
-        for row in cells:
-            for cell in row:
-                cell["numeric"] = NUMERIC.fullmatch(cell["text"]) is not None
+        cells = table_cells(rows)
         html = (
             self.environment.get_template("_table.html.j2")
             .render(table={"caption": caption, "headings": headings, "rows": cells, "css": css})
