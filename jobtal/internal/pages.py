@@ -204,11 +204,10 @@ class InternalPages:
         """The week a measure is shown for: the reference week, afgang's latest known one."""
         return self.weeks.last_known_afgang if measure.needs_following_weeks else self.recent[-1]
 
-    def headings(self) -> list[str]:
-        return [
-            f"{m.title} ({m.unit}, {week_label(w)})" if (w := self.week_of(m)) else m.title
-            for m in self.measures
-        ]
+    def heading(self, measure: Measure) -> str:
+        """A column's heading: the measure, its unit and the week shown."""
+        week = self.week_of(measure)
+        return f"{measure.title} ({measure.unit}, {week_label(week)})" if week else measure.title
 
     def side_by_side(self, area: Area, caption: str) -> Markup:
         """This week's figures of the area's teams or caseworkers, and its own below them."""
@@ -220,7 +219,7 @@ class InternalPages:
                 text, few = self.figure(measure, row_area, self.week_of(measure))
                 cells.append(text + few)
             rows.append(cells)
-        return self.table(caption, ["Navn", *self.headings()], rows)
+        return self.table(caption, ["Navn", *map(self.heading, self.measures)], rows)
 
     def table(self, caption: str, headings: list[str], rows: list[list]) -> Markup:
         cells = table_cells(rows, marks="*")
@@ -396,12 +395,10 @@ class InternalPages:
                 few = "*" if 0 < persons < FEW_CITIZENS else ""
                 cells.append(DA.number(value, measure.decimals) + few)
             table_rows.append(cells)
-        headings = [
-            f"{m.title} ({m.unit}, {week_label(w)})" if (w := self.week_of(m)) else m.title
-            for m in shown
-        ]
         return self.table(
-            f"{area.name}: sagsstammen efter målgruppe", ["Målgruppe", *headings], table_rows
+            f"{area.name}: sagsstammen efter målgruppe",
+            ["Målgruppe", *map(self.heading, shown)],
+            table_rows,
         )
 
     def write_what_works(self, docs: Path, jobcentre: Area) -> None:
