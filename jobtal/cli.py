@@ -251,10 +251,11 @@ def internal(data: Path | None, out: Path, jobcentres: tuple[int, ...]) -> None:
     offers work for whom, as a static site for the jobcentre's intranet (SPEC section 9).
     Never to be published; written only into its own folder, replaced only when all of it
     was built."""
-    from jobtal.internal.edition import build_internal
+    from jobtal.internal.edition import build_internal, check_out
     from jobtal.stages import InvalidExtracts
 
     try:
+        check_out(out.resolve())  # before anything is written beside it
         if data is None:
             from jobtal.demo import describe, write_demo
 
