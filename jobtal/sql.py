@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 import duckdb
 
@@ -49,3 +50,14 @@ def connect() -> duckdb.DuckDBPyConnection:
     if con.execute("SELECT current_setting('threads')").fetchone()[0] < 2:
         con.execute("SET threads = 2")
     return con
+
+
+def sql_statements(path: Path) -> list[str]:
+    """The statements of a SQL file, in order: its comment lines left out (so a comment may
+    hold a ';'), split at each ';'."""
+    text = "\n".join(
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.strip().startswith("--")
+    )
+    return [part.strip() for part in text.split(";") if part.strip()]

@@ -21,6 +21,7 @@ import yaml
 
 from jobtal import paths
 from jobtal.log import log
+from jobtal.sql import sql_statements
 from jobtal.vocabulary import (
     AGE_BOUNDS,
     AGE_GROUPS,
@@ -144,16 +145,9 @@ STATEMENT = re.compile(r"^\s*CREATE\s+(TABLE|VIEW)\s+(\w+)\s+AS\s+(.*)$", re.DOT
 
 
 def base_statements(path: Path = BASE_SQL) -> list[Statement]:
-    """base.sql's statements in order (comment lines left out, so they may hold a ';')."""
-    text = "\n".join(
-        line
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if not line.strip().startswith("--")
-    )
+    """base.sql's statements in order."""
     statements = []
-    for part in text.split(";"):
-        if not part.strip():
-            continue
+    for part in sql_statements(path):
         match = STATEMENT.match(part)
         if not match:
             raise DefinitionError(f"{path.name}: not CREATE TABLE|VIEW name AS ...: {part[:80]!r}")

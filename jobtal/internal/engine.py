@@ -24,6 +24,7 @@ import jsonschema
 import yaml
 
 from jobtal.log import log
+from jobtal.sql import sql_statements
 from jobtal.vocabulary import BENEFITS
 from jobtal.weeks import monday, sunday, week_range
 
@@ -155,16 +156,8 @@ def prepare(con: duckdb.DuckDBPyConnection, jobcentres: list[int], weeks: Editio
 
 
 def run_script(con: duckdb.DuckDBPyConnection, script: Path) -> None:
-    """Each statement of a SQL file (its comment lines left out, so they may hold a ';'),
-    timing the tables it makes."""
-    text = "\n".join(
-        line
-        for line in script.read_text(encoding="utf-8").splitlines()
-        if not line.strip().startswith("--")
-    )
-    for statement in text.split(";"):
-        if not statement.strip():
-            continue
+    """Each statement of a SQL file, timing the tables it makes."""
+    for statement in sql_statements(script):
         started = time.perf_counter()
         con.execute(statement)
         words = statement.split()

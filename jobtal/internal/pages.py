@@ -16,7 +16,6 @@ every printed name is escaped where it lands (Markdown text, HTML, the charts' J
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 from collections import defaultdict
@@ -40,7 +39,7 @@ from jobtal.publish.escaping import front_matter, markdown_text
 from jobtal.publish.formatting import slug, slug_or_none
 from jobtal.publish.language import Language
 from jobtal.publish.page_tables import table_cells
-from jobtal.publish.site import VEGA_BUNDLE_NAME, vega_bundle
+from jobtal.publish.site import VEGA_BUNDLE_NAME, dated_as, vega_bundle
 from jobtal.vocabulary import BENEFITS
 from jobtal.weeks import monday
 
@@ -535,14 +534,6 @@ def write_site(
         encoding="utf-8",
     )
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    # the same input, the same bytes: mkdocs dates the sitemap by this
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(package.created.timestamp()))
-    try:
+    with dated_as(package.created):
         mkdocs_build(load_config(config_file=str(config_path)))
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
     return SiteSummary(pages.pages, len(written), len(teams), sum(len(t.children) for t in teams))

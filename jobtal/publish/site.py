@@ -4,6 +4,7 @@ at the site's root, English under /en/."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -69,6 +70,21 @@ def config_file(language: str) -> Path:
     return paths.MKDOCS_CONFIG if language == "da" else paths.MKDOCS_CONFIG_EN
 
 
+@contextlib.contextmanager
+def dated_as(moment: datetime):
+    """mkdocs dates the sitemap with the build's clock unless SOURCE_DATE_EPOCH is set: set to
+    `moment` (the extract date) while the block runs, so the same input gives the same bytes."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
 def build_site(docs_root: Path, site_dir: Path, release: datetime) -> None:
     """mkdocs build of each language's docs (`docs_root`/<language>) into `site_dir` (Danish,
     which mkdocs empties first) and `site_dir`/en.
@@ -77,10 +93,8 @@ def build_site(docs_root: Path, site_dir: Path, release: datetime) -> None:
     to the extract date makes the same input give the same bytes."""
     # mkdocs logs every page it does not find in nav at INFO; only its warnings matter here.
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(release.timestamp()))
     address = site_url()
-    try:
+    with dated_as(release):
         for language in LANGUAGES:
             overrides = {}
             if address:
@@ -93,11 +107,6 @@ def build_site(docs_root: Path, site_dir: Path, release: datetime) -> None:
             )
             mkdocs_build(config)
             add_folded_spellings(Path(config["site_dir"]) / "search" / "search_index.json")
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 DANISH_LETTERS = re.compile(r"\w*[æøåÆØÅ]\w*")
