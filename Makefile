@@ -24,8 +24,8 @@ lock:
 	  --quiet -o requirements.lock
 	$(BIN)/uv pip compile requirements-zensical.in --generate-hashes --python-version 3.11 \
 	  --quiet -o requirements-zensical.lock
-	$(BIN)/uv pip compile requirements-spark.in --generate-hashes --python-version 3.11 \
-	  --quiet -o requirements-spark.lock
+	$(BIN)/uv pip compile requirements-spark.in -c requirements.lock --generate-hashes \
+	  --python-version 3.11 --quiet -o requirements-spark.lock
 
 install: $(STAMP)
 

@@ -1,7 +1,9 @@
 """The same indicators on Apache Spark (issue 23): the tiny extract with edge cases added built
-with `--engine spark` and with DuckDB publishes the same bytes, file for file. (The tiny extract
-is all in it: one build per engine keeps the test to about a minute and a half, most of it
-Spark's overhead per query on tiny tables.) One Spark session (local mode) serves the module.
+with `--engine spark` and with DuckDB publishes the same bytes, file for file, on Spark in local
+mode and through a Spark Connect server (a server of its own, started here from PySpark's
+scripts, as a cluster would serve one). The tiny extract is all in it: one build per engine and
+way keeps the test to about three and a half minutes, most of it Spark's overhead per query on
+tiny tables.
 
 PySpark and Java are installed by `make test` (make spark, make java), which sets
 JOBTAL_REQUIRE_SPARK so that their absence fails here; elsewhere the module is skipped without
@@ -13,10 +15,15 @@ import filecmp
 import importlib.util
 import os
 import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from jobtal.cli import main
 from jobtal.pipeline import build
 from tests.tiny_extract import ACTIVITIES, spells_with, write_tiny_package
 
@@ -74,11 +81,98 @@ def different_files(left: Path, right: Path) -> list[str]:
     return found
 
 
-def test_spark_publishes_the_same_bytes_as_duckdb(tmp_path, monkeypatch):
-    monkeypatch.setenv("JOBTAL_SPARK_PARTITIONS", "1")  # tiny data: one task a stage
-    data = edge_package(tmp_path / "extracts")
+def same_site_on_both_engines(folder: Path) -> None:
+    data = edge_package(folder / "extracts")
     sites = {}
     for engine in ("duckdb", "spark"):
-        sites[engine] = build(data, tmp_path / engine / "site", audit=False, engine=engine).site
+        sites[engine] = build(data, folder / engine / "site", audit=False, engine=engine).site
     assert (sites["spark"] / "data" / "jobtal.parquet").is_file()
     assert different_files(sites["duckdb"], sites["spark"]) == []
+
+
+def test_spark_publishes_the_same_bytes_as_duckdb(tmp_path, monkeypatch):
+    monkeypatch.setenv("JOBTAL_SPARK_PARTITIONS", "1")  # tiny data: one task a stage
+    monkeypatch.delenv("SPARK_REMOTE", raising=False)
+    try:
+        same_site_on_both_engines(tmp_path)
+    finally:
+        from pyspark.sql import SparkSession
+
+        # PySpark refuses a remote session in a process where a local one runs
+        if (local := SparkSession.getActiveSession()) is not None:
+            local.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def connect_server(tmp_path):
+    """A Spark Connect server on this machine (PySpark's own start script), its address, and
+    its log; stopped afterwards."""
+    import pyspark
+
+    home = Path(pyspark.__file__).parent
+    port = free_port()
+    environment = {
+        **os.environ,
+        "SPARK_HOME": str(home),
+        "SPARK_LOG_DIR": str(tmp_path / "server-log"),
+        "SPARK_PID_DIR": str(tmp_path / "server-pid"),
+    }
+    subprocess.run(
+        ["bash", str(home / "sbin" / "start-connect-server.sh"), "--master", "local[2]",
+         "--conf", f"spark.connect.grpc.binding.port={port}",
+         "--conf", "spark.sql.shuffle.partitions=1", "--conf", "spark.ui.enabled=false"],
+        env=environment, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the Spark Connect server did not start"
+                time.sleep(1)
+        yield f"sc://127.0.0.1:{port}", tmp_path / "server-log"
+    finally:
+        subprocess.run(
+            ["bash", str(home / "sbin" / "stop-connect-server.sh")],
+            env=environment, capture_output=True, timeout=120,
+        )  # fmt: skip
+
+
+def test_spark_connect_publishes_the_same_bytes_as_duckdb(tmp_path, monkeypatch, connect_server):
+    address, server_log = connect_server
+    monkeypatch.setenv("SPARK_REMOTE", address)
+    same_site_on_both_engines(tmp_path)
+    # the server ran the queries, for a client session of its own (not a local one beside it)
+    logs = "".join(path.read_text() for path in server_log.glob("*.out"))
+    assert "SessionHolder: Session with userId" in logs
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("sc://127.0.0.1:{port}", "no Spark Connect server answers at 127.0.0.1:{port}"),
+        ("https://127.0.0.1:{port}", "is not a Spark Connect address"),
+        ("sc://127.0.0.1:port", "is not a Spark Connect address"),
+    ],
+)
+def test_an_address_no_server_answers_at_exits_2_at_once(tmp_path, monkeypatch, address, said):
+    # PySpark alone would retry for about ten minutes
+    port = free_port()  # closed again: nothing listens there
+    monkeypatch.setenv("SPARK_REMOTE", address.format(port=port))
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        main, ["build", "--data", str(edge_package(tmp_path / "x")), "--out", str(out),
+               "--engine", "spark", "--no-audit"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    [line] = [line for line in result.output.splitlines() if line.startswith("error")]
+    assert line.startswith("error: SPARK_REMOTE: ") and said.format(port=port) in line
+    assert not out.exists()

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import time
+import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
@@ -42,6 +45,7 @@ INSTALL = "pip install 'jobtal[spark]' (PySpark 4.1 or later) and Java 17 or lat
 INPUT_TABLES = ["benefit_spells", "activities", "population", "municipalities", "regions"]
 # what the later stages read besides indicator_values (jobtal.catalog)
 RETURNED_TABLES = ["areas", "months", "population_cells"]
+CONNECT_PORT = 15002  # Spark Connect's port when the address names none
 SPARK_TYPES = {"STRING": "STRING", "INTEGER": "INT", "BIGINT": "BIGINT"}
 # indicator_values as the DuckDB engine makes it (Spark marks some columns not null, some not)
 VALUES_SCHEMA = pa.schema(
@@ -58,8 +62,11 @@ def session():
         from pyspark.sql import SparkSession
     except ImportError as error:
         raise UnusableInput(f"--engine spark needs PySpark: {INSTALL}") from error
+    # PySpark 4.3 warns that pandas 3 is not fully supported: jobtal hands it Arrow only
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
     builder = SparkSession.builder.appName("jobtal")
     if os.environ.get("SPARK_REMOTE"):
+        check_reachable(os.environ["SPARK_REMOTE"])
         builder = builder.remote(os.environ["SPARK_REMOTE"])
     else:
         if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
@@ -77,6 +84,27 @@ def session():
     if not os.environ.get("SPARK_REMOTE"):
         spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def check_reachable(remote: str, seconds: float = 10) -> None:
+    """Refuses a Spark Connect address nothing answers at: PySpark itself retries for about
+    ten minutes before it gives up."""
+    address = urlsplit(remote.split(";", 1)[0])
+    try:
+        host, port = address.hostname, address.port or CONNECT_PORT
+    except ValueError:  # a port that is not a number
+        host = None
+    if address.scheme != "sc" or not host:
+        raise UnusableInput(
+            f"SPARK_REMOTE: {remote!r} is not a Spark Connect address sc://host:port"
+        )
+    try:
+        socket.create_connection((host, port), timeout=seconds).close()
+    except OSError as error:
+        reason = error.strerror or error
+        raise UnusableInput(
+            f"SPARK_REMOTE: no Spark Connect server answers at {host}:{port} ({reason})"
+        ) from error
 
 
 def write_inputs(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, str]:
@@ -150,5 +178,9 @@ def compute_on_spark(
         con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM arrow")
     for frame in cached:
         frame.unpersist()
+    if os.environ.get("SPARK_REMOTE"):
+        # gives the server's session back now (a shared cluster keeps it until then), and
+        # leaves nothing for PySpark to tidy at exit, when the server may be gone
+        spark.stop()
     log(f"  results handed back to DuckDB in {time.perf_counter() - started:.1f} s")
     return con.execute("SELECT count(*) FROM indicator_values").fetchone()[0]
