@@ -17,6 +17,7 @@ from jobtal.defaults import DemoSettings
 from jobtal.extracts.package import UnusableInput
 from jobtal.extracts.validate import check_extracts
 from jobtal.months import parse_month
+from jobtal.sql import MEMORY_LIMIT, set_memory_limit
 
 EXIT_INVALID = 1
 EXIT_UNUSABLE = 2
@@ -61,7 +62,48 @@ def end(status: int) -> NoReturn:
     sys.exit(status)
 
 
+def memory_limited(command):
+    """The command's --memory-limit option (DuckDB's limit: jobtal.sql.set_memory_limit), and
+    DuckDB running out of memory under it reported as one line, exit 2."""
+
+    def checked(context, parameter, value):
+        try:
+            return set_memory_limit(value) if value else None
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from error
+
+    @functools.wraps(command)
+    def limited(*args, memory_limit: str | None, **kwargs):
+        import duckdb
+
+        limit = memory_limit or MEMORY_LIMIT
+        set_memory_limit(limit)
+        try:
+            return command(*args, **kwargs)
+        except duckdb.OutOfMemoryException as error:
+            reason = str(error).splitlines()[0]
+            click.echo(
+                f"error: out of memory under the memory limit {limit} ({reason}); nothing was "
+                "written. Give it more with --memory-limit, or more free disk in the temporary "
+                "folder for DuckDB to spill to.",
+                err=True,
+            )
+            end(EXIT_UNUSABLE)
+        finally:
+            set_memory_limit(MEMORY_LIMIT)  # for what runs next in this process (tests)
+
+    return click.option(
+        "--memory-limit",
+        envvar="JOBTAL_MEMORY_LIMIT",
+        callback=checked,
+        help="How much memory DuckDB may use before it spills to the temporary folder, e.g. "
+        f"2GB (also $JOBTAL_MEMORY_LIMIT). Less makes a large build slower, not wrong.  "
+        f"[default: {MEMORY_LIMIT}]",
+    )(limited)
+
+
 @main.command()
+@memory_limited
 @click.argument("package", type=click.Path(path_type=Path), default=".")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
 def validate(package: Path, as_json: bool) -> None:
@@ -79,6 +121,7 @@ def validate(package: Path, as_json: bool) -> None:
 
 
 @main.command()
+@memory_limited
 @click.option(
     "--data",
     type=click.Path(path_type=Path),
@@ -224,6 +267,7 @@ def demo(out: Path, scale: float, start: str, end: str, seed: int) -> None:
 
 
 @main.command()
+@memory_limited
 @click.option(
     "--data",
     type=click.Path(path_type=Path),

@@ -34,9 +34,34 @@ def spreadsheet_safe(columns: list[str], numbers: tuple[str, ...] = ()) -> str:
     )
 
 
-# DuckDB may use this much memory before it spills to disk; the rest of the process (Python,
-# the site generator) stays well under the 6 GB a national build is allowed on a 24 GB machine.
-MEMORY_LIMIT = "4GB"
+# DuckDB may use this much memory before it spills to disk (`--memory-limit`, or
+# $JOBTAL_MEMORY_LIMIT): a national build's whole process, Python and the site generator
+# included, then stays under 4 GB. On a machine with less, a lower limit makes DuckDB spill more
+# to the temporary folder and take longer; what cannot spill (a sort's or join's least working
+# set) fails with DuckDB's out-of-memory error, which the commands report as such.
+MEMORY_LIMIT = "3GB"
+_memory_limit = MEMORY_LIMIT
+
+
+def set_memory_limit(limit: str) -> str:
+    """Every later connection's memory limit, in DuckDB's words (e.g. "2GB", "1500MB", "50%");
+    raises ValueError for one DuckDB does not read, or one too small for it to work in."""
+    global _memory_limit
+    try:
+        probe = duckdb.connect(config={"memory_limit": limit})
+    except duckdb.Error as error:
+        raise ValueError(
+            f"{limit!r} is not a memory size DuckDB reads, e.g. 2GB or 1500MB"
+        ) from error
+    try:
+        # a small hash table: under about 2 MB, DuckDB cannot do even that
+        probe.execute("SELECT count(DISTINCT i) FROM range(100000) AS t(i)").fetchall()
+    except duckdb.OutOfMemoryException as error:
+        raise ValueError(f"{limit!r} is too little memory for DuckDB to work in") from error
+    finally:
+        probe.close()
+    _memory_limit = limit
+    return limit
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -46,7 +71,9 @@ def connect() -> duckdb.DuckDBPyConnection:
     # DuckDB spills what exceeds the limit to `.tmp` in the working directory unless told
     # otherwise: a build writes only beside its output, so to the system's temporary folder
     spill = os.path.join(tempfile.gettempdir(), f"jobtal-duckdb-{os.getpid()}")
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
+    con = duckdb.connect(config={"memory_limit": _memory_limit, "temp_directory": spill})
+    # its bar on the terminal would fill a build's log with carriage returns
+    con.execute("SET enable_progress_bar = false")
     if con.execute("SELECT current_setting('threads')").fetchone()[0] < 2:
         con.execute("SET threads = 2")
     return con

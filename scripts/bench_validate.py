@@ -4,7 +4,9 @@ Writes a package whose benefit_spells has 1,000,000 rows (by default) with a kno
 errors, validates it with frictionless-py and with `jobtal validate` in the same run, checks that
 both report the same (row, field, error type) and that these are the planted ones, and prints
 both times (jobtal's: the median of six runs, three before frictionless's run and three after),
-their ratio, and jobtal's peak memory and CPU-seconds.
+their ratio, and jobtal's peak memory and CPU-seconds; and beside them the floor, a bare DuckDB
+scan of the same file (its rows and distinct spell_id, as a process of its own, timed like
+jobtal's runs), with jobtal's time as a multiple of it.
 
     .venv/bin/python scripts/bench_validate.py [--rows 1000000] [--national]
 
@@ -158,6 +160,24 @@ def jobtal_errors(folder: Path) -> tuple[set[tuple], float, float, float]:
     return found, seconds, peak_mb, float(cpu_seconds)
 
 
+# The floor: reading the file once with DuckDB, as a process of its own as `jobtal validate`
+# is (the interpreter and DuckDB's import included): its rows and distinct spell_id, all
+# columns read as text (the reading validation cannot do without).
+BARE_SCAN = (
+    'import duckdb, sys; print(duckdb.sql(f"SELECT count(*), count(DISTINCT spell_id) FROM '
+    "read_csv('{sys.argv[1]}', header = true, all_varchar = true)\").fetchall())"
+)
+
+
+def bare_scan(folder: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", BARE_SCAN, str(folder / "benefit_spells.csv")],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
 def national(folder: Path) -> None:
     package = folder / "national"
     if not (package / "datapackage.json").exists():
@@ -215,8 +235,11 @@ def main() -> None:
         # so that both are timed under the same load of the machine (which drifts over the
         # minutes frictionless takes); jobtal's time is the median of its runs
         runs = [jobtal_errors(table) for _ in range(JOBTAL_RUNS)]
+        scans = [bare_scan(table) for _ in range(JOBTAL_RUNS)]
         theirs, their_seconds = frictionless_errors(table)
         runs += [jobtal_errors(table) for _ in range(JOBTAL_RUNS)]
+        scans += [bare_scan(table) for _ in range(JOBTAL_RUNS)]
+        scan_seconds = statistics.median(scans)
         ours = runs[0][0]
         assert all(found == ours for found, *_ in runs), "jobtal's runs disagree"
         our_seconds = statistics.median(seconds for _, seconds, _, _ in runs)
@@ -231,7 +254,16 @@ def main() -> None:
         print(
             f"frictionless-py:  {their_seconds:8.1f} s  {args.rows / their_seconds:>12,.0f} rows/s"
         )
-        print(f"jobtal is {their_seconds / our_seconds:.0f} times faster")
+        print(
+            f"bare DuckDB scan: {scan_seconds:8.2f} s  (median of "
+            f"{', '.join(f'{seconds:.2f}' for seconds in scans)} s; rows and distinct "
+            "spell_id, a process of its own)"
+        )
+        print(
+            f"jobtal is {their_seconds / our_seconds:.0f} times faster than frictionless-py "
+            f"(issue 24: at least 50) and takes {our_seconds / scan_seconds:.1f} times the bare "
+            "scan (issue 24: within 2)"
+        )
         print(
             f"same errors as frictionless: {ours == theirs}; "
             f"all planted errors found: {planted <= ours}"

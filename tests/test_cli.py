@@ -197,3 +197,50 @@ def test_the_spark_engine_without_pyspark_exits_2_saying_what_to_install(
     [line] = [line for line in result.output.splitlines() if line.startswith("error")]
     assert "pip install 'jobtal[spark]'" in line and "Java 17" in line
     assert not out.exists()
+
+
+def duckdb_memory_limit() -> str:
+    from jobtal.sql import connect
+
+    return connect().execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "internal"])
+@pytest.mark.parametrize("limit", ["abc", "0", "1MB"])
+def test_a_memory_limit_duckdb_cannot_use_exits_2_naming_it(command, limit, tmp_path):
+    result = CliRunner().invoke(main, [command, "--memory-limit", limit])
+    assert result.exit_code == 2
+    assert "--memory-limit" in result.output and repr(limit) in result.output
+    assert list(tmp_path.iterdir()) == []
+    # and from the environment, as CI would set it
+    result = CliRunner().invoke(main, [command], env={"JOBTAL_MEMORY_LIMIT": limit})
+    assert result.exit_code == 2 and repr(limit) in result.output
+
+
+def test_the_memory_limit_holds_for_the_command_only(tiny_package, tmp_path, monkeypatch):
+    default = duckdb_memory_limit()
+    seen = []
+    import jobtal.extracts.validate as validation
+
+    check = validation.check_extracts
+
+    def watched(package):  # what the command's own connections get
+        seen.append(duckdb_memory_limit())
+        return check(package)
+
+    monkeypatch.setattr("jobtal.cli.check_extracts", watched)
+    assert run("validate", "--memory-limit", "700MB", tiny_package).exit_code == 0
+    assert seen == ["667.5 MiB"]  # DuckDB's MB are 1000², its display in MiB
+    assert duckdb_memory_limit() == default
+
+
+def test_running_out_of_memory_is_one_line_and_exit_2(tiny_package, tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("the previous release", encoding="utf-8")
+    result = run("build", "--data", tiny_package, "--out", out, "--memory-limit", "10MB")
+    assert result.exit_code == 2
+    [line] = [line for line in result.output.splitlines() if line.startswith("error")]
+    assert "out of memory under the memory limit 10MB" in line and "--memory-limit" in line
+    assert "Traceback" not in result.output
+    assert (out / "index.html").read_text(encoding="utf-8") == "the previous release"

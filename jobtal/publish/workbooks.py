@@ -14,6 +14,7 @@ gives the same bytes for the same figures."""
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,8 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
-from jobtal.log import progress
+from jobtal.log import log
+from jobtal.parallel import map_in_processes
 from jobtal.publish import routes
 from jobtal.publish.language import Language
 from jobtal.publish.tables import TOTALS
@@ -76,6 +78,7 @@ def write_workbooks(
     own: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
     compared: dict[tuple, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
     names: dict[tuple, str] = {}
+    started = time.perf_counter()
     rows = con.execute(f"""
         SELECT indicator, benefit, area_type, area_code, area_name, period,
                TRY_CAST(value AS DOUBLE), coalesce(flag, '')
@@ -94,24 +97,35 @@ def write_workbooks(
         "CAST(municipality_group AS VARCHAR), CAST(region_code AS VARCHAR) "
         "FROM municipalities ORDER BY municipality_code"
     ).fetchall()
-    written = []
+    log(
+        f"  workbooks: {len(rows):,} published totals sorted into sheets in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    jobs, sizes, written = [], [], []
     for book in languages:
-        for code, name, group, region in progress(
-            municipalities, f"jobcentre workbooks ({book.lang.code})", len(municipalities)
-        ):
+        for code, name, group, region in municipalities:
             areas = [own[code], *(compared[a] for a in areas_above(group, region))]
-            cells = {
-                indicator: {k: v for area in areas for k, v in area.get(indicator, {}).items()}
-                for indicator in book.indicators
-            }
             path = root / book.lang.prefix / routes.workbook("jobcentre", code)
-            jobcentre_workbook(book, name, cells, names, path)
+            jobs.append((jobcentre_workbook, (book, name, areas, names, path)))
+            sizes.append(sum(len(cells) for area in areas for cells in area.values()))
             written.append(path)
         for indicator, benefits in by_indicator.items():
             path = root / book.lang.prefix / routes.workbook("indicator", indicator)
-            indicator_workbook(book, book.indicators[indicator], benefits, names, path)
+            jobs.append(
+                (indicator_workbook, (book, book.indicators[indicator], benefits, names, path))
+            )
+            sizes.append(sum(map(len, benefits.values())))
             written.append(path)
+    # XlsxWriter is pure Python: a workbook per job, on every core (each job carries only its
+    # own cells), the largest first
+    map_in_processes(write_workbook_job, jobs, worth_it=len(municipalities) > 20, sizes=sizes)
     return written
+
+
+def write_workbook_job(job: tuple) -> None:
+    """One workbook: (jobcentre_workbook or indicator_workbook, its arguments)."""
+    function, arguments = job
+    function(*arguments)
 
 
 def areas_above(group: str, region: str) -> list[tuple[str, str]]:
@@ -120,11 +134,15 @@ def areas_above(group: str, region: str) -> list[tuple[str, str]]:
 
 
 def jobcentre_workbook(
-    book: Workbooks, name: str, cells: dict[str, dict], names: dict, path: Path
+    book: Workbooks, name: str, areas: list[dict[str, dict]], names: dict, path: Path
 ) -> None:
     """One sheet per indicator: the jobcentre's value per benefit, then its group's, region's
-    and the country's for all benefits."""
+    and the country's for all benefits (`areas`: the jobcentre's cells, then theirs)."""
     t = book.lang.t
+    cells = {
+        indicator: {k: v for area in areas for k, v in area.get(indicator, {}).items()}
+        for indicator in book.indicators
+    }
     sheets = []
     for indicator in book.indicators.values():
         of_indicator = cells.get(indicator.id)
