@@ -162,10 +162,12 @@ def jobtal_errors(folder: Path) -> tuple[set[tuple], float, float, float]:
 
 # The floor: reading the file once with DuckDB, as a process of its own as `jobtal validate`
 # is (the interpreter and DuckDB's import included): its rows and distinct spell_id, all
-# columns read as text (the reading validation cannot do without).
+# columns read as text (the reading validation cannot do without), the malformed rows at its
+# end skipped.
 BARE_SCAN = (
     'import duckdb, sys; print(duckdb.sql(f"SELECT count(*), count(DISTINCT spell_id) FROM '
-    "read_csv('{sys.argv[1]}', header = true, all_varchar = true)\").fetchall())"
+    "read_csv('{sys.argv[1]}', header = true, all_varchar = true, ignore_errors = true)\")"
+    ".fetchall())"
 )
 
 
