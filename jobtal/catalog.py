@@ -80,6 +80,13 @@ TABLES = [
         "The published age groups and the ages each holds (the protection's breakdown axis).",
     ),
     Table(
+        "population_cells",
+        "compute",
+        ("area_type", "area_code", "month", "sex", "age_group", "persons"),
+        "Inhabitants aged 16-66 per area, month, sex and age group (the comparisons' rates "
+        "per 1,000).",
+    ),
+    Table(
         "indicator_values",
         "compute",
         (*CELL, "value", "persons", "subset_persons"),

@@ -17,12 +17,13 @@ import duckdb
 
 from jobtal.audit import audit_site
 from jobtal.audit.relations import IndicatorKnowledge
+from jobtal.catalog import TABLES
 from jobtal.comparisons import compare
 from jobtal.disclosure import protect
 from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
 from jobtal.extracts.tablecheck import drop_field, drop_resource
 from jobtal.extracts.validate import ValidationReport, package_problems_report, validate_into
-from jobtal.indicators.engine import compute, load_definitions, prepare
+from jobtal.indicators.engine import base_statements, compute, load_definitions, prepare
 from jobtal.indicators.series import SeriesDefinition, add_series, load_series_definitions
 from jobtal.log import log
 from jobtal.publish.builder import write_builder_files
@@ -182,7 +183,26 @@ def compute_stage(b: Build) -> str:
     else:
         prepare(b.con, b.package.reference_month)
         b.values = compute(b.con, b.definitions)
+    release_microdata(b.con)
     return f"{len(b.definitions)} indicators, {b.values:,} values up to {b.package.reference_month}"
+
+
+# what the computation reads and nothing after it does (the catalog lists what each later
+# stage reads: none of these)
+MICRODATA = ("benefit_spells", "activities")
+
+
+def release_microdata(con: duckdb.DuckDBPyConnection) -> None:
+    """The microdata and base.sql's working tables (person-months and the like), gone once the
+    values are computed: they are most of the build's memory (at national scale about two
+    of its three gigabytes), which protection and publishing then have, under a lower
+    --memory-limit too. In-memory tables cannot spill; what is dropped need not."""
+    kept = {table.name for table in TABLES}
+    for statement in reversed(base_statements()):  # views before the tables they read
+        if statement.name not in kept:
+            con.execute(f"DROP {statement.kind} IF EXISTS {statement.name}")
+    for name in MICRODATA:
+        drop_resource(con, name)
 
 
 def protect_stage(b: Build) -> str:
@@ -398,7 +418,11 @@ EXTRACTS = ("municipalities", "regions", "population", "benefit_spells", "activi
 STEPS = [
     Step("validate", validate_stage),
     Step("compute", compute_stage, reads=EXTRACTS),
-    Step("protect", protect_stage, reads=("indicator_values", "areas", "age_groups", "neighbours")),
+    Step(
+        "protect",
+        protect_stage,
+        reads=("indicator_values", "areas", "age_groups", "neighbours", "population_cells"),
+    ),
     Step("data files", data_files_stage, reads=("protected_values", "areas")),
     Step("release", release_stage, reads=("published", "order_indicator", "order_benefit")),
     Step("workbooks", workbooks_stage, reads=("published", "municipalities")),

@@ -70,3 +70,26 @@ def test_a_stage_whose_input_is_missing_stops_before_it_runs(tiny_package, tmp_p
     ):
         build(tiny_package, tmp_path / "site", work=tmp_path / "work", audit=False)
     assert not (tmp_path / "site").exists()
+
+
+def test_after_the_computation_only_catalogued_tables_are_left(tiny_package, tmp_path):
+    # the microdata and base.sql's person-level working tables are most of a build's memory:
+    # nothing after the computation reads them (the catalog says what each stage reads)
+    from jobtal import stages
+    from jobtal.sql import connect
+
+    con = connect()
+    b = stages.Build(con, tiny_package, tmp_path / "site", tmp_path / "work", None, True, "duckdb")
+    validate, compute = stages.STEPS[:2]
+    validate.run(b)
+    compute.run(b)
+    tables = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    left = {name for (name,) in tables}
+    person_level = {"benefit_spells", "activities", "checked_benefit_spells", "checked_activities"}
+    person_level |= {"spells", "spell_ranges", "offer_months", "samtale_person_months"}
+    assert not left & person_level
+    assert {t.name for t in TABLES if t.stage == "compute"} <= left
+    from jobtal.indicators.engine import base_statements
+
+    working = {s.name for s in base_statements()} - {t.name for t in TABLES}
+    assert working and not left & working
