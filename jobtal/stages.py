@@ -196,7 +196,8 @@ def release_microdata(con: duckdb.DuckDBPyConnection) -> None:
     """The microdata and base.sql's working tables (person-months and the like), gone once the
     values are computed: they are most of the build's memory (at national scale about two
     of its three gigabytes), which protection and publishing then have, under a lower
-    --memory-limit too. In-memory tables cannot spill; what is dropped need not."""
+    --memory-limit too (DuckDB would otherwise write them out to its temporary folder and
+    read them back)."""
     kept = {table.name for table in TABLES}
     for statement in reversed(base_statements()):  # views before the tables they read
         if statement.name not in kept:
