@@ -76,8 +76,7 @@ def memory_limited(command):
     def limited(*args, memory_limit: str | None, **kwargs):
         import duckdb
 
-        limit = memory_limit or MEMORY_LIMIT
-        set_memory_limit(limit)
+        limit = memory_limit or MEMORY_LIMIT  # set already by `checked`, when given
         try:
             return command(*args, **kwargs)
         except duckdb.OutOfMemoryException as error:
@@ -94,6 +93,7 @@ def memory_limited(command):
 
     return click.option(
         "--memory-limit",
+        metavar="SIZE",
         envvar="JOBTAL_MEMORY_LIMIT",
         callback=checked,
         help="How much memory DuckDB may use before it spills to the temporary folder, e.g. "
