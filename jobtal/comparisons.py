@@ -43,9 +43,10 @@ def compare(con: duckdb.DuckDBPyConnection, definitions: list[Definition]) -> in
             for d in definitions
         ],
     )
+    # the compared values of every area, once: each step below reads them again
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE comparisons AS
+        CREATE OR REPLACE TEMP TABLE compared_totals AS
         WITH population_16_66 AS (
             SELECT area_type, area_code, month, SUM(persons) AS persons
             FROM population_cells
@@ -58,65 +59,76 @@ def compare(con: duckdb.DuckDBPyConnection, definitions: list[Definition]) -> in
                    CAST(ROUND(v.value, m.decimals) AS DECIMAL(18, 3)) AS value
             FROM protected_values AS v JOIN comparison_meta AS m USING (indicator)
             WHERE v.sex = 'alle' AND v.age_group = 'alle'
-        ), totals AS (
-            SELECT v.*,
-                   CASE WHEN NOT v.per_1000 THEN v.value
-                        ELSE CAST(ROUND(1000 * v.value / NULLIF(p.persons, 0), {RATE_DECIMALS})
-                                  AS DECIMAL(18, 3)) END AS compared
-            FROM published AS v
-            LEFT JOIN population_16_66 AS p
-              ON v.per_1000 AND p.area_type = v.area_type AND p.area_code = v.area_code
-             AND p.month = v.period
-        ), jobcentres AS (
-            SELECT t.*, CAST(t.area_code AS INTEGER) AS municipality_code,
-                   CASE WHEN t.ranked AND t.compared IS NOT NULL THEN RANK() OVER (
-                       PARTITION BY t.indicator, t.benefit, t.period
-                       -- the best first: the lowest where lower is better, else the highest
-                       ORDER BY CASE WHEN t.better = 'lower' THEN t.compared END ASC NULLS LAST,
-                                t.compared DESC NULLS LAST) END AS rank,
-                   COUNT(t.compared) OVER (PARTITION BY t.indicator, t.benefit, t.period)
-                       AS ranked_of
-            FROM totals AS t
-            WHERE t.area_type = 'kommune'
-        ), neighbour_means AS (
-            SELECT j.indicator, j.benefit, j.period, n.municipality_code,
-                   AVG(j.compared) AS neighbour_mean, COUNT(j.compared) AS neighbours_published
-            FROM neighbours AS n
-            JOIN jobcentres AS j ON j.municipality_code = n.neighbour_code
-            GROUP BY j.indicator, j.benefit, j.period, n.municipality_code
-        ), above AS (
-            -- each jobcentre's group, region and country, as area_type -> area_code
-            SELECT k.municipality_code, a.area_type, a.area_code
-            FROM areas AS a JOIN areas AS k USING (municipality_code)
-            WHERE k.area_type = 'kommune' AND a.area_type <> 'kommune'
         )
-        SELECT j.indicator, j.benefit, j.municipality_code, j.period, j.value,
-               CASE WHEN j.per_1000 THEN 'per_1000' ELSE 'value' END AS compared_as,
-               j.compared AS compared_value, j.better,
-               CASE WHEN j.ranked THEN j.rank END AS rank,
-               CASE WHEN j.ranked THEN j.ranked_of END AS ranked_of,
-               j.compared - last_year.compared AS change_from_last_year,
-               CAST(n.neighbour_mean AS DOUBLE) AS neighbour_mean,
-               COALESCE(n.neighbours_published, 0) AS neighbours_published,
-               MAX(CASE WHEN up.area_type = 'kommunegruppe' THEN t.compared END) AS group_value,
-               MAX(CASE WHEN up.area_type = 'region' THEN t.compared END) AS region_value,
-               MAX(CASE WHEN up.area_type = 'land' THEN t.compared END) AS country_value
-        FROM jobcentres AS j
-        LEFT JOIN jobcentres AS last_year
-          ON last_year.indicator = j.indicator AND last_year.benefit = j.benefit
-         AND last_year.municipality_code = j.municipality_code
-         AND last_year.period = strftime(CAST(j.period || '-01' AS DATE) - INTERVAL 12 MONTH,
-                                         '%Y-%m')
-        LEFT JOIN neighbour_means AS n
-          ON n.indicator = j.indicator AND n.benefit = j.benefit AND n.period = j.period
-         AND n.municipality_code = j.municipality_code
-        JOIN above AS up ON up.municipality_code = j.municipality_code
-        JOIN totals AS t
-          ON t.indicator = j.indicator AND t.benefit = j.benefit AND t.period = j.period
-         AND t.area_type = up.area_type AND t.area_code = up.area_code
-        GROUP BY j.indicator, j.benefit, j.municipality_code, j.period, j.value, j.per_1000,
-                 j.compared, j.better, j.ranked, j.rank, j.ranked_of, last_year.compared,
-                 n.neighbour_mean, n.neighbours_published
+        SELECT v.*,
+               CASE WHEN NOT v.per_1000 THEN v.value
+                    ELSE CAST(ROUND(1000 * v.value / NULLIF(p.persons, 0), {RATE_DECIMALS})
+                              AS DECIMAL(18, 3)) END AS compared
+        FROM published AS v
+        LEFT JOIN population_16_66 AS p
+          ON v.per_1000 AND p.area_type = v.area_type AND p.area_code = v.area_code
+         AND p.month = v.period
         """
     )
+    # Then the jobcentres' comparisons, one indicator at a time: at national scale all of
+    # them at once are over a million rows, several joins wide, more than a 2 GB memory
+    # limit holds (scripts/bench_build.py --memory-limit 2GB ran out here).
+    for i, definition in enumerate(definitions):
+        into = "CREATE OR REPLACE TABLE comparisons AS" if i == 0 else "INSERT INTO comparisons"
+        con.execute(f"{into} {_JOBCENTRE_COMPARISONS}", {"indicator": definition.id})
+    con.execute("DROP TABLE compared_totals")
     return con.execute("SELECT count(*) FROM comparisons").fetchone()[0]
+
+
+_JOBCENTRE_COMPARISONS = """
+    WITH totals AS (
+        SELECT * FROM compared_totals WHERE indicator = $indicator
+    ), jobcentres AS (
+        SELECT t.*, CAST(t.area_code AS INTEGER) AS municipality_code,
+               CASE WHEN t.ranked AND t.compared IS NOT NULL THEN RANK() OVER (
+                   PARTITION BY t.benefit, t.period
+                   -- the best first: the lowest where lower is better, else the highest
+                   ORDER BY CASE WHEN t.better = 'lower' THEN t.compared END ASC NULLS LAST,
+                            t.compared DESC NULLS LAST) END AS rank,
+               COUNT(t.compared) OVER (PARTITION BY t.benefit, t.period) AS ranked_of
+        FROM totals AS t
+        WHERE t.area_type = 'kommune'
+    ), neighbour_means AS (
+        SELECT j.benefit, j.period, n.municipality_code,
+               AVG(j.compared) AS neighbour_mean, COUNT(j.compared) AS neighbours_published
+        FROM neighbours AS n
+        JOIN jobcentres AS j ON j.municipality_code = n.neighbour_code
+        GROUP BY j.benefit, j.period, n.municipality_code
+    ), above AS (
+        -- each jobcentre's group's, region's and country's values (a jobcentre without any
+        -- of them has no comparison)
+        SELECT k.municipality_code, t.benefit, t.period,
+               MAX(CASE WHEN a.area_type = 'kommunegruppe' THEN t.compared END) AS group_value,
+               MAX(CASE WHEN a.area_type = 'region' THEN t.compared END) AS region_value,
+               MAX(CASE WHEN a.area_type = 'land' THEN t.compared END) AS country_value
+        FROM areas AS a JOIN areas AS k USING (municipality_code)
+        JOIN totals AS t ON t.area_type = a.area_type AND t.area_code = a.area_code
+        WHERE k.area_type = 'kommune' AND a.area_type <> 'kommune'
+        GROUP BY k.municipality_code, t.benefit, t.period
+    )
+    SELECT j.indicator, j.benefit, j.municipality_code, j.period, j.value,
+           CASE WHEN j.per_1000 THEN 'per_1000' ELSE 'value' END AS compared_as,
+           j.compared AS compared_value, j.better,
+           CASE WHEN j.ranked THEN j.rank END AS rank,
+           CASE WHEN j.ranked THEN j.ranked_of END AS ranked_of,
+           j.compared - last_year.compared AS change_from_last_year,
+           CAST(n.neighbour_mean AS DOUBLE) AS neighbour_mean,
+           COALESCE(n.neighbours_published, 0) AS neighbours_published,
+           up.group_value, up.region_value, up.country_value
+    FROM jobcentres AS j
+    LEFT JOIN jobcentres AS last_year
+      ON last_year.benefit = j.benefit AND last_year.municipality_code = j.municipality_code
+     AND last_year.period = strftime(CAST(j.period || '-01' AS DATE) - INTERVAL 12 MONTH,
+                                     '%Y-%m')
+    LEFT JOIN neighbour_means AS n
+      ON n.benefit = j.benefit AND n.period = j.period
+     AND n.municipality_code = j.municipality_code
+    JOIN above AS up
+      ON up.municipality_code = j.municipality_code AND up.benefit = j.benefit
+     AND up.period = j.period
+"""
