@@ -123,12 +123,49 @@ class Cube:
     up: float
 
 
+class Charges:
+    """What each cell adds to the cost of a hypercube through it, kept up to date as cells are
+    hidden and published: nothing if void or hidden, its price if published, infinitely much
+    if the reader knows it anyway. Held with one position more on each axis that charges
+    nothing, where a null vector's padding points: a search then weighs every combination
+    with one gather and one sum (four gathers and the masks between them took most of a
+    search's time). Prices are positive, so a cell charges nothing only if hiding it is free.
+    """
+
+    def __init__(self, table: Table, prices: np.ndarray):
+        self.table = table
+        self.prices = prices
+        self.padded = np.zeros(tuple(n + 1 for n in table.value.shape))
+        self.update(np.arange(table.value.size))
+
+    def update(self, flat_cells) -> None:
+        """Work out the charges of these cells (flat indices into the table) again."""
+        table = self.table
+        at = np.unravel_index(flat_cells, table.value.shape)
+        void, fixed = table.void[at], table.fixed[at]
+        charge = np.where(table.hidden[at] | void, 0.0, self.prices[at])
+        self.padded[at] = np.where(fixed & ~void, INFINITY, charge)
+
+    def of(self, vb: Vectors, va: Vectors, vd: Vectors) -> np.ndarray:
+        """The charges of every corner of every combination of the three axes' vectors, as
+        an array over (vector b, vector a, vector d, corner b, corner a, corner d)."""
+        # (32-bit indices: the largest array of a search, half the memory to go through)
+        b, a, d = (
+            np.where(v.signs != 0, v.positions, size).astype(np.int32)
+            for v, size in zip((vb, va, vd), self.table.value.shape, strict=True)
+        )
+        b, a, d = _combined(b, a, d, paired=False)
+        _, areas, breakdowns = self.padded.shape
+        return self.padded.reshape(-1)[(b * areas + a) * breakdowns + d]
+
+
 class Hypercubes:
     """The hypercubes chosen so far, and which one protects each hidden cell."""
 
     def __init__(self, table: Table):
         self.table = table
         self.prices = table.price()
+        self.charges = Charges(table, self.prices)
         self.corners: dict[int, list[Cell]] = {}
         self.containing: dict[Cell, set[int]] = {}
         self.protector: dict[Cell, int] = {}
@@ -136,7 +173,7 @@ class Hypercubes:
         self.next_id = 0
 
     def search(self, target: Cell, free_only: bool = False) -> Cube | None:
-        return _search(self.table, self.prices, target, free_only)
+        return _search(self.table, self.prices, self.charges, target, free_only)
 
     def protect(self, cell: Cell, cube: int) -> None:
         old = self.protector.get(cell)
@@ -152,6 +189,7 @@ class Hypercubes:
         hidden = table.hidden.reshape(-1)
         added = int((~hidden[chosen.cells]).sum())
         hidden[chosen.cells] = True
+        self.charges.update(chosen.cells)
         own_down = np.where(chosen.signs > 0, chosen.down, chosen.up)
         own_up = np.where(chosen.signs > 0, chosen.up, chosen.down)
         value = table.value.reshape(-1)[chosen.cells]
@@ -182,6 +220,8 @@ class Hypercubes:
         affected = sorted({c for cube in cubes for c in self.protects.get(cube, ())} - {cell})
         table.hidden[cell] = False
         table.fixed[cell] = True  # as the reader will then know it
+        at = np.ravel_multi_index(cell, table.value.shape)
+        self.charges.update(at)
         replacements = {}
         for other in affected:
             chosen = self.search(other, free_only=True)
@@ -189,8 +229,10 @@ class Hypercubes:
                 break
             replacements[other] = chosen
         table.fixed[cell] = False
-        if len(replacements) < len(affected):
-            table.hidden[cell] = True
+        published = len(replacements) == len(affected)
+        table.hidden[cell] = not published
+        self.charges.update(at)
+        if not published:
             return False
         for cube in list(cubes):
             self.drop(cube)
@@ -279,19 +321,26 @@ def _ranked(
     return cost[order], found.take(order)
 
 
-def _search(table: Table, prices: np.ndarray, target: Cell, free_only: bool = False):
+def _search(
+    table: Table, prices: np.ndarray, charges: Charges, target: Cell, free_only: bool = False
+):
     """The cheapest feasible hypercube through `target` among the products of the CHOICES
     cheapest null vectors per axis, or among many more where none of those is feasible."""
-    found = _search_among(table, prices, target, CHOICES, free_only)
+    found = _search_among(table, prices, charges, target, CHOICES, free_only)
     if found is None and not free_only:
-        found = _search_among(table, prices, target, WIDER_CHOICES, free_only)
+        found = _search_among(table, prices, charges, target, WIDER_CHOICES, free_only)
     if found is None and not free_only:  # the last resort: every combination
-        found = _search_among(table, prices, target, None, free_only)
+        found = _search_among(table, prices, charges, target, None, free_only)
     return found
 
 
 def _search_among(
-    table: Table, prices: np.ndarray, target: Cell, choices: int | None, free_only: bool
+    table: Table,
+    prices: np.ndarray,
+    charges: Charges,
+    target: Cell,
+    choices: int | None,
+    free_only: bool,
 ) -> Cube | None:
     """The cheapest feasible hypercube through `target` among the products of the `choices`
     cheapest null vectors per axis, or None; with `free_only`, only one of cells hidden
@@ -305,18 +354,16 @@ def _search_among(
             return None
         ranked.append((line_cost[:choices], vectors.take(slice(choices))))
     (cb, vb), (ca, va), (cd, vd) = ranked
-    cells, signs = _corners(table.value.shape, vb, va, vd, paired=False)
     corner_axes = (3, 4, 5)
-    live = (signs != 0) & ~table.void.reshape(-1)[cells]
-    blocked = (table.fixed.reshape(-1)[cells] & live).any(axis=corner_axes)
-    new = live & ~table.hidden.reshape(-1)[cells]
-    if free_only:
-        blocked |= new.any(axis=corner_axes)
-    cost = np.where(new, prices.reshape(-1)[cells], 0.0).sum(axis=corner_axes)
+    charged = charges.of(vb, va, vd)
+    if free_only:  # any published corner (or one the reader knows) rules it out
+        cost = np.where((charged != 0).any(axis=corner_axes), INFINITY, 0.0)
+    else:  # infinite where a corner is known to the reader
+        cost = charged.sum(axis=corner_axes)
     on_lines = np.add.outer(np.add.outer(cb, ca), cd)
     # the least cost, then the least price on the target's lines, then the first in order
-    key = np.where(blocked, INFINITY, cost).ravel()
-    order = np.lexsort((np.arange(key.size), on_lines.ravel(), key))[: int((~blocked).sum())]
+    key = cost.ravel()
+    order = np.lexsort((np.arange(key.size), on_lines.ravel(), key))[: int(np.isfinite(key).sum())]
     value_at_target = table.value[target]
     for start in range(0, len(order), CHUNK):
         i, j, k = np.unravel_index(order[start : start + CHUNK], cost.shape)

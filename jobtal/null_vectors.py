@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+INFINITY = np.inf
+
 
 @dataclass(frozen=True)
 class Vectors:
@@ -164,14 +166,20 @@ class AreaVectors:
 
     def __init__(self, templates: dict[int, Vectors], members: list[np.ndarray]):
         self.templates = templates
-        self.members = members
+        # the members of each cell as rows, padded with -1: a position past the line's end
+        # that costs infinitely much, so it is never the cheapest (one argmin for all cells)
+        self.members = np.full((len(members), max(map(len, members), default=0)), -1)
+        for i, m in enumerate(members):
+            self.members[i, : len(m)] = m
 
     def __call__(self, position: int, price: np.ndarray) -> Vectors:
         template = self.templates.get(position)
         if template is None:
             return single(position)
         # the cheapest member of each cell, the first of equals
-        cheapest = np.array([m[np.argmin(price[m])] for m in self.members])
+        priced = np.append(price, INFINITY)[self.members]
+        rows = np.arange(len(self.members))
+        cheapest = self.members[rows, np.argmin(priced, axis=1)]
         at = template.positions
         return Vectors(np.where(at >= 0, at, cheapest[-1 - np.minimum(at, -1)]), template.signs)
 

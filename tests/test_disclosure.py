@@ -404,3 +404,56 @@ def test_a_withheld_revision_publishes_the_month_as_the_latest_earlier_release_d
         ("11", "2024-02", 7.0, "provisional"),  # a new month: nothing to withhold
         ("DK", "2024-01", 99.0, None),  # not jobtal's own: as it is
     ]
+
+
+def test_the_hypercube_search_charges_each_cell_as_it_stands_at_every_search(monkeypatch):
+    """The search weighs hypercubes by charges kept up to date as cells are hidden and
+    published again (jobtal.hypercube.Charges): before every search, they must be what the
+    table's cells say then, worked out afresh."""
+    from jobtal import hypercube
+    from jobtal.null_vectors import area_dimension, benefit_dimension, breakdown_dimension
+
+    # 'alle' and two benefits; the country, two regions, two groups, four municipalities (one
+    # of each region and group); the total, two sexes, two age groups
+    rng = np.random.default_rng(7)
+    people = rng.integers(0, 6, size=(2, 4, 2, 2))  # benefit x municipality x sex x age
+    kommune = {5: (1, 3), 6: (1, 4), 7: (2, 3), 8: (2, 4)}
+    value = np.zeros((3, 9, 5))
+    for benefit, municipality, sex, age in itertools.product(*map(range, people.shape)):
+        count = people[benefit, municipality, sex, age]
+        position = 5 + municipality
+        for b in (0, 1 + benefit):
+            for a in (0, *kommune[position], position):
+                for d in (0, 1 + sex, 3 + age):
+                    value[b, a, d] += count
+    shape = value.shape
+    table = hypercube.Table(
+        value=value,
+        hidden=(value >= 1) & (value <= 4),
+        fixed=np.zeros(shape, bool),
+        void=np.zeros(shape, bool),
+        floor=np.zeros(shape),
+        ceiling=np.full(shape, np.inf),
+        integer=True,
+        dimensions=(
+            benefit_dimension(0, 3),
+            area_dimension(kommune, country=0),
+            breakdown_dimension(0, [1, 2], [3, 4]),
+        ),
+        all_benefits=0,
+    )
+    table.fixed[1, 0, 0] = True  # one cell the reader knows anyway
+    searches = []
+    search = hypercube.Hypercubes.search
+
+    def checked_search(self, target, free_only=False):
+        afresh = hypercube.Charges(self.table, self.prices).padded
+        np.testing.assert_array_equal(self.charges.padded, afresh)
+        searches.append(free_only)
+        return search(self, target, free_only)
+
+    monkeypatch.setattr(hypercube.Hypercubes, "search", checked_search)
+    outcome = hypercube.protect_table(table)
+    # the check ran while cells were hidden, and while hidden ones were tried for publishing
+    assert outcome.added > 0 and outcome.searched > 0
+    assert False in searches and True in searches
