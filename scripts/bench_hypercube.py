@@ -45,6 +45,7 @@ def measure(tree: Path, package: Path) -> dict:
         return run_here(function, items, worth_it=False, sizes=sizes)
 
     linked_tables.map_in_processes = collect
+    # (the steps spelled out, not a helper of jobtal's: they must run on older revisions too)
     loaded, problems = load_package(package)
     if loaded is None:
         sys.exit(f"{package}: not a data package ({problems})")
