@@ -173,7 +173,7 @@ class Hypercubes:
         self.next_id = 0
 
     def search(self, target: Cell, free_only: bool = False) -> Cube | None:
-        return _search(self.table, self.prices, self.charges, target, free_only)
+        return _search(self.table, self.charges, target, free_only)
 
     def protect(self, cell: Cell, cube: int) -> None:
         old = self.protector.get(cell)
@@ -303,15 +303,14 @@ def _price(value: np.ndarray) -> np.ndarray:
 
 
 def _ranked(
-    table: Table, prices: np.ndarray, target: Cell, axis: int, free_only: bool = False
+    table: Table, charges: Charges, target: Cell, axis: int, free_only: bool = False
 ) -> tuple[np.ndarray, Vectors]:
     """The null vectors through the target along `axis` and what each costs on the target's
-    line, cheapest first: a position costs nothing if hidden or void, its price if published,
-    and prohibitively much if the reader knows it anyway."""
-    line = tuple(slice(None) if i == axis else target[i] for i in range(3))
-    void = table.void[line]
-    price = np.where(table.hidden[line] | void, 0.0, prices[line])
-    price = np.where(table.fixed[line] & ~void, 1e9, price)
+    line, cheapest first: a position costs its charge, and prohibitively much (a finite
+    amount, to rank by) if the reader knows it anyway."""
+    size = table.value.shape[axis]
+    line = tuple(slice(0, size) if i == axis else target[i] for i in range(3))
+    price = np.minimum(charges.padded[line], 1e9)
     found = table.dimensions[axis](target[axis], price)
     cost = np.where(found.signs != 0, price[found.positions], 0.0).sum(axis=1)
     if free_only:
@@ -321,26 +320,19 @@ def _ranked(
     return cost[order], found.take(order)
 
 
-def _search(
-    table: Table, prices: np.ndarray, charges: Charges, target: Cell, free_only: bool = False
-):
+def _search(table: Table, charges: Charges, target: Cell, free_only: bool = False):
     """The cheapest feasible hypercube through `target` among the products of the CHOICES
     cheapest null vectors per axis, or among many more where none of those is feasible."""
-    found = _search_among(table, prices, charges, target, CHOICES, free_only)
+    found = _search_among(table, charges, target, CHOICES, free_only)
     if found is None and not free_only:
-        found = _search_among(table, prices, charges, target, WIDER_CHOICES, free_only)
+        found = _search_among(table, charges, target, WIDER_CHOICES, free_only)
     if found is None and not free_only:  # the last resort: every combination
-        found = _search_among(table, prices, charges, target, None, free_only)
+        found = _search_among(table, charges, target, None, free_only)
     return found
 
 
 def _search_among(
-    table: Table,
-    prices: np.ndarray,
-    charges: Charges,
-    target: Cell,
-    choices: int | None,
-    free_only: bool,
+    table: Table, charges: Charges, target: Cell, choices: int | None, free_only: bool
 ) -> Cube | None:
     """The cheapest feasible hypercube through `target` among the products of the `choices`
     cheapest null vectors per axis, or None; with `free_only`, only one of cells hidden
@@ -349,7 +341,7 @@ def _search_among(
     cheapest few at a time. Ties go to the cheapest on the target's own lines."""
     ranked = []
     for axis in range(3):
-        line_cost, vectors = _ranked(table, prices, target, axis, free_only)
+        line_cost, vectors = _ranked(table, charges, target, axis, free_only)
         if not len(vectors):
             return None
         ranked.append((line_cost[:choices], vectors.take(slice(choices))))
