@@ -418,8 +418,10 @@ def test_a_damaged_copy_of_the_previous_site_is_refused(tiny_site, tiny_package,
         )
     (previous / "releases" / "2024-03" / "changes.csv.gz").unlink()
     result = CliRunner().invoke(
-        main, ["build", "--data", str(tiny_package), "--previous", str(previous)]
-    )
+        main,
+        ["build", "--data", str(tiny_package), "--previous", str(previous),
+         "--out", str(tmp_path / "site")],
+    )  # fmt: skip
     assert result.exit_code == 2
     assert "changes.csv.gz is missing" in result.output
 
