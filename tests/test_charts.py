@@ -231,3 +231,77 @@ def test_line_charts_span_their_values_not_zero(tiny_site):
         ]
         scales = [e["y"]["scale"] for e in encodings if "y" in e and "scale" in e["y"]]
         assert scales and all(scale["zero"] is False for scale in scales), chart_id
+
+
+def vega_lite_errors(spec: dict) -> list[str]:
+    """What the Vega-Lite JSON Schema (altair's copy, the version the site draws) finds wrong."""
+    import jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    schema = load_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return [
+        f"{list(error.absolute_path)}: {error.message[:200]}"
+        for error in validator.iter_errors(spec)
+    ]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_is_valid_vega_lite(tiny_site, page):
+    # the site builds its specs with altair's own checks off (charts.unvalidated): here they are
+    charts = charts_of(tiny_site / page)
+    assert charts
+    for chart_id, spec in charts:
+        assert vega_lite_errors(spec) == [], chart_id
+
+
+def test_a_spec_built_without_altairs_checks_is_the_one_built_with_them():
+    from altair.utils.schemapi import debug_mode
+
+    from jobtal.publish import charts
+    from jobtal.publish.language import Language
+
+    lang = Language.load("da")
+    common = {"y_title": "Personer", "decimals": 1, "lang": lang}
+    builds = {
+        "two lines": (charts.lines, dict(
+            title="Personer", series_field="benefit", series_title="Ydelse",
+            series_labels={"dagpenge": "Dagpenge", "alle": "Alle"}, only={"sex": "alle"},
+            **common)),
+        "one line": (charts.lines, dict(
+            title="Personer", series_field="benefit", series_title="Ydelse",
+            series_labels={"alle": "Alle"}, **common)),
+        "many lines": (charts.lines, dict(
+            title="Personer", series_field="area_code", series_title="Område",
+            series_labels={"101": "København", "147": "Frederiksberg", "DK": "Hele landet"},
+            **common)),
+        "series": (charts.period_lines, dict(
+            title="AUK01", series_labels={"a": "A", "b": "B"}, series_title="Serie", **common)),
+        "comparison": (charts.area_comparison, dict(
+            own_code="101", areas={("kommune", "101"): "København", ("land", "DK"): "Hele landet"},
+            title="Sammenligning", **common)),
+        "ranking": (charts.ranking_bars, dict(
+            own_code="101", title="Gruppen", x_title="Pct.", decimals=1, lang=lang)),
+        "map": (charts.choropleth, dict(
+            topology_url="kommuner.json", title="Kort", legend_title="Pct.", decimals=1,
+            pages_url="/jobcenter/", slugs={"101": "koebenhavn"}, lang=lang)),
+    }  # fmt: skip
+    for name, (build, arguments) in builds.items():
+        quick = build("figur.csv", **arguments)
+        with debug_mode(True):  # altair's default: every object checked as it is made
+            checked = build.__wrapped__("figur.csv", **arguments)
+        assert quick == checked, name
+        assert vega_lite_errors(quick) == [], name
+    # and the checks are really off in a build, and on again after it: an object altair's
+    # schema refuses is refused only with them on
+    import altair as alt
+    from altair.utils import schemapi
+
+    @charts.unvalidated
+    def refused_by_the_schema() -> dict:
+        return {"legend": alt.Legend(columns="two").to_dict(validate=False)}
+
+    assert refused_by_the_schema() == {"legend": {"columns": "two"}}
+    assert schemapi.DEBUG_MODE
+    with pytest.raises(schemapi.SchemaValidationError), debug_mode(True):
+        refused_by_the_schema.__wrapped__()

@@ -10,10 +10,14 @@ blindness; lines also differ by dash, so no chart depends on colour alone."""
 
 from __future__ import annotations
 
+import functools
 import json
 import textwrap
+from collections.abc import Callable
+from typing import ParamSpec
 
 import altair as alt
+from altair.utils.schemapi import debug_mode
 
 from jobtal.publish.language import Language
 
@@ -41,6 +45,24 @@ CSV_FORMAT = alt.CsvDataFormat(
     type="csv",
     parse={"value": "number", "period": "date:'%Y-%m'", "area_code": "string"},
 )
+
+
+SpecArguments = ParamSpec("SpecArguments")
+
+
+def unvalidated(build: Callable[SpecArguments, dict]) -> Callable[SpecArguments, dict]:
+    """A spec builder run with altair's debug mode off. In it (altair's default) every object
+    altair makes checks itself against the Vega-Lite schema as it is made, again and again as it
+    is nested, for specs that differ only in their titles and codes: with it the default demo's
+    pages stage took 22.6 s, without it 15.5 s. The specs come out the same, and the tests check
+    them against the schema instead (tests/test_charts.py)."""
+
+    @functools.wraps(build)
+    def without_checks(*args: SpecArguments.args, **kwargs: SpecArguments.kwargs) -> dict:
+        with debug_mode(False):
+            return build(*args, **kwargs)
+
+    return without_checks
 
 
 def _published(url: str) -> alt.UrlData:
@@ -72,6 +94,7 @@ def _tooltip(series_title: str, y_title: str, decimals: int, lang: Language) -> 
     ]
 
 
+@unvalidated
 def lines(
     csv_url: str,
     *,
@@ -161,6 +184,7 @@ PERIOD_START = (
 )
 
 
+@unvalidated
 def period_lines(
     csv_url: str,
     *,
@@ -208,6 +232,7 @@ def period_lines(
     return chart.to_dict(validate=False)
 
 
+@unvalidated
 def area_comparison(
     csv_url: str,
     *,
@@ -265,6 +290,7 @@ def area_comparison(
     return alt.layer(neighbours, main, title=title).to_dict(validate=False)
 
 
+@unvalidated
 def ranking_bars(
     csv_url: str,
     *,
@@ -296,6 +322,7 @@ def ranking_bars(
 CHOSEN = "chosen"  # the map's signal naming the municipality chosen from the list under it
 
 
+@unvalidated
 def choropleth(
     csv_url: str,
     topology_url: str,
