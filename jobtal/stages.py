@@ -32,8 +32,7 @@ from jobtal.publish.figures import select_figures, write_figure_files
 from jobtal.publish.files import sha256
 from jobtal.publish.language import Language
 from jobtal.publish.model import SiteContent
-from jobtal.publish.pages import PageWriter, write_all_reports
-from jobtal.publish.release_pages import ReleasePages
+from jobtal.publish.pages import PageWriter, write_all_pages, write_all_reports
 from jobtal.publish.releases import (
     ARCHIVED_CHANGES,
     CHANGES_FILE,
@@ -304,19 +303,17 @@ def reports_stage(b: Build) -> str:
 def pages_stage(b: Build) -> str:
     docs = b.work / "docs"
     content = site_content(b)
-    for language in LANGUAGES:
-        writer = PageWriter(content, Language.load(language), site_url())
-        b.pages += writer.write_all(docs / language)
-        release_pages = ReleasePages(writer, b.releases, b.changes_files)
-        b.pages += release_pages.write_all(docs / language)
-        b.tables |= writer.tables
-        b.writers.append(writer)
+    written = write_all_pages(content, LANGUAGES, site_url(), b.releases, b.changes_files, docs)
+    for language, (pages, tables) in zip(LANGUAGES, written, strict=True):
+        b.pages += pages
+        b.tables |= tables
+        b.writers.append(PageWriter(content, Language.load(language), site_url()))  # the feeds'
         assemble_docs(docs / language, language, b.work / "cache")
     return f"{b.pages} pages generated in {docs}"
 
 
 def site_stage(b: Build) -> str:
-    build_site(b.work / "docs", b.staging, b.package.created)
+    build_site(b.work / "docs", b.staging, b.package.created, in_processes=b.pages > 100)
     splice_tables(b.staging, b.tables)
     # mkdocs empties its site folder first: the data files join the site (beside the /data/
     # page) after it

@@ -194,10 +194,10 @@ def build_with_mkdocs(extracts: Path, site: Path) -> tuple[dict, float]:
         kept.update(tables)
         splice_tables(site_dir, tables)
 
-    def timed(*args):
+    def timed(*args, **kwargs):
         nonlocal seconds
         started = time.perf_counter()
-        build_site(*args)
+        build_site(*args, **kwargs)
         seconds = time.perf_counter() - started
 
     jobtal.stages.splice_tables, jobtal.stages.build_site = keeping, timed

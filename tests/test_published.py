@@ -181,8 +181,28 @@ def test_site_loads_nothing_from_another_host(tiny_site):
     assert "fonts.googleapis" not in (tiny_site / "index.html").read_text(encoding="utf-8")
 
 
-def test_same_input_gives_a_byte_identical_site(tiny_site, tiny_package, tmp_path):
+def test_same_input_gives_a_byte_identical_site(tiny_site, tiny_package, tmp_path, monkeypatch):
+    # built again with the pages, the reports and the two languages' sites made in worker
+    # processes, as a national build makes them (a build as small as this one makes them in
+    # its own process)
+    from jobtal import parallel
+    from jobtal.publish import pages, site
+
+    in_processes = []
+
+    def in_worker_processes(function, items, worth_it, sizes=None):
+        in_processes.append(function.__name__)
+        return parallel.map_in_processes(function, items, True, sizes)
+
+    monkeypatch.setenv("JOBTAL_WORKERS", "2")
+    monkeypatch.setattr(pages, "map_in_processes", in_worker_processes)
+    monkeypatch.setattr(site, "map_in_processes", in_worker_processes)
     again = build(tiny_package, tmp_path / "site", work=tmp_path / "work", **PAGE_TESTS).site
+    assert sorted(in_processes) == [
+        "build_language_site",
+        "write_language_pages",
+        "write_reports_job",
+    ]
     first = {p.relative_to(tiny_site): p.read_bytes() for p in tiny_site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert sorted(first) == sorted(second)

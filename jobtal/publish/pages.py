@@ -24,6 +24,8 @@ from jobtal.publish.language import Language
 from jobtal.publish.model import Municipality, SiteContent
 from jobtal.publish.page_charts import PageCharts
 from jobtal.publish.page_tables import PageTables
+from jobtal.publish.release_pages import ReleasePages
+from jobtal.publish.releases import Release
 from jobtal.publish.report import write_report
 from jobtal.publish.site import is_local
 from jobtal.publish.tables import CSV_FIELDS, DATA
@@ -415,3 +417,29 @@ def write_reports_job(job: tuple[SiteContent, str, str, Path, list[int]]) -> lis
     return writer.write_reports(
         root / writer.lang.prefix, [content.by_code[code] for code in codes]
     )
+
+
+def write_all_pages(
+    content: SiteContent,
+    languages: list[str],
+    site_url: str | None,
+    releases: list[Release],
+    changes_files: dict[str, Path],
+    docs: Path,
+) -> list[tuple[int, dict[str, dict[str, str]]]]:
+    """Every language's pages, the releases' among them, under `docs`/<language>: one worker
+    process per language (the pages are pure Python: jinja2 and altair, on one core each).
+    Returns each language's count of pages and its tables (PageWriter.tables), in order."""
+    jobs = [(content, code, site_url, releases, changes_files, docs / code) for code in languages]
+    return map_in_processes(write_language_pages, jobs, worth_it=len(content.municipalities) > 20)
+
+
+def write_language_pages(
+    job: tuple[SiteContent, str, str | None, list[Release], dict[str, Path], Path],
+) -> tuple[int, dict[str, dict[str, str]]]:
+    """One language's pages."""
+    content, code, site_url, releases, changes_files, docs = job
+    writer = PageWriter(content, Language.load(code), site_url)
+    pages = writer.write_all(docs)
+    pages += ReleasePages(writer, releases, changes_files).write_all(docs)
+    return pages, writer.tables

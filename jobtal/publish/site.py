@@ -19,6 +19,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from jobtal import paths
+from jobtal.parallel import map_in_processes
 
 LANGUAGES = ("da", "en")
 VEGA_BUNDLE_NAME = "vega.min.js"
@@ -85,28 +86,38 @@ def dated_as(moment: datetime):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def build_site(docs_root: Path, site_dir: Path, release: datetime) -> None:
-    """mkdocs build of each language's docs (`docs_root`/<language>) into `site_dir` (Danish,
-    which mkdocs empties first) and `site_dir`/en.
+def build_site(docs_root: Path, site_dir: Path, release: datetime, in_processes: bool) -> None:
+    """mkdocs build of each language's docs (`docs_root`/<language>) into `site_dir` (Danish)
+    and `site_dir`/en. `in_processes`: the two at once, each in a worker process (mkdocs is
+    pure Python, on one core); English then goes to a folder beside the docs and is moved
+    under `site_dir` after Danish, whose build empties `site_dir` first."""
+    address = site_url()
+    english = docs_root.with_name("site-en")
+    shutil.rmtree(english, ignore_errors=True)
+    into = {"da": site_dir, "en": english}
+    jobs = [(code, docs_root / code, into[code], address, release) for code in LANGUAGES]
+    map_in_processes(build_language_site, jobs, worth_it=in_processes)
+    shutil.move(english, site_dir / "en")
 
-    mkdocs dates the sitemap with the build's clock unless SOURCE_DATE_EPOCH is set; setting it
-    to the extract date makes the same input give the same bytes."""
+
+def build_language_site(job: tuple[str, Path, Path, str | None, datetime]) -> None:
+    """One language's mkdocs build, dated as the release (see dated_as), and its search index
+    given the other spellings of its words."""
+    language, docs, site_dir, address, release = job
     # mkdocs logs every page it does not find in nav at INFO; only its warnings matter here.
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    address = site_url()
+    overrides = {}
+    if address:
+        overrides["site_url"] = address if language == "da" else f"{address}{language}/"
+    config = load_config(
+        config_file=str(config_file(language)),
+        docs_dir=str(docs),
+        site_dir=str(site_dir),
+        **overrides,
+    )
     with dated_as(release):
-        for language in LANGUAGES:
-            overrides = {}
-            if address:
-                overrides["site_url"] = address if language == "da" else f"{address}{language}/"
-            config = load_config(
-                config_file=str(config_file(language)),
-                docs_dir=str(docs_root / language),
-                site_dir=str(site_dir if language == "da" else site_dir / language),
-                **overrides,
-            )
-            mkdocs_build(config)
-            add_folded_spellings(Path(config["site_dir"]) / "search" / "search_index.json")
+        mkdocs_build(config)
+    add_folded_spellings(site_dir / "search" / "search_index.json")
 
 
 DANISH_LETTERS = re.compile(r"\w*[æøåÆØÅ]\w*")
