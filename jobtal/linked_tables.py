@@ -9,7 +9,7 @@ import numpy as np
 
 from jobtal.hypercube import Outcome, Table, protect_table_copy
 from jobtal.indicators.engine import Definition
-from jobtal.log import log
+from jobtal.log import log, stage
 from jobtal.null_vectors import area_dimension, benefit_dimension, breakdown_dimension, single
 from jobtal.parallel import map_in_processes
 from jobtal.vocabulary import BENEFITS, SEXES
@@ -60,7 +60,9 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Defini
         nonlocal searched, added, unprotected, published_again
         if not any_of & indicators.keys():
             return
-        outcome, newly = axes.protect(con.execute(frame_sql).df(), **table_kwargs)
+        with stage(f"  linked tables of {' and '.join(sorted(any_of))}") as step:
+            outcome, newly = axes.protect(con.execute(frame_sql).df(), **table_kwargs)
+            step.summary = f"{outcome.searched:,} cells searched, {outcome.added:,} more suppressed"
         searched += outcome.searched
         added += outcome.added
         unprotected += outcome.unprotected

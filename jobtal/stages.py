@@ -25,7 +25,7 @@ from jobtal.extracts.tablecheck import drop_field, drop_resource
 from jobtal.extracts.validate import ValidationReport, package_problems_report, validate_into
 from jobtal.indicators.engine import base_statements, compute, load_definitions, prepare
 from jobtal.indicators.series import SeriesDefinition, add_series, load_series_definitions
-from jobtal.log import log
+from jobtal.log import log, stage
 from jobtal.publish.builder import write_builder_files
 from jobtal.publish.feed import FEED_NAME, write_feed
 from jobtal.publish.figures import select_figures, write_figure_files
@@ -213,7 +213,9 @@ def protect_stage(b: Build) -> str:
         [(r.name, b.previous / RELEASES / r.name / r.values_file) for r in b.previous_releases],
         linked=b.linked,
     )
-    compared = compare(b.con, b.definitions)
+    with stage("  jobcentre comparisons") as step:
+        compared = compare(b.con, b.definitions)
+        step.summary = f"{compared:,}"
     # other publishers' series join after protection: they are published as they are
     b.series = add_series(
         b.con, load_series_definitions(), set(b.package.series), b.package.reference_month
@@ -313,20 +315,26 @@ def pages_stage(b: Build) -> str:
 
 
 def site_stage(b: Build) -> str:
-    build_site(b.work / "docs", b.staging, b.package.created, in_processes=b.pages > 100)
-    splice_tables(b.staging, b.tables)
+    with stage("  mkdocs") as step:
+        build_site(b.work / "docs", b.staging, b.package.created, in_processes=b.pages > 100)
+        splice_tables(b.staging, b.tables)
+        step.summary = f"{len(LANGUAGES)} languages, {len(b.tables)} tables spliced in"
     # mkdocs empties its site folder first: the data files join the site (beside the /data/
     # page) after it
     move_into(b.files.root, b.staging)
-    figures = write_figure_files(b.con, b.staging)
-    builder_files = write_builder_files(
-        b.con,
-        b.staging,
-        b.published,
-        b.release.name,
-        b.package.reference_month,
-        b.package.synthetic,
-    )
+    with stage("  figure CSVs") as step:
+        figures = write_figure_files(b.con, b.staging)
+        step.summary = f"{len(figures)} files"
+    with stage("  table builder") as step:
+        builder_files = write_builder_files(
+            b.con,
+            b.staging,
+            b.published,
+            b.release.name,
+            b.package.reference_month,
+            b.package.synthetic,
+        )
+        step.summary = f"{builder_files} files"
     local = (
         f"; built for the local address {site_url()}, not to be published (set $JOBTAL_SITE_URL)"
         if is_local(site_url())
