@@ -104,16 +104,24 @@ SELECT person_id, municipality_code, benefit, sex, birth_year, start_date, end_d
             THEN last_month_index END AS leaving_month_index
 FROM middles;
 
--- The month ranges to expand each spell into: its middle, and its shared months before and
--- after it (most spells have a middle only).
-CREATE TABLE spell_ranges AS
+-- The month ranges to expand each spell into, one row per month (spell_months): its shared
+-- months before and after its middle, and of its middle only the spell's first and last month
+-- (the months of which it may have part of the days). The middle's months between them are
+-- whole months, counted without expanding them (interior_cells).
+CREATE VIEW spell_ranges AS
 SELECT * FROM (
-    SELECT spells.*, FALSE AS shared, middle_first AS range_first, middle_last AS range_last
+    SELECT spells.*, TRUE AS shared, first_month_index AS range_first,
+           middle_first - 1 AS range_last
     FROM spells
     UNION ALL
-    SELECT spells.*, TRUE, first_month_index, middle_first - 1 FROM spells
-    UNION ALL
     SELECT spells.*, TRUE, middle_last + 1, last_month_index FROM spells
+    UNION ALL
+    SELECT spells.*, FALSE, first_month_index, first_month_index FROM spells
+    WHERE first_month_index BETWEEN middle_first AND middle_last
+    UNION ALL
+    SELECT spells.*, FALSE, last_month_index, last_month_index FROM spells
+    WHERE end_date IS NOT NULL AND last_month_index > first_month_index
+      AND last_month_index BETWEEN middle_first AND middle_last
 ) AS ranges
 WHERE range_first <= range_last;
 
@@ -126,25 +134,36 @@ JOIN months AS m
   ON a.start_date <= m.last_day AND (a.end_date IS NULL OR a.end_date >= m.first_day)
 WHERE a.activity <> 'samtale';
 
--- One row per spell and published month it touches, with what each indicator needs of it:
+-- One row per spell and published month of its ranges, with what each indicator needs of it:
 -- full-time days (days in the month x fte, in millionths), the part of them in the labour
 -- reserve, whether the spell still runs on the month's last day and for how long it has run then
 -- (a spell starting on the last day has run 0 days), whether it is then a sickness spell over 26
 -- weeks, and whether the person leaves benefits after this month (known for an unshared month).
 CREATE VIEW spell_months AS
-WITH touched AS (
-    SELECT s.person_id, s.municipality_code, s.benefit, s.sex, s.start_date,
-           s.in_labour_reserve, s.long_sick_from, s.shared,
-           m.month_index, m.days_in_month, m.last_day,
-           m.year - s.birth_year AS age,
-           (days_between(GREATEST(s.start_date, m.first_day),
-                         LEAST(COALESCE(s.end_date, m.last_day), m.last_day)) + 1)
-               * s.fte_millionths AS fte_days,
-           CASE WHEN s.end_date IS NULL OR s.end_date >= m.last_day THEN 1 ELSE 0 END AS running,
-           CASE WHEN m.next_month_complete AND m.month_index = s.leaving_month_index
-                THEN 1 ELSE 0 END AS leaving
+WITH range_months AS (
+    -- a one-month range joins its month on equality (a hash join), the others by range
+    SELECT s.*, m.month_index, m.year, m.days_in_month, m.first_day, m.last_day,
+           m.next_month_complete
+    FROM spell_ranges AS s
+    JOIN months AS m ON m.month_index = s.range_first
+    WHERE s.range_first = s.range_last
+    UNION ALL
+    SELECT s.*, m.month_index, m.year, m.days_in_month, m.first_day, m.last_day,
+           m.next_month_complete
     FROM spell_ranges AS s
     JOIN months AS m ON m.month_index BETWEEN s.range_first AND s.range_last
+    WHERE s.range_first < s.range_last
+), touched AS (
+    SELECT person_id, municipality_code, benefit, sex, start_date, in_labour_reserve,
+           long_sick_from, shared, month_index, days_in_month, last_day,
+           year - birth_year AS age,
+           (days_between(GREATEST(start_date, first_day),
+                         LEAST(COALESCE(end_date, last_day), last_day)) + 1)
+               * fte_millionths AS fte_days,
+           CASE WHEN end_date IS NULL OR end_date >= last_day THEN 1 ELSE 0 END AS running,
+           CASE WHEN next_month_complete AND month_index = leaving_month_index
+                THEN 1 ELSE 0 END AS leaving
+    FROM range_months
 )
 SELECT person_id, shared, municipality_code, benefit, sex, age, month_index,
        days_in_month, fte_days, running, leaving,
@@ -153,11 +172,139 @@ SELECT person_id, shared, municipality_code, benefit, sex, age, month_index,
        CASE WHEN running = 1 AND last_day >= long_sick_from THEN 1 ELSE 0 END AS long_sick
 FROM touched;
 
+-- The whole months of each spell's middle, between its first and last month: on each the
+-- spell counts as one person-month with the month's days at its fte, running and not leaving,
+-- and only its run length and long sickness change from month to month. At national scale
+-- these are most of the spell-months, so rather than one row per spell and month, each such
+-- range, cut where its person passes into another age group, is a step up in its cell's counts at its first month and a step down after its
+-- last, and a month's counts are the sums of the steps up to it. A spell's run length at a
+-- month's end is its start's distance to a fixed day plus that day's distance to the month's
+-- end; its long sickness is a step of its own, from the month in which it passes 26 weeks.
+-- (Exact: every sum is of whole numbers.)
+CREATE TABLE interior_cells AS
+WITH interiors AS (
+    SELECT municipality_code, benefit, sex, birth_year, fte_millionths,
+           CASE WHEN in_labour_reserve THEN fte_millionths ELSE 0 END AS reserve_fte,
+           CASE WHEN in_labour_reserve AND fte_millionths > 0 THEN 1 ELSE 0 END AS reserve_spell,
+           days_between(start_date, CAST('2000-01-01' AS DATE)) AS start_days,
+           CAST(EXTRACT(YEAR FROM long_sick_from) * 12 + EXTRACT(MONTH FROM long_sick_from) - 1
+                AS INTEGER) AS long_sick_month,
+           GREATEST(middle_first, first_month_index + 1) AS interior_first,
+           CASE WHEN end_date IS NULL THEN middle_last
+                ELSE LEAST(middle_last, last_month_index - 1) END AS interior_last
+    FROM spells
+), years AS (
+    SELECT year, MIN(month_index) AS first_index, MAX(month_index) AS last_index
+    FROM months
+    GROUP BY year
+), year_groups AS (
+    SELECT b.birth_year, y.year, y.first_index, y.last_index, ages.age_group
+    FROM (SELECT DISTINCT birth_year FROM spells) AS b
+    CROSS JOIN years AS y
+    LEFT JOIN ages ON ages.age = y.year - b.birth_year
+), age_group_spans AS (
+    -- the months in which a person born in birth_year is in one age group: runs of years
+    SELECT birth_year, age_group, MIN(first_index) AS first_index,
+           MAX(last_index) AS last_index
+    FROM (
+        SELECT *, year - ROW_NUMBER() OVER (
+                   PARTITION BY birth_year, age_group ORDER BY year
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+               ) AS run
+        FROM year_groups
+    ) AS runs
+    GROUP BY birth_year, age_group, run
+), pieces AS (
+    SELECT i.municipality_code, i.benefit, i.sex, a.age_group, i.fte_millionths,
+           i.reserve_fte, i.reserve_spell, i.start_days, i.long_sick_month,
+           GREATEST(i.interior_first, a.first_index) AS piece_first,
+           LEAST(i.interior_last, a.last_index) AS piece_last
+    FROM interiors AS i
+    JOIN age_group_spans AS a
+      ON a.birth_year = i.birth_year
+     AND a.first_index <= i.interior_last AND a.last_index >= i.interior_first
+    WHERE i.interior_first <= i.interior_last
+), steps AS (
+    SELECT municipality_code, benefit, sex, age_group, piece_first AS month_index,
+           1 AS spells, fte_millionths AS fte, reserve_fte, reserve_spell AS reserve_spells,
+           start_days, 0 AS long_sick
+    FROM pieces
+    UNION ALL
+    SELECT municipality_code, benefit, sex, age_group, piece_last + 1, -1, -fte_millionths,
+           -reserve_fte, -reserve_spell, -start_days, 0
+    FROM pieces
+    UNION ALL
+    SELECT municipality_code, benefit, sex, age_group,
+           GREATEST(piece_first, long_sick_month), 0, 0, 0, 0, 0, 1
+    FROM pieces
+    WHERE long_sick_month <= piece_last
+    UNION ALL
+    SELECT municipality_code, benefit, sex, age_group, piece_last + 1, 0, 0, 0, 0, 0, -1
+    FROM pieces
+    WHERE long_sick_month <= piece_last
+), changes AS (
+    SELECT municipality_code, benefit, sex, age_group, month_index,
+           SUM(spells) AS spells, SUM(fte) AS fte, SUM(reserve_fte) AS reserve_fte,
+           SUM(reserve_spells) AS reserve_spells, SUM(start_days) AS start_days,
+           SUM(long_sick) AS long_sick
+    FROM steps
+    GROUP BY municipality_code, benefit, sex, age_group, month_index
+), cell_keys AS (
+    SELECT DISTINCT municipality_code, benefit, sex, age_group FROM changes
+), running_sums AS (
+    -- (each window written out: Spark adds no frame to a named one)
+    SELECT k.municipality_code, m.month_index, k.benefit, k.sex, k.age_group,
+           m.days_in_month, m.last_day,
+           SUM(COALESCE(c.spells, 0)) OVER (
+               PARTITION BY k.municipality_code, k.benefit, k.sex, k.age_group
+               ORDER BY m.month_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+           ) AS spells,
+           SUM(COALESCE(c.fte, 0)) OVER (
+               PARTITION BY k.municipality_code, k.benefit, k.sex, k.age_group
+               ORDER BY m.month_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+           ) AS fte,
+           SUM(COALESCE(c.reserve_fte, 0)) OVER (
+               PARTITION BY k.municipality_code, k.benefit, k.sex, k.age_group
+               ORDER BY m.month_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+           ) AS reserve_fte,
+           SUM(COALESCE(c.reserve_spells, 0)) OVER (
+               PARTITION BY k.municipality_code, k.benefit, k.sex, k.age_group
+               ORDER BY m.month_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+           ) AS reserve_spells,
+           SUM(COALESCE(c.start_days, 0)) OVER (
+               PARTITION BY k.municipality_code, k.benefit, k.sex, k.age_group
+               ORDER BY m.month_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+           ) AS start_days,
+           SUM(COALESCE(c.long_sick, 0)) OVER (
+               PARTITION BY k.municipality_code, k.benefit, k.sex, k.age_group
+               ORDER BY m.month_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+           ) AS long_sick
+    FROM cell_keys AS k
+    CROSS JOIN months AS m
+    LEFT JOIN changes AS c
+      ON c.municipality_code = k.municipality_code AND c.benefit = k.benefit
+     AND c.sex = k.sex AND c.age_group IS NOT DISTINCT FROM k.age_group
+     AND c.month_index = m.month_index
+)
+SELECT municipality_code, month_index, benefit, sex, age_group,
+       spells AS persons,
+       days_in_month * fte AS fte_days,
+       days_in_month * reserve_fte AS reserve_fte_days,
+       reserve_spells AS reserve_persons,
+       spells AS running_spells,
+       start_days + spells * days_between(CAST('2000-01-01' AS DATE), last_day) AS running_days,
+       spells AS running_persons,
+       long_sick,
+       0 AS leaving
+FROM running_sums
+WHERE spells > 0;
+
 -- An unshared spell-month is one person-month, both for its benefit and for 'alle', in its
--- municipality and so in every area above it: these cells simply add up. Whether the person
--- has an offer that month is looked up from the (fewer) offer months.
+-- municipality and so in every area above it: these cells simply add up (the spells' first
+-- and last months, taken month by month, and their whole months between, interior_cells).
+-- Whether the person has an offer that month is looked up from the (fewer) offer months.
 CREATE TABLE municipality_benefit_cells AS
-WITH spell_parts AS (
+WITH edge_parts AS (
     SELECT sm.municipality_code, sm.month_index, sm.benefit, sm.sex, ages.age_group,
            COUNT(*) AS persons,
            SUM(sm.fte_days) AS fte_days,
@@ -172,6 +319,19 @@ WITH spell_parts AS (
     LEFT JOIN ages USING (age)
     WHERE NOT sm.shared
     GROUP BY sm.municipality_code, sm.month_index, sm.benefit, sm.sex, ages.age_group
+), spell_parts AS (
+    SELECT municipality_code, month_index, benefit, sex, age_group,
+           CAST(SUM(persons) AS BIGINT) AS persons,
+           SUM(fte_days) AS fte_days,
+           SUM(reserve_fte_days) AS reserve_fte_days,
+           SUM(reserve_persons) AS reserve_persons,
+           SUM(running_spells) AS running_spells,
+           SUM(running_days) AS running_days,
+           SUM(running_persons) AS running_persons,
+           SUM(long_sick) AS long_sick,
+           SUM(leaving) AS leaving
+    FROM (SELECT * FROM edge_parts UNION ALL SELECT * FROM interior_cells) AS parts
+    GROUP BY municipality_code, month_index, benefit, sex, age_group
 ), offer_parts AS (
     SELECT s.municipality_code, o.month_index, s.benefit, s.sex, ages.age_group,
            COUNT(*) AS activated
