@@ -245,3 +245,48 @@ def test_libreoffice_opens_the_report_and_prints_it_on_a4(tiny_site, tmp_path):
     # A4 in points (595 x 842), as LibreOffice lays out every page
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]", pdf)
     assert boxes and {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}
+
+
+def test_the_charts_are_drawn_in_the_bundled_font_whatever_fonts_the_machine_has(monkeypatch):
+    """vl-convert draws "sans-serif" with the machine's fonts, so the same input gave other
+    report bytes on a machine with other fonts: the charts name a font shipped with jobtal,
+    under a family name no system has, and vl-convert finds it (a name it does not find falls
+    back to a machine font and draws other pixels)."""
+    from types import SimpleNamespace
+
+    from PIL import ImageFont
+
+    from jobtal.publish import report as reporting
+
+    shipped = {
+        ImageFont.truetype(str(f)).getname() for f in reporting.CHART_FONT_FOLDER.glob("*.ttf")
+    }
+    assert shipped == {(reporting.CHART_FONT, "Regular"), (reporting.CHART_FONT, "Bold")}
+    if shutil.which("fc-list"):
+        installed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True)
+        assert reporting.CHART_FONT not in installed.stdout.splitlines()
+
+    drawn = []
+    draw = reporting.vl_convert.vegalite_to_png
+    monkeypatch.setattr(
+        reporting.vl_convert,
+        "vegalite_to_png",
+        lambda spec, **kw: drawn.append(spec) or draw(spec, **kw),
+    )
+    row = SimpleNamespace(month="2024-05", label="Høje-Taastrup", value=12.5)
+    spec = {
+        "data": {"format": {"parse": {"month": "date"}}},
+        "mark": "line",
+        "title": "Ledighed",
+        "encoding": {
+            "x": {"field": "month", "type": "temporal"},
+            "y": {"field": "value", "type": "quantitative"},
+        },
+    }
+    chart = SimpleNamespace(spec_json=json.dumps(spec), rows=[row])
+    monkeypatch.setattr(reporting.dataclasses, "asdict", vars)
+    reporting.chart_image(chart, SimpleNamespace(code="da"))
+    [given] = drawn
+    assert given["config"]["font"] == reporting.CHART_FONT
+    unknown = {**given, "config": {**given["config"], "font": "Ingen sådan skrift"}}
+    assert draw(given) != draw(unknown)

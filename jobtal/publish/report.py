@@ -41,6 +41,12 @@ CHART_WIDTH = 640  # px of the drawn chart; at CHART_SCALE 2, 1280 px across 16 
 CHART_SCALE = 2  # (3 would take three times as long: the time goes into the pixels)
 PALETTE_COLOURS = 64
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+# The charts' text is drawn in a copy of Liberation Sans under a family name no system has
+# (scripts/make_report_font.py says why and how it was made): vl-convert draws Vega's
+# "sans-serif" with the machine's own fonts, so the same input gave other bytes elsewhere.
+CHART_FONT = "Jobtal Sans"
+CHART_FONT_FOLDER = Path(__file__).parent / "fonts"
+vl_convert.register_font_directory(str(CHART_FONT_FOLDER))  # once per process, before drawing
 
 
 def plain(markdown: str) -> str:
@@ -209,6 +215,7 @@ def chart_image(chart, lang) -> bytes:
         "format": {"parse": {k: v for k, v in parse.items() if k != "value"}},
     }
     spec["width"] = CHART_WIDTH
+    spec["config"] = {**spec.get("config", {}), "font": CHART_FONT}
     for layer in spec.get("layer", []):
         layer.pop("width", None)
     locale = WORD_LANGUAGES[lang.code].replace("en-GB", "en-US")  # d3 has no en-GB dates
