@@ -32,7 +32,7 @@ from jobtal.publish.figures import select_figures, write_figure_files
 from jobtal.publish.files import sha256
 from jobtal.publish.language import Language
 from jobtal.publish.model import SiteContent
-from jobtal.publish.pages import PageWriter, write_all_pages, write_all_reports
+from jobtal.publish.pages import write_all_pages, write_all_reports
 from jobtal.publish.releases import (
     ARCHIVED_CHANGES,
     CHANGES_FILE,
@@ -108,7 +108,6 @@ class Build:
     again: bool = False  # release: the figures of the month's latest release again
     changes_files: dict[str, Path] = field(default_factory=dict)  # release
     content: SiteContent | None = None  # reports
-    writers: list[PageWriter] = field(default_factory=list)  # pages
     tables: dict[str, dict[str, str]] = field(default_factory=dict)  # pages
     pages: int = 0  # pages
 
@@ -117,7 +116,7 @@ class Build:
     def clear_publishing(self) -> None:
         """Forget what the publishing stages made, and empty their folders: before they run."""
         self.files, self.release, self.releases, self.again = None, None, [], False
-        self.changes_files, self.writers, self.tables, self.pages = {}, [], {}, 0
+        self.changes_files, self.tables, self.pages = {}, {}, 0
         self.content = None
         for folder in (self.staging, *(self.work / f for f in ("docs", "files", "release"))):
             shutil.rmtree(folder, ignore_errors=True)
@@ -309,7 +308,6 @@ def pages_stage(b: Build) -> str:
     for language, (pages, tables) in zip(LANGUAGES, written, strict=True):
         b.pages += pages
         b.tables |= tables
-        b.writers.append(PageWriter(content, Language.load(language), site_url()))  # the feeds'
         assemble_docs(docs / language, language, b.work / "cache")
     return f"{b.pages} pages generated in {docs}"
 
@@ -364,9 +362,8 @@ def archive_stage(b: Build) -> str:
             },
         )
     write_index(b.releases, b.staging)
-    for writer in b.writers:
-        feed = b.staging / writer.lang.prefix / FEED_NAME
-        write_feed(feed, b.releases, writer.lang, writer.address)
+    for language in map(Language.load, LANGUAGES):
+        write_feed(b.staging / language.prefix / FEED_NAME, b.releases, language, site_url())
     # the newest release is this build's, new or published again
     size = sum(f["bytes"] for f in b.releases[-1].files.values())
     return (

@@ -44,8 +44,11 @@ def write_feed(
     path: Path,
     releases: list[Release],
     lang: Language,
-    address,  # PageWriter.address: a page's address for this language
+    site_url: str | None,
 ) -> None:
+    def address(page: str) -> str:  # a page of this language
+        return routes.citing_address(lang.prefix + page, site_url)
+
     newest_first = releases[::-1]  # the releases come oldest first
     site = address("")
     lines = [

@@ -383,9 +383,8 @@ class PageWriter(Wording, PageTables, PageCharts):
         )
 
     def address(self, page: str) -> str:
-        """A page's address for citing: absolute when the site's address is known."""
-        path = self.lang.prefix + page
-        return f"{self.site_url.rstrip('/')}/{path}" if self.site_url else f"/{path}"
+        """A page's address for citing."""
+        return routes.citing_address(self.lang.prefix + page, self.site_url)
 
     def root_of(self, page: str) -> str:
         """The relative path from a page (its path under the language's root) to the site's

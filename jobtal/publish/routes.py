@@ -82,3 +82,9 @@ def link(page: str, target: str) -> str:
 def builder(query: str = "") -> str:
     """The table builder, showing the selection `query` (SPEC section 7's parameters)."""
     return f"{BUILDER}?{query}" if query else BUILDER
+
+
+def citing_address(path: str, site_url: str | None) -> str:
+    """A path under the site's root as the address to cite it by: absolute when the site's
+    address is known."""
+    return f"{site_url.rstrip('/')}/{path}" if site_url else f"/{path}"
