@@ -3,6 +3,7 @@ on tiny tables, and as properties over random ones."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -457,3 +458,91 @@ def test_the_hypercube_search_charges_each_cell_as_it_stands_at_every_search(mon
     # the check ran while cells were hidden, and while hidden ones were tried for publishing
     assert outcome.added > 0 and outcome.searched > 0
     assert False in searches and True in searches
+
+
+def linked_table(rng, integer: bool):
+    """A month of one table over 'alle' and three benefits, the country, two regions, three
+    groups and twelve municipalities (each in one region and one group), and the total, two
+    sexes and three age groups: every sum written out from the cells of the municipalities."""
+    from jobtal import hypercube
+    from jobtal.null_vectors import area_dimension, benefit_dimension, breakdown_dimension
+
+    kommune = {6 + m: (1 + m % 2, 3 + m % 3) for m in range(12)}
+    people = rng.integers(0, 9, size=(3, 12, 2, 3)).astype(float)  # benefit x kommune x sex x age
+    if not integer:  # full-time persons: one decimal
+        people = np.round(people * rng.uniform(0.2, 1.0, size=people.shape), 1)
+    value = np.zeros((4, 18, 6))
+    for benefit, municipality, sex, age in itertools.product(*map(range, people.shape)):
+        position = 6 + municipality
+        for b in (0, 1 + benefit):
+            for a in (0, *kommune[position], position):
+                for d in (0, 1 + sex, 3 + age):
+                    value[b, a, d] += people[benefit, municipality, sex, age]
+    shape = value.shape
+    return hypercube.Table(
+        value=value,
+        hidden=(value > 0) & (value < 5) if integer else (value > 0) & (value < 1.5),
+        fixed=np.zeros(shape, bool),
+        void=np.zeros(shape, bool),
+        floor=np.zeros(shape),
+        ceiling=np.full(shape, np.inf),
+        integer=integer,
+        dimensions=(
+            benefit_dimension(0, 4),
+            area_dimension(kommune, country=0),
+            breakdown_dimension(0, [1, 2], [3, 4, 5]),
+        ),
+        all_benefits=0,
+        over_slack=None if integer else np.zeros(shape[1:]),
+    )
+
+
+@pytest.mark.parametrize("integer", [True, False])
+def test_hypercubes_that_cost_alike_are_chosen_by_the_sum_over_all_their_corners(
+    monkeypatch, integer
+):
+    """The search adds up what each combination of null vectors charges line by line
+    (Charges.summed), in another order of addition than over all its corners at once, which
+    gives other last bits. Among hypercubes that cost alike to within those bits it must
+    choose as the sums over all corners order them (what builds have always chosen): the same
+    cells hidden, whatever the last bits of the quick sums, as with the sums over all corners
+    everywhere (worked out here by gathering every corner)."""
+    from jobtal import hypercube
+
+    def over_all_corners(charges, vb, va, vd):
+        b, a, d = (
+            np.where(v.signs != 0, v.positions, n)
+            for v, n in zip((vb, va, vd), charges.table.value.shape, strict=True)
+        )
+        corners = charges.padded[
+            b[:, None, None, :, None, None], a[None, :, None, None, :, None],
+            d[None, None, :, None, None, :],
+        ]  # fmt: skip
+        return corners.sum(axis=(3, 4, 5))
+
+    line_by_line = hypercube.Charges.summed
+    noise = np.random.default_rng(3)
+    ties = []
+
+    def other_last_bits(charges, vb, va, vd):
+        exact = over_all_corners(charges, vb, va, vd)
+        np.testing.assert_allclose(line_by_line(charges, vb, va, vd), exact, rtol=1e-12)
+        finite = exact[np.isfinite(exact) & (exact > 0)]
+        ties.append(len(finite) > len(np.unique(finite)))
+        # as another order of addition might have rounded them (zero and infinity stay)
+        return exact * (1 + noise.uniform(-1e-12, 1e-12, exact.shape))
+
+    def protected(table):
+        hidden, outcome = hypercube.protect_table_copy(table)
+        return hidden, dataclasses.astuple(outcome)
+
+    tables = [linked_table(np.random.default_rng(seed), integer) for seed in range(4)]
+    monkeypatch.setattr(hypercube.Charges, "summed", other_last_bits)
+    found = [protected(t) for t in tables]
+    monkeypatch.setattr(hypercube.Charges, "summed", over_all_corners)
+    expected = [protected(t) for t in tables]
+    for (hidden, outcome), (hidden_expected, outcome_expected) in zip(found, expected, strict=True):
+        np.testing.assert_array_equal(hidden, hidden_expected)
+        assert outcome == outcome_expected
+    assert sum(ties) > 10  # hypercubes that cost exactly alike were there to choose among
+    assert sum(outcome[0] for _, outcome in found) > 0  # cells were added
