@@ -76,6 +76,47 @@ def test_the_builder_files_hold_exactly_the_published_values(next_site):
     assert {i["id"] for i in index["indicators"]} == {r[0] for r in expected}
 
 
+def test_an_area_without_some_of_its_selections_months_has_them_as_not_published(tmp_path):
+    """An area that has no row for some of the months its selection holds (a jobcentre that
+    began later, an imported series that stops) shows those months as not published ('x',
+    no value), in the selection's months; worked out by hand on four published rows."""
+    import duckdb
+
+    from jobtal.indicators.engine import load_definitions
+    from jobtal.publish.builder import write_builder_files
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE published (indicator VARCHAR, benefit VARCHAR, area_type VARCHAR, "
+        "area_code VARCHAR, area_name VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, "
+        "value VARCHAR, unit VARCHAR, flag VARCHAR, source VARCHAR)"
+    )
+    rows = [  # in published order: København's two months, then Frederiksberg's later one
+        ("101", "København", "2024-01", "12", None),
+        ("101", "København", "2024-02", None, "suppressed"),
+        ("147", "Frederiksberg", "2024-02", "7", "provisional"),
+        ("147", "Frederiksberg", "2024-03", "9", None),
+    ]
+    con.executemany(
+        "INSERT INTO published VALUES "
+        "('personer', 'alle', 'kommune', ?, ?, ?, 'alle', 'alle', ?, 'personer', ?, 'jobtal')",
+        [list(row) for row in rows],
+    )
+    con.execute(
+        "CREATE TABLE areas (municipality_code INTEGER, area_type VARCHAR, area_code VARCHAR)"
+    )
+    con.execute("CREATE TABLE neighbours (municipality_code INTEGER, neighbour_code INTEGER)")
+    write_builder_files(con, tmp_path, load_definitions(), "2024-03", "2024-03", True)
+    data = json.loads(
+        gzip.decompress((tmp_path / "tabel/data/personer/alle.alle.alle.json.gz").read_bytes())
+    )
+    assert data["periods"] == ["2024-01", "2024-02", "2024-03"]
+    assert data["areas"] == ["kommune:101", "kommune:147"]
+    assert data["values"] == [["12", None, None], [None, "7", "9"]]
+    assert data["flags"] == ["-sx", "xp-"]
+    assert (data["unit"], data["source"]) == ("personer", "jobtal")
+
+
 def test_the_index_knows_each_jobcentres_relations(next_site):
     index = json.loads((next_site / "tabel" / "data" / "index.json").read_text(encoding="utf-8"))
     areas = {area["id"]: area for area in index["areas"]}

@@ -36,33 +36,49 @@ from jobtal.publish.routes import BUILDER_DATA
 from jobtal.vocabulary import AGE_GROUPS, BENEFITS, SEX_LABELS
 
 FLAG_LETTERS = (
-    "CASE WHEN p.area_code IS NULL THEN 'x' WHEN p.flag = 'suppressed' THEN 's' "
-    "WHEN p.flag = 'provisional' THEN 'p' ELSE '-' END"
+    "CASE WHEN flag = 'suppressed' THEN 's' WHEN flag = 'provisional' THEN 'p' ELSE '-' END"
 )
 SEX_LABELS_EN = {"alle": "All", "K": "Women", "M": "Men"}
+COMBO = "indicator, benefit, sex, age_group"
 
+# Each combination's months, every one any of its areas has.
+PERIODS_SQL = f"""
+SELECT {COMBO}, list(DISTINCT period ORDER BY period) FROM published GROUP BY ALL
+"""
+# One row per combination and area, in published order: its values and flags over the
+# combination's months. An area without a row for one of them gets null and 'x' there: such
+# rows are added only for areas that lack some (joining every area with every month of its
+# combination took three times as long nationally, where none lacks any).
 SERIES_SQL = f"""
 WITH numbered AS (SELECT *, rowid AS published_row FROM published),
-combo_periods AS (
-    SELECT DISTINCT indicator, benefit, sex, age_group, period FROM numbered
+combo_periods AS (SELECT DISTINCT {COMBO}, period FROM numbered),
+area_periods AS (
+    SELECT {COMBO}, area_type, area_code, count(*) AS periods FROM numbered GROUP BY ALL
 ),
-combo_areas AS (
-    SELECT indicator, benefit, sex, age_group, area_type, area_code,
-           min(published_row) AS first_row
-    FROM numbered GROUP BY ALL
+incomplete AS (
+    SELECT a.* FROM area_periods AS a
+    JOIN (SELECT {COMBO}, count(*) AS periods FROM combo_periods GROUP BY ALL) AS c
+      USING ({COMBO})
+    WHERE a.periods < c.periods
 ),
-grid AS (
-    SELECT * FROM combo_areas JOIN combo_periods USING (indicator, benefit, sex, age_group)
+missing AS (
+    SELECT {COMBO}, area_type, area_code, period FROM incomplete JOIN combo_periods USING ({COMBO})
+    EXCEPT
+    SELECT {COMBO}, area_type, area_code, period FROM numbered
+),
+cells AS (
+    SELECT {COMBO}, area_type, area_code, period, value, {FLAG_LETTERS} AS letter, unit, source,
+           published_row
+    FROM numbered
+    UNION ALL
+    SELECT {COMBO}, area_type, area_code, period, NULL, 'x', NULL, NULL, NULL FROM missing
 )
-SELECT g.indicator, g.benefit, g.sex, g.age_group, g.area_type || ':' || g.area_code AS area,
-       list(p.value ORDER BY g.period) AS values,
-       string_agg({FLAG_LETTERS}, '' ORDER BY g.period) AS flags,
-       list(g.period ORDER BY g.period) AS periods,
-       any_value(p.unit) AS unit, any_value(p.source) AS source
-FROM grid AS g LEFT JOIN numbered AS p
-    USING (indicator, benefit, sex, age_group, area_type, area_code, period)
-GROUP BY g.indicator, g.benefit, g.sex, g.age_group, g.area_type, g.area_code, g.first_row
-ORDER BY min(g.first_row)
+SELECT {COMBO}, area_type || ':' || area_code AS area, list(value ORDER BY period) AS values,
+       string_agg(letter, '' ORDER BY period) AS flags, any_value(unit) AS unit,
+       any_value(source) AS source
+FROM cells
+GROUP BY {COMBO}, area_type, area_code
+ORDER BY min(published_row)
 """
 
 
@@ -82,14 +98,15 @@ def write_builder_files(
 ) -> int:
     """Write tabel/data/ into the site; returns the number of files."""
     folder = site / BUILDER_DATA
+    periods = {tuple(key): months for *key, months in con.execute(PERIODS_SQL).fetchall()}
     combos: dict[tuple[str, str, str, str], dict] = {}
-    for indicator, benefit, sex, age, area, values, flags, periods, unit, source in con.execute(
+    for indicator, benefit, sex, age, area, values, flags, unit, source in con.execute(
         SERIES_SQL
     ).fetchall():
         combo = combos.setdefault(
             (indicator, benefit, sex, age),
             {
-                "periods": periods,
+                "periods": periods[indicator, benefit, sex, age],
                 "unit": unit,
                 "source": source,
                 "areas": [],
