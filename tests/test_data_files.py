@@ -174,3 +174,27 @@ def test_the_data_page_says_how_to_read_every_file_and_its_size(tiny_site):
     assert "personer-opdelt.csv.gz" in html
     english = (tiny_site / "en" / "data" / "index.html").read_text(encoding="utf-8")
     assert "data/jobcentre/101.xlsx" in english and "Every figure in one file" in english
+
+
+def test_files_compressed_on_their_own_thread_are_waited_for_and_their_errors_raised(tmp_path):
+    """The data stage compresses on a thread of its own (tables.Compressing) while DuckDB
+    writes the next files: at the end of the block every file is there, each as gzip gives
+    it back, and a file that could not be compressed stops the build."""
+    sources = []
+    for n in range(3):
+        source = tmp_path / f"{n}.csv"
+        source.write_bytes(b"indicator,value\n" + b"personer,12\n" * (50_000 * (n + 1)))
+        sources.append(source)
+    with tables.Compressing() as compressing:
+        for source in sources:
+            compressing.gzip(
+                source, tmp_path / "out" / f"{source.name}.gz", keep=source.name != "2.csv"
+            )
+    for n, source in enumerate(sources):
+        expected = b"indicator,value\n" + b"personer,12\n" * (50_000 * (n + 1))
+        assert gzip.decompress((tmp_path / "out" / f"{source.name}.gz").read_bytes()) == expected
+    assert [s.exists() for s in sources] == [True, True, False]  # kept unless asked not to
+
+    with pytest.raises(FileNotFoundError):
+        with tables.Compressing() as compressing:
+            compressing.gzip(tmp_path / "missing.csv", tmp_path / "missing.csv.gz")
