@@ -30,3 +30,24 @@ def test_workers_are_configurable_and_at_least_one(monkeypatch):
     assert workers() == 3
     monkeypatch.setenv("JOBTAL_WORKERS", "none")
     assert workers() >= 1
+
+
+def test_statements_on_cursors_give_their_results_in_order_and_raise_their_errors(monkeypatch):
+    """jobtal.sql.on_cursors: each thread's statements on a cursor of its own, which sees the
+    database's tables; the results in the items' order; an error is raised, not lost."""
+    import duckdb
+    import pytest
+
+    from jobtal.sql import on_cursors
+
+    monkeypatch.setenv("JOBTAL_WORKERS", "2")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE numbers AS SELECT range AS n FROM range(1000)")
+
+    def total_below(cursor, limit):
+        return cursor.execute(f"SELECT sum(n) FROM numbers WHERE n < {limit}").fetchone()[0]
+
+    limits = [1000, 3, 500, 10, 1, 250]
+    assert on_cursors(con, total_below, limits) == [limit * (limit - 1) // 2 for limit in limits]
+    with pytest.raises(duckdb.CatalogException):
+        on_cursors(con, lambda cursor, table: cursor.execute(f"SELECT * FROM {table}"), ["nothing"])

@@ -25,10 +25,9 @@ from pathlib import Path
 
 import duckdb
 
-from jobtal.log import progress
 from jobtal.publish.files import gzip_file, sha256
 from jobtal.rounding import rounded
-from jobtal.sql import spreadsheet_safe, sql_string
+from jobtal.sql import on_cursors, spreadsheet_safe, sql_string
 from jobtal.vocabulary import AGE_GROUPS, AREA_TYPES, BENEFITS
 
 CSV_COLUMNS = [
@@ -272,8 +271,10 @@ def write_breakdown_files(
                ) AND {TOTALS} AS is_headline
         FROM published
     """)
+    # not a temporary table: the files are written on cursors of their own, which see only
+    # the database's tables; dropped below
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE published_headline AS "
+        "CREATE OR REPLACE TABLE published_headline AS "
         "SELECT p.*, h.is_headline FROM published AS p "
         "JOIN headline AS h ON h.published_row = p.rowid ORDER BY p.rowid"
     )
@@ -283,31 +284,29 @@ def write_breakdown_files(
             "SELECT DISTINCT indicator FROM published_headline WHERE NOT is_headline"
         ).fetchall()
     }
+    files_to_write: list[tuple[str, str, bool]] = []  # (path under data/, rows, compressed)
     for indicator in indicators:
-        path = f"indicator/{indicator}.csv"
         where = f"indicator = {sql_string(indicator)}"
-        files.rows[path] = copy_csv(
-            con, f"{where} AND is_headline", data_dir / path, "published_headline"
-        )
+        files_to_write.append((f"indicator/{indicator}.csv", f"{where} AND is_headline", False))
         if indicator in split:
             path = f"indicator/{indicator}{BREAKDOWNS}"
-            files.rows[path] = copy_csv(
-                con,
-                f"{where} AND NOT is_headline",
-                data_dir / path,
-                "published_headline",
-                compressed=True,
-                compressing=compressing,
-            )
+            files_to_write.append((path, f"{where} AND NOT is_headline", True))
     municipalities = con.execute(
         "SELECT municipality_code, municipality_group, region_code FROM municipalities "
         "ORDER BY municipality_code"
     ).fetchall()
-    for code, group, region in progress(municipalities, "jobcentre CSVs", len(municipalities)):
-        path = f"jobcentre/{code}.csv"
-        files.rows[path] = copy_csv(
-            con, jobcentre_rows(code, group, region), data_dir / path, "published_headline"
-        )
+    for code, group, region in municipalities:
+        files_to_write.append((f"jobcentre/{code}.csv", jobcentre_rows(code, group, region), False))
+
+    def write(cursor: duckdb.DuckDBPyConnection, file: tuple[str, str, bool]) -> int:
+        path, where, compressed = file
+        return copy_csv(cursor, where, data_dir / path, "published_headline", compressed,
+                        compressing=compressing)  # fmt: skip
+
+    # a few hundred files, each a statement that costs more in setting up than in its rows
+    rows = on_cursors(con, write, files_to_write)
+    files.rows |= {path: count for (path, _, _), count in zip(files_to_write, rows, strict=True)}
+    con.execute("DROP TABLE published_headline")
 
 
 def jobcentre_rows(code: int, group: int, region: str) -> str:
