@@ -202,6 +202,7 @@ def release_microdata(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"DROP {statement.kind} IF EXISTS {statement.name}")
     for name in MICRODATA:
         drop_resource(con, name)
+    con.execute("CHECKPOINT")  # the only one (jobtal.sql.connect): reclaims what was dropped
 
 
 def protect_stage(b: Build) -> str:

@@ -407,42 +407,54 @@ def test_a_withheld_revision_publishes_the_month_as_the_latest_earlier_release_d
     ]
 
 
+def linked_table(people: np.ndarray, kommune: dict[int, tuple[int, int]], integer: bool = True):
+    """A month of one table from the cells of its municipalities, `people` over (benefit,
+    municipality, sex, age group): on the benefit axis 'alle' and each benefit, on the area
+    axis the country (0), the regions and groups `kommune` names and the municipalities
+    (`kommune`'s positions, in order), on the breakdown axis the total, the sexes and the age
+    groups; every sum written out. The small values are hidden (below 5, or 1.5 unrounded)."""
+    from jobtal import hypercube
+    from jobtal.null_vectors import area_dimension, benefit_dimension, breakdown_dimension
+
+    benefits, municipalities, sexes, ages = people.shape
+    positions = sorted(kommune)
+    value = np.zeros((1 + benefits, positions[-1] + 1, 1 + sexes + ages))
+    for benefit, municipality, sex, age in itertools.product(*map(range, people.shape)):
+        position = positions[municipality]
+        for b in (0, 1 + benefit):
+            for a in (0, *kommune[position], position):
+                for d in (0, 1 + sex, 1 + sexes + age):
+                    value[b, a, d] += people[benefit, municipality, sex, age]
+    shape = value.shape
+    return hypercube.Table(
+        value=value,
+        hidden=(value > 0) & (value < 5) if integer else (value > 0) & (value < 1.5),
+        fixed=np.zeros(shape, bool),
+        void=np.zeros(shape, bool),
+        floor=np.zeros(shape),
+        ceiling=np.full(shape, np.inf),
+        integer=integer,
+        dimensions=(
+            benefit_dimension(0, 1 + benefits),
+            area_dimension(kommune, country=0),
+            breakdown_dimension(0, list(range(1, 1 + sexes)), list(range(1 + sexes, shape[2]))),
+        ),
+        all_benefits=0,
+        over_slack=None if integer else np.zeros(shape[1:]),
+    )
+
+
 def test_the_hypercube_search_charges_each_cell_as_it_stands_at_every_search(monkeypatch):
     """The search weighs hypercubes by charges kept up to date as cells are hidden and
     published again (jobtal.hypercube.Charges): before every search, they must be what the
     table's cells say then, worked out afresh."""
     from jobtal import hypercube
-    from jobtal.null_vectors import area_dimension, benefit_dimension, breakdown_dimension
 
     # 'alle' and two benefits; the country, two regions, two groups, four municipalities (one
     # of each region and group); the total, two sexes, two age groups
     rng = np.random.default_rng(7)
     people = rng.integers(0, 6, size=(2, 4, 2, 2))  # benefit x municipality x sex x age
-    kommune = {5: (1, 3), 6: (1, 4), 7: (2, 3), 8: (2, 4)}
-    value = np.zeros((3, 9, 5))
-    for benefit, municipality, sex, age in itertools.product(*map(range, people.shape)):
-        count = people[benefit, municipality, sex, age]
-        position = 5 + municipality
-        for b in (0, 1 + benefit):
-            for a in (0, *kommune[position], position):
-                for d in (0, 1 + sex, 3 + age):
-                    value[b, a, d] += count
-    shape = value.shape
-    table = hypercube.Table(
-        value=value,
-        hidden=(value >= 1) & (value <= 4),
-        fixed=np.zeros(shape, bool),
-        void=np.zeros(shape, bool),
-        floor=np.zeros(shape),
-        ceiling=np.full(shape, np.inf),
-        integer=True,
-        dimensions=(
-            benefit_dimension(0, 3),
-            area_dimension(kommune, country=0),
-            breakdown_dimension(0, [1, 2], [3, 4]),
-        ),
-        all_benefits=0,
-    )
+    table = linked_table(people, {5: (1, 3), 6: (1, 4), 7: (2, 3), 8: (2, 4)})
     table.fixed[1, 0, 0] = True  # one cell the reader knows anyway
     searches = []
     search = hypercube.Hypercubes.search
@@ -458,43 +470,6 @@ def test_the_hypercube_search_charges_each_cell_as_it_stands_at_every_search(mon
     # the check ran while cells were hidden, and while hidden ones were tried for publishing
     assert outcome.added > 0 and outcome.searched > 0
     assert False in searches and True in searches
-
-
-def linked_table(rng, integer: bool):
-    """A month of one table over 'alle' and three benefits, the country, two regions, three
-    groups and twelve municipalities (each in one region and one group), and the total, two
-    sexes and three age groups: every sum written out from the cells of the municipalities."""
-    from jobtal import hypercube
-    from jobtal.null_vectors import area_dimension, benefit_dimension, breakdown_dimension
-
-    kommune = {6 + m: (1 + m % 2, 3 + m % 3) for m in range(12)}
-    people = rng.integers(0, 9, size=(3, 12, 2, 3)).astype(float)  # benefit x kommune x sex x age
-    if not integer:  # full-time persons: one decimal
-        people = np.round(people * rng.uniform(0.2, 1.0, size=people.shape), 1)
-    value = np.zeros((4, 18, 6))
-    for benefit, municipality, sex, age in itertools.product(*map(range, people.shape)):
-        position = 6 + municipality
-        for b in (0, 1 + benefit):
-            for a in (0, *kommune[position], position):
-                for d in (0, 1 + sex, 3 + age):
-                    value[b, a, d] += people[benefit, municipality, sex, age]
-    shape = value.shape
-    return hypercube.Table(
-        value=value,
-        hidden=(value > 0) & (value < 5) if integer else (value > 0) & (value < 1.5),
-        fixed=np.zeros(shape, bool),
-        void=np.zeros(shape, bool),
-        floor=np.zeros(shape),
-        ceiling=np.full(shape, np.inf),
-        integer=integer,
-        dimensions=(
-            benefit_dimension(0, 4),
-            area_dimension(kommune, country=0),
-            breakdown_dimension(0, [1, 2], [3, 4, 5]),
-        ),
-        all_benefits=0,
-        over_slack=None if integer else np.zeros(shape[1:]),
-    )
 
 
 @pytest.mark.parametrize("integer", [True, False])
@@ -536,7 +511,16 @@ def test_hypercubes_that_cost_alike_are_chosen_by_the_sum_over_all_their_corners
         hidden, outcome = hypercube.protect_table_copy(table)
         return hidden, dataclasses.astuple(outcome)
 
-    tables = [linked_table(np.random.default_rng(seed), integer) for seed in range(4)]
+    # 'alle' and three benefits; two regions, three groups, twelve municipalities; the total,
+    # two sexes and three age groups; full-time persons with one decimal
+    tables = []
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        people = rng.integers(0, 9, size=(3, 12, 2, 3)).astype(float)
+        if not integer:
+            people = np.round(people * rng.uniform(0.2, 1.0, size=people.shape), 1)
+        kommune = {6 + m: (1 + m % 2, 3 + m % 3) for m in range(12)}
+        tables.append(linked_table(people, kommune, integer))
     monkeypatch.setattr(hypercube.Charges, "summed", other_last_bits)
     found = [protected(t) for t in tables]
     monkeypatch.setattr(hypercube.Charges, "summed", over_all_corners)
