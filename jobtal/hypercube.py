@@ -161,7 +161,7 @@ class Charges:
         in one reduction: the sums the choice among equally cheap hypercubes has always been
         made on (a different order of addition would choose other hypercubes among ties)."""
         b, a, d = self._padded_positions(vb, va, vd)
-        b, a, d = _combined(b, a, d, paired=True)
+        b, a, d = _paired(b, a, d)
         _, areas, breakdowns = self.padded.shape
         return self.padded.reshape(-1)[(b * areas + a) * breakdowns + d].sum(axis=(1, 2, 3))
 
@@ -413,24 +413,18 @@ def _exactly_first(table, charges, vectors, candidates, shape, on_lines, moves, 
     return found.cube(row)
 
 
-def _combined(b: np.ndarray, a: np.ndarray, d: np.ndarray, paired: bool):
-    """Arrays over (vectors, width) of each axis, laid out for broadcasting over (combination
-    axes, corner b, corner a, corner d): every combination of the three (`paired` False), or
-    the i-th vector of each axis together (`paired`)."""
-    if paired:
-        return b[:, :, None, None], a[:, None, :, None], d[:, None, None, :]
-    return (
-        b[:, None, None, :, None, None],
-        a[None, :, None, None, :, None],
-        d[None, None, :, None, None, :],
-    )
+def _paired(b: np.ndarray, a: np.ndarray, d: np.ndarray):
+    """Arrays over (vectors, width) of each axis, the i-th vectors of the three together, laid
+    out for broadcasting over (combination, corner b, corner a, corner d)."""
+    return b[:, :, None, None], a[:, None, :, None], d[:, None, None, :]
 
 
-def _corners(shape, vb: Vectors, va: Vectors, vd: Vectors, paired: bool):
-    """The flat index and the sign of every corner of the combinations (sign 0: padding)."""
+def _corners(shape, vb: Vectors, va: Vectors, vd: Vectors):
+    """The flat index and the sign of every corner of the combinations vb[i] x va[i] x vd[i]
+    (sign 0: padding)."""
     _, areas, breakdowns = shape
-    b, a, d = _combined(vb.positions, va.positions, vd.positions, paired)
-    sb, sa, sd = _combined(vb.signs, va.signs, vd.signs, paired)
+    b, a, d = _paired(vb.positions, va.positions, vd.positions)
+    sb, sa, sd = _paired(vb.signs, va.signs, vd.signs)
     return (b * areas + a) * breakdowns + d, sb * sa * sd
 
 
@@ -463,7 +457,7 @@ def _moves(table: Table, vb: Vectors, va: Vectors, vd: Vectors, value_at_target:
     up to more than 'alle' stays within that excess."""
     shape = table.value.shape
     benefits, areas, breakdowns = shape
-    cells, signs = _corners(shape, vb, va, vd, paired=True)
+    cells, signs = _corners(shape, vb, va, vd)
     corner_axes = (1, 2, 3)
     live = (signs != 0) & ~table.void.reshape(-1)[cells]
     value = table.value.reshape(-1)[cells]
