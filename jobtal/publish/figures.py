@@ -184,5 +184,5 @@ def write_figure_files(con: duckdb.DuckDBPyConnection, site: Path) -> list[Path]
         )
         return path
 
-    # 620 small files: on two threads (each COPY costs more in setting up than in its rows)
+    # 620 small files, a thread per core (each COPY costs more in setting up than in its rows)
     return on_cursors(con, write, keys)

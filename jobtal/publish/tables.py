@@ -203,12 +203,11 @@ class Compressing:
         else:
             self.pending.append(self.pool.submit(compress))
 
-    def __exit__(self, *exception) -> None:
-        try:
+    def __exit__(self, kind, error, trace) -> None:
+        self.pool.shutdown(wait=True)
+        if kind is None:  # (else the block's own error is the one to report)
             for future in self.pending:
                 future.result()
-        finally:
-            self.pool.shutdown()
 
 
 @dataclass
