@@ -162,6 +162,16 @@ def validate(package: Path, as_json: bool) -> None:
     "Connect at $SPARK_REMOTE, a cluster at $SPARK_MASTER, else local mode) for microdata that "
     "outgrow it. Needs the extra jobtal[spark] and Java 17+. The published files are the same.",
 )
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path),
+    envvar="JOBTAL_CACHE",
+    help="Where results that depend only on their input are kept between builds, so that a "
+    "month whose tables have not changed is not protected again (the same files out). Default: "
+    "the working folder's cache/ (beside OUT: .<name>.work/cache). Its names are hashes of "
+    "unprotected values: keep it as private as the extracts, never where the site is published "
+    "from or where others' jobs can read it. Also $JOBTAL_CACHE.",
+)
 def build(
     data: Path | None,
     out: Path,
@@ -169,6 +179,7 @@ def build(
     no_audit: bool,
     keep_work: bool,
     engine: str,
+    cache: Path | None,
 ) -> None:
     """Validate the extracts, compute the indicators, protect small numbers and write the site,
     with this month's release beside every earlier one.
@@ -181,7 +192,13 @@ def build(
 
     try:
         result = run_build(
-            data, out, previous=previous, audit=not no_audit, keep_work=keep_work, engine=engine
+            data,
+            out,
+            previous=previous,
+            audit=not no_audit,
+            keep_work=keep_work,
+            engine=engine,
+            cache=cache,
         )
     except UnusableInput as error:
         click.echo(f"error: {error}", err=True)

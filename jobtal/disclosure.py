@@ -93,13 +93,15 @@ def protect(
     definitions: list[Definition],
     earlier_releases: list[tuple[str, Path]] = (),
     linked: bool = True,
+    cache_folder: Path | None = None,
 ) -> dict[str, int]:
     """indicator_values -> protected_values, with `flag`; return the number of rows per flag.
 
     `earlier_releases` are the (name, archived jobtal.csv.gz) of every release already
     published: what they suppressed stays suppressed, and what they published is public.
     `linked=False` protects each additive set on its own (SPEC section 6's rule, which a
-    reader who combines the sets undoes): for comparison, never for publishing."""
+    reader who combines the sets undoes): for comparison, never for publishing.
+    `cache_folder` keeps the linked tables' protections (jobtal.linked_tables.protect_months)."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE disclosure_cells AS
@@ -116,7 +118,7 @@ def protect(
     keep_earlier_suppression(con)
     find_known_earlier(con, {d.id: d.decimals for d in definitions})
     if linked:
-        suppress_linked(con, {d.id: d for d in definitions})
+        suppress_linked(con, {d.id: d for d in definitions}, cache_folder)
     else:
         additive = [d.id for d in definitions if d.additive]
         if additive:

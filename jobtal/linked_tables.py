@@ -4,9 +4,13 @@ with what earlier releases published held fixed (jobtal.revisions)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import numpy as np
 
+from jobtal import hypercube, null_vectors
+from jobtal.cache import ContentCache
 from jobtal.hypercube import Outcome, Table, protect_table_copy
 from jobtal.indicators.engine import Definition
 from jobtal.log import log, stage
@@ -39,10 +43,16 @@ YOUNG_POSITIONS = {"alle": "unge", "K": "unge K", "M": "unge M"}
 SHARES = ("afgang", "aktiveringsgrad")
 
 
-def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Definition]) -> None:
+def suppress_linked(
+    con: duckdb.DuckDBPyConnection,
+    indicators: dict[str, Definition],
+    cache_folder: Path | None = None,
+) -> None:
     """Secondary suppression across linked tables (jobtal.hypercube): every suppressed cell of
     an additive indicator, and every share numerator hidden by suppression, becomes a corner of
-    a hypercube of suppressed cells that moves it far enough."""
+    a hypercube of suppressed cells that moves it far enough. The month-tables' protections
+    are kept in `cache_folder` (jobtal.cache), and not searched again while their tables stay
+    the same."""
     con.execute(
         """
         CREATE OR REPLACE TEMP VIEW linked_cells AS
@@ -54,6 +64,7 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Defini
         """
     )
     axes = LinkedAxes(con)
+    cache = protection_cache(cache_folder)
     searched = added = unprotected = published_again = 0
 
     def run(any_of: set[str], frame_sql: str, table_kwargs: dict) -> None:
@@ -61,7 +72,7 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Defini
         if not any_of & indicators.keys():
             return
         with stage(f"  linked tables of {' and '.join(sorted(any_of))}") as step:
-            outcome, newly = axes.protect(con.execute(frame_sql).df(), **table_kwargs)
+            outcome, newly = axes.protect(con.execute(frame_sql).df(), cache=cache, **table_kwargs)
             step.summary = f"{outcome.searched:,} cells searched, {outcome.added:,} more suppressed"
         searched += outcome.searched
         added += outcome.added
@@ -108,6 +119,9 @@ def suppress_linked(con: duckdb.DuckDBPyConnection, indicators: dict[str, Defini
         f"({published_again:,} found unnecessary and published again)"
         + (f", {unprotected:,} NOT PROTECTED" if unprotected else "")
     )
+    if cache_folder is not None:
+        kept = f"{cache.hits:,} of {cache.hits + cache.misses:,}"
+        log(f"  linked tables: {kept} month-tables' protections kept from an earlier build")
 
 
 # Each frame: cell_id, period, benefit, area_type, area_code, position (on the breakdown
@@ -274,9 +288,11 @@ class LinkedAxes:
         young: bool = False,
         over_benefits: bool = False,
         half_unit: float = 0.0,
+        cache: ContentCache | None = None,
     ) -> tuple[Outcome, np.ndarray]:
         """Protect the cells of `frame` (see PERSONS_SQL) in every month: the outcome, and
-        the cell_id of every cell newly suppressed."""
+        the cell_id of every cell newly suppressed. Months whose table `cache` holds are not
+        searched again."""
         outcome = Outcome()
         shape = (len(self.benefits), len(self.areas), len(self.breakdown))
         frame = frame[frame.area_type.isin({t for t, _ in self.areas})]
@@ -327,11 +343,7 @@ class LinkedAxes:
             cell_ids[ix] = rows.cell_id.to_numpy(np.int64)
             tables.append(table)
             cells.append(cell_ids)
-        # the months are independent: on every core where there is much to search
-        searches = [int((t.hidden & ~(t.fixed | t.void)).sum()) for t in tables]
-        protected = map_in_processes(
-            protect_table_copy, tables, worth_it=sum(searches) >= PARALLEL_SEARCHES, sizes=searches
-        )
+        protected = protect_months(tables, cache)
         newly = []
         for table, cell_ids, (hidden, found) in zip(tables, cells, protected, strict=True):
             outcome.searched += found.searched
@@ -341,3 +353,61 @@ class LinkedAxes:
             newly.append(cell_ids[hidden & ~table.hidden])
         ids = np.concatenate(newly) if newly else np.array([], dtype=np.int64)
         return outcome, ids[ids >= 0]
+
+
+OUTCOME_FIELDS = ("added", "unprotected", "searched", "published_again")
+
+
+def protection_cache(folder: Path | None) -> ContentCache:
+    """The month-tables' protections kept under `folder` (None: none kept), by the content of
+    the table and of the search's code."""
+    return ContentCache(folder, [hypercube, null_vectors])
+
+
+def protect_months(
+    tables: list[Table], cache: ContentCache | None = None
+) -> list[tuple[np.ndarray, Outcome]]:
+    """protect_table_copy of each table: from `cache` where it holds the table, else searched
+    (the months are independent: on every core where there is much to search) and kept."""
+    cache = cache or protection_cache(None)
+    keys = [cache.key(table) for table in tables]
+    results = [kept_protection(cache, key, table) for key, table in zip(keys, tables, strict=True)]
+    missing = [i for i, result in enumerate(results) if result is None]
+    searches = [int((t.hidden & ~(t.fixed | t.void)).sum()) for t in (tables[i] for i in missing)]
+    searched = map_in_processes(
+        protect_table_copy,
+        [tables[i] for i in missing],
+        worth_it=sum(searches) >= PARALLEL_SEARCHES,
+        sizes=searches,
+    )
+    for i, (hidden, outcome) in zip(missing, searched, strict=True):
+        cache.store(
+            keys[i],
+            {"hidden": hidden, "outcome": np.array([getattr(outcome, f) for f in OUTCOME_FIELDS])},
+        )
+        results[i] = (hidden, outcome)
+    return results
+
+
+def kept_protection(cache: ContentCache, key: str, table: Table) -> tuple | None:
+    """The table's protection as `cache` keeps it under `key`, or None."""
+    arrays = cache.load(key, lambda arrays: _fits(arrays, table))
+    if arrays is None:
+        return None
+    outcome = Outcome(**dict(zip(OUTCOME_FIELDS, arrays["outcome"].tolist(), strict=True)))
+    return arrays["hidden"], outcome
+
+
+def _fits(arrays: dict[str, np.ndarray], table: Table) -> bool:
+    """Whether a kept protection can be the table's: its shape, and every cell hidden that
+    the table hides already (a protection only adds suppressions)."""
+    hidden, outcome = arrays.get("hidden"), arrays.get("outcome")
+    return (
+        hidden is not None
+        and hidden.dtype == bool
+        and hidden.shape == table.hidden.shape
+        and bool((hidden | ~table.hidden).all())
+        and outcome is not None
+        and outcome.shape == (len(OUTCOME_FIELDS),)
+        and outcome.dtype.kind == "i"
+    )

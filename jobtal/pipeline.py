@@ -16,6 +16,7 @@ from jobtal import stages
 from jobtal.catalog import check_tables, check_written, keep_tables
 from jobtal.defaults import DemoSettings
 from jobtal.demo import describe, write_demo
+from jobtal.extracts.package import UnusableInput
 from jobtal.log import log, stage
 from jobtal.sql import connect
 from jobtal.stages import Build, DisclosureRisk, InvalidExtracts
@@ -41,6 +42,7 @@ def build(
     linked: bool = True,
     keep_work: bool = False,
     engine: str = "duckdb",
+    cache: Path | None = None,
 ) -> BuildResult:
     """The whole build: jobtal.stages.STEPS in order. `previous` is the previously published
     site (or a copy of its /releases/): its releases are checked, compared with and carried
@@ -55,9 +57,12 @@ def build(
     with `keep_work`, every stage's tables too (jobtal.catalog), as Parquet under
     `work`/tables/<stage>/. Nothing is written into the source checkout unless `out` is there.
     `engine` "spark" computes the indicators on Apache Spark (jobtal.indicators.spark), the
-    same SQL as on DuckDB, for the same published bytes."""
+    same SQL as on DuckDB, for the same published bytes.
+    `cache` keeps results that depend only on their input between builds (jobtal.cache; by
+    default `work`/cache): a month whose tables have not changed is not protected again."""
     out = out.resolve()
     work = (work or out.with_name(f".{out.name}.work")).resolve()
+    cache = private_folder(cache.resolve() if cache else work / "cache", out)
     # --- extracts: the given package, or the embedded default (reference data + demo microdata)
     if data is None:
         with stage("demo extracts") as current:
@@ -65,7 +70,7 @@ def build(
             rows = write_demo(data, DemoSettings())
             current.summary = f"{describe(rows)} rows written to {data}"
     con = connect()
-    b = Build(con, data, out, work, previous, linked, engine)
+    b = Build(con, data, out, work, previous, linked, engine, cache)
     steps = [s for s in stages.STEPS if audit or s.name != "audit"]
 
     def run(steps: list[stages.Step]) -> None:
@@ -93,6 +98,19 @@ def build(
         con.close()
     log(f"site: {out}")
     return BuildResult(out, b.package.reference_month, b.pages, len(b.files.rows), b.values)
+
+
+def private_folder(folder: Path, out: Path) -> Path:
+    """`folder`, which must be outside the site (`out`, and its staging folder): what is kept
+    there is never published."""
+    for site in (out, out.with_name(f".{out.name}.building")):
+        if folder == site or site in folder.parents:
+            raise UnusableInput(
+                f"the cache {folder} is inside the site {out}: choose a folder outside it"
+            )
+    if folder.exists() and not folder.is_dir():
+        raise UnusableInput(f"the cache {folder} is a file, not a folder")
+    return folder
 
 
 def replace_atomically(new: Path, out: Path) -> None:

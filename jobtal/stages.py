@@ -96,6 +96,7 @@ class Build:
     previous: Path | None
     linked: bool
     engine: str = "duckdb"  # where the indicators are computed: "duckdb" or "spark"
+    cache: Path | None = None  # results kept between builds (jobtal.cache)
     # handed on by the stages, in the order they fill them
     package: ExtractPackage = None  # validate
     previous_releases: list[Release] = field(default_factory=list)  # validate
@@ -212,6 +213,7 @@ def protect_stage(b: Build) -> str:
         b.definitions,
         [(r.name, b.previous / RELEASES / r.name / r.values_file) for r in b.previous_releases],
         linked=b.linked,
+        cache_folder=b.cache / "protection" if b.cache else None,
     )
     with stage("  jobcentre comparisons") as step:
         compared = compare(b.con, b.definitions)

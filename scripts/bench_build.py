@@ -7,12 +7,17 @@ build's seconds and its peak memory, and the published site's size against SPEC 
 budget: the whole site, the release's archive, the largest file, the number of files and the
 most rows of any CSV or Excel sheet. With --next it measures what a monthly release adds: it
 first builds the package as it was a month earlier (the same spells cut at 2025-11, as an
-extract made then would hold them) and then the whole package with `--previous` that site. (A
-second demo drawn to 2026-01 would not do: the generator draws every month afresh, so every
-value would be revised.)
+extract made then would hold them) and then the whole package with `--previous` that site;
+--releases 3 starts a month earlier still. (A second demo drawn to 2026-01 would not do: the
+generator draws every month afresh, so every value would be revised.) --start 2024-01 measures
+a two-year package instead of ten years (the default demo's months, quicker to try things on).
 
-    .venv/bin/python scripts/bench_build.py [--folder build/bench] [--next] [--sizes-only]
-        [--no-audit] [--memory-limit 2GB]
+Every build of a run shares one cache of protections (jobtal.cache), emptied at the start: the
+first build finds nothing kept, each later one what the builds before it kept. --again builds
+the package a second time and prints its seconds and whether its site is the same bytes.
+
+    .venv/bin/python scripts/bench_build.py [--folder build/bench] [--start 2016-01]
+        [--next [--releases 2]] [--again] [--sizes-only] [--no-audit] [--memory-limit 2GB]
 
 It times `jobtal validate` of the package first, in the same run, and prints the build's
 seconds as a multiple of it (issue 24: within three times).
@@ -25,6 +30,7 @@ more per release, no file over 25 MiB, under 20,000 files, every CSV and sheet w
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import shutil
@@ -158,6 +164,15 @@ def run_build(
     return seconds
 
 
+def tree_digest(site: Path) -> str:
+    """SHA-256 over every file's path and bytes: equal for byte-identical sites."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(site)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def csv_rows(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b"")) - 1
@@ -228,7 +243,24 @@ def report_size(site: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=Path("build/bench"))
-    parser.add_argument("--next", action="store_true", help="also build the month after")
+    parser.add_argument(
+        "--start", default="2016-01", help="the demo's first month (default: ten years)"
+    )
+    parser.add_argument(
+        "--next", action="store_true", help="build the month before first (see --releases)"
+    )
+    parser.add_argument(
+        "--releases",
+        type=int,
+        default=2,
+        help="with --next: the months built one after the other, each with the one before "
+        "as its previous site (default 2: the month before, then the month)",
+    )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="build the package a second time, with what the first build kept (jobtal.cache)",
+    )
     parser.add_argument("--sizes-only", action="store_true", help="size the built sites only")
     parser.add_argument(
         "--no-audit", action="store_true", help="build without the attacker's audit"
@@ -238,7 +270,14 @@ def main() -> None:
     options = ("--no-audit",) if arguments.no_audit else ()
     if arguments.memory_limit:
         options += ("--memory-limit", arguments.memory_limit)
-    package = national_demo(arguments.folder)
+    months = (arguments.start, "2025-12")
+    name = "national" if arguments.start == "2016-01" else f"national-from-{arguments.start}"
+    package = national_demo(arguments.folder, name, months)
+    # every build of this run keeps and reuses its protections in one cache (jobtal.cache),
+    # emptied first: the first build finds nothing kept
+    cache_folder = arguments.folder / "cache"
+    shutil.rmtree(cache_folder, ignore_errors=True)
+    cache = ("--cache", str(cache_folder))
     site = arguments.folder / "site"
     if not arguments.sizes_only:
         rows = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
@@ -246,17 +285,26 @@ def main() -> None:
         for resource in rows["resources"]:
             print(f"  {resource['name']}: {csv_rows(package / resource['path']):,} rows")
     if arguments.next:
-        earlier_site = arguments.folder / "site-month-before"
-        if not arguments.sizes_only:
-            earlier = month_before(package, arguments.folder)
-            print(f"the month before ({earlier}):")
-            run_build(earlier, earlier_site, options=options)
-        first = report_size(earlier_site)
-        if not arguments.sizes_only:
-            print(f"the month itself, with --previous {earlier_site}:")
-            run_build(package, site, previous=earlier_site, options=options)
-        second = report_size(site)
-        added = second["total"] - first["total"]
+        # the package as extracts made `releases - 1`, ..., 1 months earlier would hold it,
+        # each built with the one before as the published site, then the package itself
+        packages = [package]
+        for _ in range(arguments.releases - 1):
+            packages.insert(0, month_before(packages[0], arguments.folder))
+        sites = [
+            arguments.folder / f"site-{i}-months-before" for i in range(len(packages) - 1, 0, -1)
+        ]
+        sites.append(site)
+        sizes, previous = [], None
+        for number, (extracts, built) in enumerate(zip(packages, sites, strict=True), 1):
+            if not arguments.sizes_only:
+                print(
+                    f"release {number} of {len(packages)}: {extracts}"
+                    + (f", with --previous {previous}" if previous else "")
+                )
+                run_build(extracts, built, previous=previous, options=options + cache)
+            sizes.append(report_size(built))
+            previous = built
+        added = sizes[-1]["total"] - sizes[-2]["total"]
         print(
             f"the release added {added / 1e6:.1f} MB to the site "
             f"({'within' if added < RELEASE_BUDGET else 'OVER'} 10 MB)"
@@ -264,11 +312,20 @@ def main() -> None:
         return
     if not arguments.sizes_only:
         validating = run_validate(package)
-        building = run_build(package, site, options=options)
+        building = run_build(package, site, options=options + cache)
         print(
             f"the build took {building / validating:.1f} times a validation of its package "
             "(issue 24's target: within 3)"
         )
+        if arguments.again:
+            print("the same package again, with what the first build kept:")
+            again = run_build(package, arguments.folder / "site-again", options=options + cache)
+            same = tree_digest(site) == tree_digest(arguments.folder / "site-again")
+            print(
+                f"built again in {again:.0f} s: {again / validating:.1f} times the validation, "
+                f"{again / building:.2f} times the first build; "
+                f"{'the same bytes' if same else 'NOT THE SAME BYTES'} as the first build's site"
+            )
     report_size(site)
 
 

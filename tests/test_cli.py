@@ -177,6 +177,28 @@ def test_build_stops_on_invalid_extracts_and_leaves_the_site(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "x"]
 
 
+@pytest.mark.parametrize("inside", ["site", "site/cache", ".site.building/cache"])
+def test_a_cache_inside_the_site_is_refused_before_anything_is_written(
+    tiny_package, tmp_path, inside
+):
+    # what the cache keeps is named by hashes of unprotected values: never published
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the previous release", encoding="utf-8")
+    result = run("build", "--data", tiny_package, "--out", site, "--cache", tmp_path / inside)
+    assert result.exit_code == 2
+    assert result.output.startswith("error: the cache ") and "inside the site" in result.output
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["index.html", "site"]
+
+
+def test_a_cache_that_is_a_file_is_refused(tiny_package, tmp_path, monkeypatch):
+    (tmp_path / "kept").write_text("", encoding="utf-8")
+    monkeypatch.setenv("JOBTAL_CACHE", str(tmp_path / "kept"))
+    result = run("build", "--data", tiny_package, "--out", tmp_path / "site")
+    assert result.exit_code == 2
+    assert "is a file, not a folder" in result.output
+
+
 def test_demo_rejects_a_reversed_month_range(tmp_path):
     result = run("demo", "--out", tmp_path, "--start", "2025-06", "--end", "2025-01")
     assert result.exit_code == 2
