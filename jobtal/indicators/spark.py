@@ -3,7 +3,7 @@ microdata that outgrow one machine.
 
 Validation stays on DuckDB. This module writes the typed tables base.sql reads as Parquet,
 runs base.sql and every definition on Spark SQL (the same text as on DuckDB: the engine only
-decides how a table is kept, here a cached view, and defines the prelude's functions), and hands
+decides how a table is kept, here a locally checkpointed view, and defines the prelude's functions), and hands
 indicator_values and the small tables the later stages read back to DuckDB as Arrow. Protection
 and publishing run on DuckDB as before, so the published files are the same bytes
 (tests/test_spark.py).
@@ -146,13 +146,16 @@ def compute_on_spark(
     for statement in SPARK_PRELUDE:
         spark.sql(statement)
     log(f"  extracts handed to Spark in {time.perf_counter() - started:.1f} s")
-    cached = []
     for statement in base_statements():
         started = time.perf_counter()
         frame = spark.sql(statement.query)
         if statement.kind == "TABLE":
-            frame = frame.cache()
-            cached.append(frame)
+            # kept as its rows, without the plan that made them: with cache() every later
+            # query's plan held the plans of every table before it, which Spark analyses and
+            # matches against the cache again at each query (the tiny extract's computation
+            # took 158 s in local mode, 62 s so). The price: an executor lost on a cluster loses
+            # its blocks, and the build stops rather than compute them again
+            frame = frame.localCheckpoint(eager=True)
             rows = frame.count()
             log(f"  {statement.name}: {rows:,} rows in {time.perf_counter() - started:.1f} s")
         frame.createOrReplaceTempView(statement.name)
@@ -176,11 +179,9 @@ def compute_on_spark(
     for name in RETURNED_TABLES:
         arrow = spark.table(name).toArrow()  # noqa: F841
         con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM arrow")
-    for frame in cached:
-        frame.unpersist()
-    if os.environ.get("SPARK_REMOTE"):
-        # gives the server's session back now (a shared cluster keeps it until then), and
-        # leaves nothing for PySpark to tidy at exit, when the server may be gone
-        spark.stop()
+    # gives the session and its checkpointed tables back now: a shared cluster (or the local
+    # JVM) would keep them until the session ends; and leaves nothing for PySpark to tidy at
+    # exit, when a Connect server may be gone
+    spark.stop()
     log(f"  results handed back to DuckDB in {time.perf_counter() - started:.1f} s")
     return con.execute("SELECT count(*) FROM indicator_values").fetchone()[0]
