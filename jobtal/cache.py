@@ -23,6 +23,8 @@ from types import ModuleType
 
 import numpy as np
 
+from jobtal.log import log
+
 PICKLE_PROTOCOL = 5  # fixed, so that the same input hashes alike under a later Python
 KEY = "_key"  # the array of an entry that names its key
 
@@ -37,6 +39,7 @@ class ContentCache:
             fingerprint.update(inspect.getsource(module).encode())
         self.code = fingerprint.digest()
         self.hits = self.misses = 0
+        self.unwritable = False
 
     def key(self, given: object) -> str:
         digest = hashlib.sha256(self.code)
@@ -70,18 +73,24 @@ class ContentCache:
         return found
 
     def store(self, key: str, arrays: dict[str, np.ndarray]) -> None:
-        """Keep `arrays` under `key`: written whole or not at all (a rename)."""
-        if self.folder is None:
+        """Keep `arrays` under `key`: written whole or not at all (a rename). A cache that
+        cannot be written to (a full disk, no permission) is said once and then left alone:
+        the build does not depend on it."""
+        if self.folder is None or self.unwritable:
             return
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, partial = tempfile.mkstemp(dir=path.parent, suffix=".partial")
+        partial = None
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, partial = tempfile.mkstemp(dir=path.parent, suffix=".partial")
             with os.fdopen(descriptor, "wb") as file:
                 np.savez_compressed(
                     file, **arrays, **{KEY: np.frombuffer(bytes.fromhex(key), np.uint8)}
                 )
             os.replace(partial, path)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        except OSError as error:
+            self.unwritable = True
+            log(f"  cache {self.folder}: nothing more kept there ({error})")
+        finally:
+            if partial is not None:
+                Path(partial).unlink(missing_ok=True)

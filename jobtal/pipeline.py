@@ -103,7 +103,7 @@ def build(
 def private_folder(folder: Path, out: Path) -> Path:
     """`folder`, which must be outside the site (`out`, and its staging folder): what is kept
     there is never published."""
-    for site in (out, out.with_name(f".{out.name}.building")):
+    for site in (out, stages.staging_folder(out)):
         if folder == site or site in folder.parents:
             raise UnusableInput(
                 f"the cache {folder} is inside the site {out}: choose a folder outside it"

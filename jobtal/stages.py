@@ -84,6 +84,11 @@ class DisclosureRisk(Exception):
         self.result = result
 
 
+def staging_folder(out: Path) -> Path:
+    """Where the site `out` is built, beside it, before it replaces the old one."""
+    return out.with_name(f".{out.name}.building")
+
+
 @dataclass
 class Build:
     """One build: its inputs and settings, and what each stage hands the later ones besides
@@ -125,7 +130,7 @@ class Build:
     @property
     def staging(self) -> Path:
         """The site while it is built: beside `out`, replacing it only after every stage."""
-        return self.out.with_name(f".{self.out.name}.building")
+        return staging_folder(self.out)
 
     @property
     def published(self) -> list:

@@ -153,3 +153,13 @@ def test_a_build_again_takes_every_month_from_the_cache_and_publishes_the_same_b
     assert different_files(first, again) == []
     # and the cache is the working folder's, nowhere in the site
     assert not [p for p in again.rglob("*") if p.suffix == ".npz" or p.name == "cache"]
+
+
+def test_a_cache_that_cannot_be_written_is_said_once_and_left_alone(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    cache = ContentCache(tmp_path / "a-file" / "cache", [jobtal.linked_tables])
+    for key in ("d" * 64, "e" * 64):
+        cache.store(key, {"hidden": np.zeros(1, bool)})
+    said = capsys.readouterr().err
+    assert said.count("nothing more kept there") == 1 and "a-file" in said
+    assert cache.load("d" * 64, lambda arrays: True) is None

@@ -3,10 +3,10 @@ microdata that outgrow one machine.
 
 Validation stays on DuckDB. This module writes the typed tables base.sql reads as Parquet,
 runs base.sql and every definition on Spark SQL (the same text as on DuckDB: the engine only
-decides how a table is kept, here a locally checkpointed view, and defines the prelude's functions), and hands
-indicator_values and the small tables the later stages read back to DuckDB as Arrow. Protection
-and publishing run on DuckDB as before, so the published files are the same bytes
-(tests/test_spark.py).
+decides how a table is kept, here a locally checkpointed view, and defines the prelude's
+functions), and hands indicator_values and the small tables the later stages read back to
+DuckDB as Arrow. Protection and publishing run on DuckDB as before, so the published files are
+the same bytes (tests/test_spark.py).
 
 Where Spark runs: a Spark Connect server when SPARK_REMOTE is set (Databricks, Dataproc and EMR
 serve Spark Connect), a cluster's master when SPARK_MASTER is set, else local mode on this
