@@ -98,7 +98,7 @@ def month_before(package: Path, folder: Path) -> Path:
     for resource in descriptor["resources"]:
         source, out = package / resource["path"], staging / resource["path"]
         fields = [f["name"] for f in resource.get("schema", {}).get("fields", [])]
-        if resource["name"] in ("benefit_spells", "activities"):
+        if {"start_date", "end_date"} <= set(fields):  # spells, activities, caseload
             columns = ", ".join(
                 f"CASE WHEN end_date > DATE '{last_day}' THEN NULL ELSE end_date END AS end_date"
                 if f == "end_date"
@@ -159,6 +159,8 @@ def run_build(
         if match:
             print(f"  {match['stage']:<12} {float(match['seconds']):7.1f} s  {match['summary']}")
         elif line.startswith("  ") and " in " in line and line.rstrip().endswith(" s"):
+            print(f"      {line.strip()}")
+        elif "protections kept" in line:
             print(f"      {line.strip()}")
     print(f"whole build: {seconds:.0f} s; peak memory {int(log[-1]) / 1024 / 1024:.2f} GB")
     return seconds
