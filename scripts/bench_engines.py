@@ -43,7 +43,7 @@ def worker(engine: str, data: Path, work: Path) -> dict:
         from jobtal.indicators import spark
 
         started = time.perf_counter()
-        session = spark.session()
+        session = spark.session(work)
         figures["session_seconds"] = time.perf_counter() - started
         started = time.perf_counter()
         values = spark.compute_on_spark(con, definitions, package.reference_month, work)

@@ -93,8 +93,13 @@ def same_site_on_both_engines(folder: Path) -> None:
 def test_spark_publishes_the_same_bytes_as_duckdb(tmp_path, monkeypatch):
     monkeypatch.setenv("JOBTAL_SPARK_PARTITIONS", "1")  # tiny data: one task a stage
     monkeypatch.delenv("SPARK_REMOTE", raising=False)
+    # the build writes only beside its output: nothing (a Spark warehouse) where it is run
+    elsewhere = tmp_path / "current-directory"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
     try:
         same_site_on_both_engines(tmp_path)
+        assert list(elsewhere.iterdir()) == []
     finally:
         from pyspark.sql import SparkSession
 

@@ -55,9 +55,11 @@ VALUES_SCHEMA = pa.schema(
 )  # fmt: skip
 
 
-def session():
+def session(work: Path):
     """The Spark session: Spark Connect ($SPARK_REMOTE), a cluster ($SPARK_MASTER) or local
-    mode. Exits 2 with what to install when PySpark or Java is missing."""
+    mode. Exits 2 with what to install when PySpark or Java is missing. Whatever Spark writes
+    on this machine goes under the build's working folder `work` (its SQL warehouse would
+    otherwise be a folder in the current directory)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as error:
@@ -76,6 +78,7 @@ def session():
             .config("spark.driver.memory", os.environ.get("JOBTAL_SPARK_DRIVER_MEMORY", "4g"))
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.warehouse.dir", str(work / "spark-warehouse"))
             # a build's tables are small per shuffle on one machine; Spark's 200 partitions
             # would make thousands of tiny tasks
             .config("spark.sql.shuffle.partitions", os.environ.get("JOBTAL_SPARK_PARTITIONS", "8"))
@@ -135,7 +138,7 @@ def compute_on_spark(
 ) -> int:
     """Every definition computed on Spark into DuckDB's indicator_values (and the tables of
     RETURNED_TABLES); returns its number of rows."""
-    spark = session()
+    spark = session(work)
     make_vocabulary(con, reference_month)
     started = time.perf_counter()
     for name, uri in write_inputs(con, work / "spark-input").items():
