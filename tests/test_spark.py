@@ -131,7 +131,8 @@ def connect_server(tmp_path):
     subprocess.run(
         ["bash", str(home / "sbin" / "start-connect-server.sh"), "--master", "local[2]",
          "--conf", f"spark.connect.grpc.binding.port={port}",
-         "--conf", "spark.sql.shuffle.partitions=1", "--conf", "spark.ui.enabled=false"],
+         "--conf", "spark.sql.shuffle.partitions=1", "--conf", "spark.ui.enabled=false",
+         "--conf", f"spark.sql.warehouse.dir={tmp_path / 'server-warehouse'}"],
         env=environment, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     try:
