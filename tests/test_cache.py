@@ -143,13 +143,19 @@ def test_a_build_again_takes_every_month_from_the_cache_and_publishes_the_same_b
     from tests.test_spark import different_files
 
     first = build(tiny_package, tmp_path / "first", work=tmp_path / "work", audit=False).site
-    [tables] = re.findall(r"linked tables: 0 of (\d+) month-tables", capsys.readouterr().err)
+    log = capsys.readouterr().err
+    [tables] = re.findall(r"linked tables: 0 of (\d+) month-tables", log)
+    [searched] = re.findall(r"linked tables: ([\d,]+) cells searched", log)
+    assert int(searched.replace(",", "")) > 0
     assert int(tables) > 10  # 7 tables of 3 months, less those with nothing in them
     # a file per table, fewer where two tables are the same (each has its content's name)
     assert 0 < len(list((tmp_path / "work" / "cache" / "protection").rglob("*.npz"))) <= int(tables)
     again = build(tiny_package, tmp_path / "again", work=tmp_path / "work", audit=False).site
     log = capsys.readouterr().err
     assert f"linked tables: {tables} of {tables} month-tables' protections kept" in log
+    # the searches of the first build are not counted as this one's
+    assert "linked tables: 0 cells searched" in log
+    assert re.search(r"of personer and unge_paa_ydelse: 0 cells .* \((\d+) of \1 month", log)
     assert different_files(first, again) == []
     # and the cache is the working folder's, nowhere in the site
     assert not [p for p in again.rglob("*") if p.suffix == ".npz" or p.name == "cache"]
