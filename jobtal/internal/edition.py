@@ -25,7 +25,7 @@ from jobtal.internal.engine import EditionWeeks
 from jobtal.log import log, stage
 from jobtal.pipeline import replace_atomically
 from jobtal.sql import connect
-from jobtal.stages import InvalidExtracts
+from jobtal.stages import InvalidExtracts, staging_folder
 from jobtal.vocabulary import INTERNAL_ACTIVITY_FIELD, INTERNAL_RESOURCES
 from jobtal.weeks import reference_week, week_of
 
@@ -101,7 +101,7 @@ def build_internal(
 
     out = out.resolve()
     check_out(out)
-    staging = out.with_name(f".{out.name}.building")
+    staging = staging_folder(out)
     work = out.with_name(f".{out.name}.work")
     package, problems = load_package(data)
     if package is None:
