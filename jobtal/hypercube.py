@@ -40,15 +40,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jobtal import hypercube_kernels
+from jobtal.hypercube_kernels import SMALLEST_PUBLISHED
 from jobtal.null_vectors import Dimension, Vectors
 
-SMALLEST_PUBLISHED = 5
 # how many null vectors per dimension the search combines, the cheapest on the target's lines
 CHOICES = 12
 WIDER_CHOICES = 40  # when none of those combinations is feasible
-# combinations whose moves are worked out at once, cheapest first: the cheapest few are
-# usually feasible, so working out the moves of every combination would be wasted
-CHUNK = 48
 INFINITY = np.inf
 
 
@@ -99,16 +97,6 @@ class Outcome:
     published_again: int = 0  # cells hidden by a hypercube, then found unnecessary
 
 
-def _requirement_met(value, down, up, integer: bool):
-    """Whether a cell of `value` that can move `down` and `up` is protected (arrays or
-    scalars)."""
-    if not integer:  # a rounded value pinned to within one unit is as good as published
-        return down + up > 1 + 1e-6
-    small = (value >= 1) & (value <= SMALLEST_PUBLISHED - 1)
-    moves = (down >= 1) | (up >= 1)
-    return np.where(small, (down >= value) | (up >= SMALLEST_PUBLISHED - value), moves)
-
-
 Cell = tuple[int, int, int]
 
 
@@ -148,13 +136,12 @@ class Charges:
 
     def summed(self, vb: Vectors, va: Vectors, vd: Vectors) -> np.ndarray:
         """What each combination of the three axes' vectors charges, over (vector b, vector
-        a, vector d): the corners' charges summed over the corners of b and a for each
-        breakdown position first (one gather of whole lines), then over the corners of d.
-        Three times as quick as a gather per corner; its sums differ from `exact` in the last
-        bits (another order of addition), so ties are decided by `exact`."""
-        b, a, d = self._padded_positions(vb, va, vd)
-        lines = self.padded[b[:, :, None, None], a[None, None, :, :]].sum(axis=(1, 3))
-        return lines[:, :, d].sum(axis=-1)
+        a, vector d), in compiled code (jobtal.hypercube_kernels.summed_charges: about five
+        times as quick as numpy's gathers of whole lines). Its sums differ from `exact` in the
+        last bits (another order of addition), so ties are decided by `exact`."""
+        return hypercube_kernels.summed_charges(
+            self.padded, vb.positions, vb.signs, va.positions, va.signs, vd.positions, vd.signs
+        )
 
     def exact(self, vb: Vectors, va: Vectors, vd: Vectors) -> np.ndarray:
         """What the combinations vb[i] x va[i] x vd[i] charge, summed over all their corners
@@ -208,7 +195,7 @@ class Hypercubes:
         own_down = np.where(chosen.signs > 0, chosen.down, chosen.up)
         own_up = np.where(chosen.signs > 0, chosen.up, chosen.down)
         value = table.value.reshape(-1)[chosen.cells]
-        met = _requirement_met(value, own_down, own_up, table.integer)
+        met = hypercube_kernels.each_requirement_met(value, own_down, own_up, bool(table.integer))
         cube = self.next_id
         self.next_id += 1
         at = np.unravel_index(chosen.cells, table.value.shape)
@@ -327,11 +314,12 @@ def _ranked(
     line = tuple(slice(0, size) if i == axis else target[i] for i in range(3))
     price = np.minimum(charges.padded[line], 1e9)
     found = table.dimensions[axis](target[axis], price)
-    cost = np.where(found.signs != 0, price[found.positions], 0.0).sum(axis=1)
-    if free_only:
-        found, cost = found.take(cost == 0), cost[cost == 0]
+    if found.positions.shape[1] < hypercube_kernels.SEQUENTIAL_WIDTH:
+        cost = hypercube_kernels.line_costs(found.positions, found.signs, price)
+    else:
+        cost = np.where(found.signs != 0, price[found.positions], 0.0).sum(axis=1)
     # cheapest first, equals in the order of their positions and signs
-    order = np.lexsort((*found.signs.T[::-1], *found.positions.T[::-1], cost))
+    order = hypercube_kernels.ranked_order(cost, found.positions, found.signs, free_only)
     return cost[order], found.take(order)
 
 
@@ -351,9 +339,10 @@ def _search_among(
 ) -> Cube | None:
     """The cheapest feasible hypercube through `target` among the products of the `choices`
     cheapest null vectors per axis, or None; with `free_only`, only one of cells hidden
-    already. What each product costs is weighed for all at once, as arrays over (vector of
-    each axis, corner of each axis); whether it moves the target far enough, for the
-    cheapest few at a time. Ties go to the cheapest on the target's own lines."""
+    already. What each product costs is weighed for all at once; whether it moves the target
+    far enough, one at a time in the order of their cost until the first that does (mostly
+    among the first few dozen of 1,728). Ties go to the cheapest on the target's own
+    lines."""
     ranked = []
     for axis in range(3):
         line_cost, vectors = _ranked(table, charges, target, axis, free_only)
@@ -369,48 +358,28 @@ def _search_among(
     # the least cost, then the least price on the target's lines, then the first in order
     key = cost.ravel()
     order = np.lexsort((np.arange(key.size), on_lines.ravel(), key))[: int(np.isfinite(key).sum())]
-    value_at_target = table.value[target]
-    for start in range(0, len(order), CHUNK):
-        i, j, k = np.unravel_index(order[start : start + CHUNK], cost.shape)
-        moves = _moves(table, vb.take(i), va.take(j), vd.take(k), value_at_target)
-        if not moves.met.any():
-            continue
-        first = int(np.argmax(moves.met))
-        if free_only:  # every cost is 0: no ties to decide
-            return moves.cube(first)
+    scan = _Scan(table, (vb, va, vd), table.value[target])
+    first = scan.first_met(order)
+    if first < 0:
+        return None
+    chosen = order[first]
+    if not free_only:  # (every free cost is 0: no ties to decide)
         # the sums in `cost` are exact to within a few units in their last place: the first
-        # feasible hypercube by exact cost is among those not dearer than this one's cost
-        # plus that margin, the order's next ones
-        last = int(
-            np.searchsorted(key[order], key[order[start + first]] * (1 + TIE_MARGIN), "right")
-        )
-        if last - start <= len(moves.met) and moves.met[: last - start].sum() == 1:
-            return moves.cube(first)  # the only feasible one among them
-        return _exactly_first(table, charges, (vb, va, vd), order[start:last], cost.shape,
-                              on_lines, moves, value_at_target)  # fmt: skip
-    return None
+        # feasible hypercube by exact cost is among the feasible ones not dearer than this
+        # one's cost plus that margin
+        last = int(np.searchsorted(key[order], key[chosen] * (1 + TIE_MARGIN), "right"))
+        candidates = order[first:last]
+        candidates = candidates[scan.met(candidates)]
+        if len(candidates) > 1:
+            i, j, k = np.unravel_index(candidates, cost.shape)
+            exact = charges.exact(vb.take(i), va.take(j), vd.take(k))
+            chosen = candidates[np.lexsort((candidates, on_lines[i, j, k], exact))[0]]
+    return scan.cube(chosen)
 
 
 # sums of at most a few hundred charges, each 0 or more: their rounding errors are below
 # 1e-13 of the sum, so a margin of 1e-9 holds every sum that could be the least
 TIE_MARGIN = 1e-9
-
-
-def _exactly_first(table, charges, vectors, candidates, shape, on_lines, moves, value_at_target):
-    """Of the `candidates` (combinations in the order of their summed cost, the first of them
-    weighed in `moves`), the feasible one that is cheapest by the exact sums of its corners'
-    charges, then by its price on the target's lines, then first in order."""
-    vb, va, vd = vectors
-    weighed = [(moves, n) for n in range(min(len(moves.met), len(candidates)))]
-    for start in range(len(weighed), len(candidates), CHUNK):
-        i, j, k = np.unravel_index(candidates[start : start + CHUNK], shape)
-        more = _moves(table, vb.take(i), va.take(j), vd.take(k), value_at_target)
-        weighed += [(more, n) for n in range(len(more.met))]
-    feasible = np.array([n for n, (m, row) in enumerate(weighed) if m.met[row]])
-    i, j, k = np.unravel_index(candidates[feasible], shape)
-    exact = charges.exact(vb.take(i), va.take(j), vd.take(k))
-    found, row = weighed[feasible[np.lexsort((candidates[feasible], on_lines[i, j, k], exact))[0]]]
-    return found.cube(row)
 
 
 def _paired(b: np.ndarray, a: np.ndarray, d: np.ndarray):
@@ -419,90 +388,35 @@ def _paired(b: np.ndarray, a: np.ndarray, d: np.ndarray):
     return b[:, :, None, None], a[:, None, :, None], d[:, None, None, :]
 
 
-def _corners(shape, vb: Vectors, va: Vectors, vd: Vectors):
-    """The flat index and the sign of every corner of the combinations vb[i] x va[i] x vd[i]
-    (sign 0: padding)."""
-    _, areas, breakdowns = shape
-    b, a, d = _paired(vb.positions, va.positions, vd.positions)
-    sb, sa, sd = _paired(vb.signs, va.signs, vd.signs)
-    return (b * areas + a) * breakdowns + d, sb * sa * sd
+class _Scan:
+    """Whether the combinations vb[i] x va[j] x vd[k] of one search move the target far
+    enough, worked out one combination at a time in compiled code (jobtal.hypercube_kernels),
+    in the order of their cost, stopping at the first that does."""
 
+    def __init__(self, table: Table, vectors: tuple[Vectors, Vectors, Vectors], value_at_target):
+        self.table = table
+        vb, va, vd = vectors
+        self.shape = (len(vb), len(va), len(vd))
+        no_slack = table.over_slack is None
+        self.arguments = (
+            vb.positions, vb.signs, va.positions, va.signs, vd.positions, vd.signs,
+            table.value, table.floor, table.ceiling, table.void,
+            -1 if table.all_benefits is None else table.all_benefits,
+            np.zeros((1, 1)) if no_slack else table.over_slack, not no_slack,
+            float(value_at_target), bool(table.integer),
+        )  # fmt: skip
 
-@dataclass(frozen=True)
-class Moves:
-    """How far the hypercubes vb[i] x va[i] x vd[i] move, and whether that is far enough for
-    the target (`met`): over i. Their corners, signs (0: padding) and which are cells."""
+    def first_met(self, combinations: np.ndarray) -> int:
+        """The position in `combinations` (flat indices over (i, j, k)) of the first that
+        moves the target far enough, or -1."""
+        return int(hypercube_kernels.first_met(combinations, self.shape, *self.arguments))
 
-    met: np.ndarray
-    cells: np.ndarray
-    signs: np.ndarray
-    live: np.ndarray
-    down: np.ndarray
-    up: np.ndarray
+    def met(self, combinations: np.ndarray) -> np.ndarray:
+        return hypercube_kernels.each_met(combinations, self.shape, *self.arguments)
 
-    def cube(self, i: int) -> Cube:
-        corner = self.live[i]
-        return Cube(self.cells[i][corner], self.signs[i][corner], float(self.down[i]),
-                    float(self.up[i]))  # fmt: skip
-
-
-def _moves(table: Table, vb: Vectors, va: Vectors, vd: Vectors, value_at_target: float) -> Moves:
-    """Whether each of the hypercubes vb[i] x va[i] x vd[i] moves the target far enough
-    (their corners known to the reader have been ruled out already).
-
-    How far a hypercube can move is the least room of its corners, in each direction: a +
-    corner moves down as far as its floor and up to its ceiling, a - corner the other way;
-    a benefit that moves without 'alle' stays below it, 'alle' moving down stays above every
-    benefit that does not move with it, and a move that changes by how much the benefits add
-    up to more than 'alle' stays within that excess."""
-    shape = table.value.shape
-    benefits, areas, breakdowns = shape
-    cells, signs = _corners(shape, vb, va, vd)
-    corner_axes = (1, 2, 3)
-    live = (signs != 0) & ~table.void.reshape(-1)[cells]
-    value = table.value.reshape(-1)[cells]
-    room_down = value - table.floor.reshape(-1)[cells]
-    room_up = table.ceiling.reshape(-1)[cells] - value
-    down = np.full(len(vb), INFINITY)
-    up = np.full(len(vb), INFINITY)
-    allowed = np.ones(len(vb), bool)
-    alle = table.all_benefits
-    if alle is not None:
-        moving = vb.signs != 0
-        on_alle = (moving & (vb.positions == alle)).any(axis=1)
-        # the lines (area, breakdown) the hypercubes cross: (combination, corner a, corner d)
-        lines = (va.positions * breakdowns)[:, :, None] + vd.positions[:, None, :]
-        by_benefit = table.value.reshape(benefits, -1)
-        value_alle = by_benefit[alle][lines][:, None]
-        # benefits that move without 'alle' stay within it
-        without = ~on_alle[:, None, None, None]
-        room_up = np.where(without, np.minimum(room_up, value_alle - value), room_up)
-        if on_alle.any():
-            # 'alle' moving down stays above every benefit that does not move with it
-            still = np.ones((len(vb), benefits), bool)
-            rows = np.repeat(np.arange(len(vb)), vb.positions.shape[1])
-            still[rows[moving.ravel()], vb.positions[moving]] = False
-            others = np.where(table.void, -INFINITY, table.value).reshape(benefits, -1)
-            others = np.where(still[:, :, None, None], others[:, lines].swapaxes(0, 1), -INFINITY)
-            highest = others.max(axis=1)[:, None]
-            is_alle = (vb.positions == alle)[:, :, None, None] & on_alle[:, None, None, None]
-            room_down = np.where(is_alle, np.minimum(room_down, value_alle - highest), room_down)
-        # the benefits add up to 'alle' or more: a benefit vector that does not keep that sum
-        # changes the excess of every line it crosses, which must stay >= 0
-        excess = np.where(vb.positions == alle, -vb.signs, vb.signs).sum(axis=1)
-        if excess.any():
-            if table.over_slack is None:
-                allowed &= excess == 0
-            else:
-                slack = table.over_slack.reshape(-1)[lines]
-                change = excess[:, None, None] * va.signs[:, :, None] * vd.signs[:, None, :]
-                down = np.minimum(down, np.where(change > 0, slack, INFINITY).min(axis=(1, 2)))
-                up = np.minimum(up, np.where(change < 0, slack, INFINITY).min(axis=(1, 2)))
-    plus, minus = live & (signs > 0), live & (signs < 0)
-    # t < 0 moves the + corners down and the - corners up; t > 0 the other way
-    down = np.minimum(down, np.where(plus, room_down, INFINITY).min(axis=corner_axes))
-    down = np.minimum(down, np.where(minus, room_up, INFINITY).min(axis=corner_axes))
-    up = np.minimum(up, np.where(plus, room_up, INFINITY).min(axis=corner_axes))
-    up = np.minimum(up, np.where(minus, room_down, INFINITY).min(axis=corner_axes))
-    met = allowed & _requirement_met(value_at_target, down, up, table.integer)
-    return Moves(met, cells, signs, live, down, up)
+    def cube(self, combination: int) -> Cube:
+        """The hypercube of a combination: its corners that are cells, and how far it moves."""
+        cells, signs = hypercube_kernels.corners(combination, self.shape, *self.arguments[:6],
+                                               self.table.void)  # fmt: skip
+        down, up, _ = hypercube_kernels.reach(combination, self.shape, *self.arguments)
+        return Cube(cells, signs, float(down), float(up))

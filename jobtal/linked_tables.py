@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from jobtal import hypercube, null_vectors
+from jobtal import hypercube, hypercube_kernels, null_vectors
 from jobtal.cache import ContentCache
 from jobtal.hypercube import Outcome, Table, protect_table_copy
 from jobtal.indicators.engine import Definition
@@ -366,7 +366,7 @@ OUTCOME_FIELDS = ("added", "unprotected", "searched", "published_again")
 def protection_cache(folder: Path | None) -> ContentCache:
     """The month-tables' protections kept under `folder` (None: none kept), by the content of
     the table and of the search's code."""
-    return ContentCache(folder, [hypercube, null_vectors])
+    return ContentCache(folder, [hypercube, hypercube_kernels, null_vectors])
 
 
 def protect_months(

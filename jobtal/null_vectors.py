@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-INFINITY = np.inf
+from jobtal import hypercube_kernels
 
 
 @dataclass(frozen=True)
@@ -166,8 +166,7 @@ class AreaVectors:
 
     def __init__(self, templates: dict[int, Vectors], members: list[np.ndarray]):
         self.templates = templates
-        # the members of each cell as rows, padded with -1: a position past the line's end
-        # that costs infinitely much, so it is never the cheapest (one argmin for all cells)
+        # the members of each cell as rows, padded with -1
         self.members = np.full((len(members), max(map(len, members), default=0)), -1)
         for i, m in enumerate(members):
             self.members[i, : len(m)] = m
@@ -176,12 +175,8 @@ class AreaVectors:
         template = self.templates.get(position)
         if template is None:
             return single(position)
-        # the cheapest member of each cell, the first of equals
-        priced = np.append(price, INFINITY)[self.members]
-        rows = np.arange(len(self.members))
-        cheapest = self.members[rows, np.argmin(priced, axis=1)]
-        at = template.positions
-        return Vectors(np.where(at >= 0, at, cheapest[-1 - np.minimum(at, -1)]), template.signs)
+        positions = hypercube_kernels.with_cheapest_members(template.positions, self.members, price)
+        return Vectors(positions, template.signs)
 
 
 def breakdown_dimension(

@@ -1,0 +1,290 @@
+"""The inner loops of the hypercube search (jobtal.hypercube), compiled with numba.
+
+A search ranks each axis's null vectors by their price on the target's line, weighs the
+1,728 combinations vb[i] x va[j] x vd[k] of the cheapest twelve per axis, and takes the
+cheapest that moves the target far enough: at the median the 13th. In numpy every step was a
+few dozen array operations over a few hundred to a few thousand entries, whose cost was numpy's
+per-call overhead more than arithmetic, and the moves were worked out for dozens of
+combinations at a time where the first few were mostly enough. Compiled, the walk along the
+cost order stops at the first combination that moves far enough.
+
+Nothing here changes which hypercube a search chooses: how far a combination moves is a least
+room (a minimum) and comparisons, exact in any order; a vector's price on the line is added up
+term by term as numpy adds a row that narrow; vectors are ordered as numpy's lexsort orders
+them; the combinations' summed charges are added in another order than numpy's, which the
+search allows for (ties are decided by Charges.exact). tests/test_hypercube_kernels.py checks
+each against what it stands for.
+
+The arguments after `shape` are one search's: each axis's vectors (positions and signs, 0 for
+padding), the table's arrays, the position of 'alle' on the benefit axis (-1: none), the
+excess of the benefits over 'alle' (`slack`, used where `has_slack`), the target's value and
+whether values are counts.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+SMALLEST_PUBLISHED = 5
+
+
+@numba.njit(cache=True)
+def requirement_met(value: float, down: float, up: float, integer: bool) -> bool:
+    """Whether a cell of `value` that can move `down` and `up` is protected: a count of 1 to
+    4 persons must be consistent with 0 or with 5 or more; any other cell must move at all,
+    and a rounded value pinned to within one unit is as good as published."""
+    if not integer:
+        return down + up > 1 + 1e-6
+    if value >= 1 and value <= SMALLEST_PUBLISHED - 1:
+        return down >= value or up >= SMALLEST_PUBLISHED - value
+    return down >= 1 or up >= 1
+
+
+@numba.njit(cache=True)
+def each_requirement_met(values, downs, ups, integer: bool) -> np.ndarray:
+    """requirement_met of each cell."""
+    met = np.empty(len(values), np.bool_)
+    for n in range(len(values)):
+        met[n] = requirement_met(values[n], downs[n], ups[n], integer)
+    return met
+
+
+@numba.njit(cache=True)
+def _highest_still(value, void, bpos, bsign, i, a, d) -> float:
+    """The highest value on the line (a, d) among the benefits that vector i does not move."""
+    highest = -np.inf
+    for other in range(value.shape[0]):
+        moving = False
+        for cb in range(bpos.shape[1]):
+            if bsign[i, cb] != 0 and bpos[i, cb] == other:
+                moving = True
+        if not moving and not void[other, a, d] and value[other, a, d] > highest:
+            highest = value[other, a, d]
+    return highest
+
+
+@numba.njit(cache=True)
+def reach(combination, shape, bpos, bsign, apos, asign, dpos, dsign, value, floor, ceiling,
+          void, alle, slack, has_slack, value_at_target, integer):  # fmt: skip
+    """How far the hypercube vb[i] x va[j] x vd[k] (`combination`, a flat index over `shape`)
+    moves its + corners down and up (its - corners the other way), and whether its benefit
+    vector may move at all.
+
+    The least room of its corners in each direction: a + corner moves down as far as its floor
+    and up to its ceiling, a - corner the other way; a benefit that moves without 'alle' stays
+    below it, 'alle' moving down stays above every benefit that does not move with it, and a
+    move that changes by how much the benefits add up to more than 'alle' (by excess * sa * sd
+    on each line it crosses) stays within that excess."""
+    _, area_vectors, breakdown_vectors = shape
+    i = combination // (area_vectors * breakdown_vectors)
+    j = combination // breakdown_vectors % area_vectors
+    k = combination % breakdown_vectors
+    down = np.inf
+    up = np.inf
+    allowed = True
+    on_alle = False
+    if alle >= 0:
+        excess = 0
+        for cb in range(bpos.shape[1]):
+            if bpos[i, cb] == alle:
+                excess -= bsign[i, cb]
+                on_alle = on_alle or bsign[i, cb] != 0
+            else:
+                excess += bsign[i, cb]
+        if excess != 0:
+            if not has_slack:
+                allowed = False
+            else:
+                for ca in range(apos.shape[1]):
+                    for cd in range(dpos.shape[1]):
+                        change = excess * asign[j, ca] * dsign[k, cd]
+                        if change > 0:
+                            down = min(down, slack[apos[j, ca], dpos[k, cd]])
+                        elif change < 0:
+                            up = min(up, slack[apos[j, ca], dpos[k, cd]])
+    for cb in range(bpos.shape[1]):
+        sb = bsign[i, cb]
+        if sb == 0:
+            continue
+        b = bpos[i, cb]
+        for ca in range(apos.shape[1]):
+            sa = asign[j, ca]
+            if sa == 0:
+                continue
+            a = apos[j, ca]
+            for cd in range(dpos.shape[1]):
+                sd = dsign[k, cd]
+                if sd == 0:
+                    continue
+                d = dpos[k, cd]
+                if void[b, a, d]:
+                    continue
+                room_down = value[b, a, d] - floor[b, a, d]
+                room_up = ceiling[b, a, d] - value[b, a, d]
+                if alle >= 0:
+                    if not on_alle:  # a benefit that moves without 'alle' stays within it
+                        room_up = min(room_up, value[alle, a, d] - value[b, a, d])
+                    elif b == alle:
+                        highest = _highest_still(value, void, bpos, bsign, i, a, d)
+                        room_down = min(room_down, value[alle, a, d] - highest)
+                if sb * sa * sd > 0:  # t < 0 moves the + corners down, the - corners up
+                    down = min(down, room_down)
+                    up = min(up, room_up)
+                else:
+                    down = min(down, room_up)
+                    up = min(up, room_down)
+    return down, up, allowed
+
+
+@numba.njit(cache=True)
+def first_met(combinations, shape, bpos, bsign, apos, asign, dpos, dsign, value, floor,
+              ceiling, void, alle, slack, has_slack, value_at_target, integer) -> int:  # fmt: skip
+    """The position in `combinations` of the first that moves the target far enough, or -1."""
+    for n in range(len(combinations)):
+        down, up, allowed = reach(combinations[n], shape, bpos, bsign, apos, asign, dpos, dsign,
+                                  value, floor, ceiling, void, alle, slack, has_slack,
+                                  value_at_target, integer)  # fmt: skip
+        if allowed and requirement_met(value_at_target, down, up, integer):
+            return n
+    return -1
+
+
+@numba.njit(cache=True)
+def each_met(combinations, shape, bpos, bsign, apos, asign, dpos, dsign, value, floor, ceiling,
+             void, alle, slack, has_slack, value_at_target, integer) -> np.ndarray:  # fmt: skip
+    """Whether each of `combinations` moves the target far enough."""
+    met = np.empty(len(combinations), np.bool_)
+    for n in range(len(combinations)):
+        down, up, allowed = reach(combinations[n], shape, bpos, bsign, apos, asign, dpos, dsign,
+                                  value, floor, ceiling, void, alle, slack, has_slack,
+                                  value_at_target, integer)  # fmt: skip
+        met[n] = allowed and requirement_met(value_at_target, down, up, integer)
+    return met
+
+
+@numba.njit(cache=True)
+def summed_charges(padded, bpos, bsign, apos, asign, dpos, dsign) -> np.ndarray:
+    """What each combination vb[i] x va[j] x vd[k] charges, over (i, j, k): its corners'
+    charges (`padded`: Charges.padded) summed, over the corners of b and a for each breakdown
+    position first (whole lines), then over the corners of d. Padding adds nothing. The sums
+    may differ from Charges.exact in the last bits (another order of addition): the search
+    decides ties by `exact`."""
+    lines = np.zeros(padded.shape[2])
+    charged = np.empty((len(bpos), len(apos), len(dpos)))
+    for i in range(len(bpos)):
+        for j in range(len(apos)):
+            lines[:] = 0.0
+            for cb in range(bpos.shape[1]):
+                if bsign[i, cb] == 0:
+                    continue
+                for ca in range(apos.shape[1]):
+                    if asign[j, ca] == 0:
+                        continue
+                    line = padded[bpos[i, cb], apos[j, ca]]
+                    for d in range(len(line)):
+                        lines[d] += line[d]
+            for k in range(len(dpos)):
+                total = 0.0
+                for cd in range(dpos.shape[1]):
+                    if dsign[k, cd] != 0:
+                        total += lines[dpos[k, cd]]
+                charged[i, j, k] = total
+    return charged
+
+
+@numba.njit(cache=True)
+def corners(combination, shape, bpos, bsign, apos, asign, dpos, dsign, void):
+    """The corners of vb[i] x va[j] x vd[k] that are cells: their flat indices into the table
+    and their signs, in the order of the corners of b, then a, then d."""
+    _, area_vectors, breakdown_vectors = shape
+    i = combination // (area_vectors * breakdown_vectors)
+    j = combination // breakdown_vectors % area_vectors
+    k = combination % breakdown_vectors
+    _, areas, breakdowns = void.shape
+    most = bpos.shape[1] * apos.shape[1] * dpos.shape[1]
+    cells = np.empty(most, np.int64)
+    signs = np.empty(most, np.int64)
+    found = 0
+    for cb in range(bpos.shape[1]):
+        for ca in range(apos.shape[1]):
+            for cd in range(dpos.shape[1]):
+                sign = bsign[i, cb] * asign[j, ca] * dsign[k, cd]
+                b, a, d = bpos[i, cb], apos[j, ca], dpos[k, cd]
+                if sign != 0 and not void[b, a, d]:
+                    cells[found] = (b * areas + a) * breakdowns + d
+                    signs[found] = sign
+                    found += 1
+    return cells[:found], signs[:found]
+
+
+# numpy adds up rows narrower than this one term after the other, as line_costs does; wider
+# rows in blocks (pairwise), whose sums line_costs would not reproduce to the last bit
+SEQUENTIAL_WIDTH = 8
+
+
+@numba.njit(cache=True)
+def line_costs(positions, signs, price) -> np.ndarray:
+    """What each vector costs on the target's line: the prices of its positions, added from
+    the first to the last, as numpy adds a row narrower than SEQUENTIAL_WIDTH."""
+    cost = np.empty(len(positions))
+    for r in range(len(positions)):
+        total = 0.0
+        for c in range(positions.shape[1]):
+            total += price[positions[r, c]] if signs[r, c] != 0 else 0.0
+        cost[r] = total
+    return cost
+
+
+@numba.njit(cache=True)
+def _before(r, s, cost, positions, signs) -> bool:
+    """Whether vector r comes before vector s: cheaper, or as cheap and first by its
+    positions, then by its signs (equal vectors keep their order)."""
+    if cost[r] != cost[s]:
+        return cost[r] < cost[s]
+    for c in range(positions.shape[1]):
+        if positions[r, c] != positions[s, c]:
+            return positions[r, c] < positions[s, c]
+    for c in range(signs.shape[1]):
+        if signs[r, c] != signs[s, c]:
+            return signs[r, c] < signs[s, c]
+    return False
+
+
+@numba.njit(cache=True)
+def ranked_order(cost, positions, signs, free_only) -> np.ndarray:
+    """The vectors in the order a search takes them: cheapest first, equals in the order of
+    their positions and signs; with `free_only`, only those that cost nothing. (An insertion
+    sort: a position has at most a few dozen vectors.)"""
+    order = np.empty(len(cost), np.int64)
+    count = 0
+    for r in range(len(cost)):
+        if free_only and cost[r] != 0:
+            continue
+        at = count
+        while at > 0 and _before(r, order[at - 1], cost, positions, signs):
+            order[at] = order[at - 1]
+            at -= 1
+        order[at] = r
+        count += 1
+    return order[:count]
+
+
+@numba.njit(cache=True)
+def with_cheapest_members(template, members, price) -> np.ndarray:
+    """A template's positions (jobtal.null_vectors.AreaVectors), each reference to a (region,
+    group) cell (-1 - its index) replaced by the cell's cheapest municipality on the line
+    (`members`: each cell's, padded with -1), the first of equals."""
+    cheapest = np.empty(len(members), np.int64)
+    for cell in range(len(members)):
+        best, best_price = members[cell, 0], np.inf
+        for member in members[cell]:
+            if member >= 0 and price[member] < best_price:
+                best, best_price = member, price[member]
+        cheapest[cell] = best
+    positions = np.empty_like(template)
+    for r in range(template.shape[0]):
+        for c in range(template.shape[1]):
+            at = template[r, c]
+            positions[r, c] = at if at >= 0 else cheapest[-1 - at]
+    return positions

@@ -1,0 +1,217 @@
+"""How far a hypercube moves (jobtal.hypercube_kernels), checked against what a move does: for
+random tables and every combination of null vectors, the cells moved by exactly as far as the
+compiled walk says keep every relation the reader knows, and a little further breaks one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jobtal import hypercube_kernels
+from jobtal.null_vectors import Vectors, benefit_dimension, stacked
+
+BENEFITS, AREAS, BREAKDOWNS = 4, 5, 4
+ALLE = 0
+TOLERANCE = 1e-9
+
+
+def random_table(rng, integer: bool, with_slack: bool):
+    """Values where every benefit is within 'alle' and 'alle' within their sum (people on two
+    benefits count once in 'alle'), some cells void, floors and ceilings around the values."""
+    others = rng.integers(0, 12, size=(BENEFITS - 1, AREAS, BREAKDOWNS)).astype(float)
+    if not integer:
+        others += rng.choice([0.0, 0.25, 0.5], size=others.shape)
+    void = rng.random((BENEFITS, AREAS, BREAKDOWNS)) < 0.15
+    void[ALLE] = False
+    others = np.where(void[1:], 0.0, others)
+    highest, total = others.max(axis=0), others.sum(axis=0)
+    alle = highest + np.floor(rng.random((AREAS, BREAKDOWNS)) * (total - highest + 1))
+    alle = np.minimum(alle, total)
+    value = np.concatenate([alle[None], others])
+    floor = np.where(rng.random(value.shape) < 0.3, np.floor(value * rng.random(value.shape)), 0)
+    ceiling = np.where(
+        rng.random(value.shape) < 0.3, value + rng.integers(0, 4, value.shape), np.inf
+    )
+    slack = None
+    if with_slack:
+        slack = np.where(void[1:].all(axis=0), np.inf, total - alle)
+    return value, floor, ceiling, void, slack
+
+
+def random_vectors(rng, size: int, count: int, width: int) -> Vectors:
+    """Signed positions along an area or breakdown axis (distinct positions in each)."""
+    rows = []
+    for _ in range(count):
+        positions = rng.choice(size, size=rng.integers(1, width + 1), replace=False)
+        rows.append({int(p): int(rng.choice([-1, 1])) for p in positions})
+    return stacked(rows)
+
+
+def moved_keeps_every_relation(value, floor, ceiling, void, slack, corners, t) -> bool:
+    """Whether the table with each corner (b, a, d, sign) moved by sign * t is still one the
+    reader cannot rule out: within floors and ceilings, every benefit within 'alle', and the
+    benefits' excess over 'alle' not below zero (exactly zero where it is not known to be
+    there)."""
+    moved = value.copy()
+    for b, a, d, sign in corners:
+        moved[b, a, d] += sign * t
+    change = moved - value
+    live = ~void
+    if (moved[live] < floor[live] - TOLERANCE).any() or (
+        moved[live] > ceiling[live] + TOLERANCE
+    ).any():
+        return False
+    if (np.where(void[1:], -np.inf, moved[1:]) > moved[ALLE] + TOLERANCE).any():
+        return False
+    excess_change = change[1:].sum(axis=0) - change[ALLE]
+    if slack is None:
+        return bool((np.abs(excess_change) <= TOLERANCE).all())
+    return bool((slack + excess_change >= -TOLERANCE).all())
+
+
+def corners_of(vb_row, va_row, vd_row, void):
+    return [
+        (b, a, d, sb * sa * sd)
+        for b, sb in vb_row
+        for a, sa in va_row
+        for d, sd in vd_row
+        if not void[b, a, d]
+    ]
+
+
+def rows(vectors: Vectors) -> list[list[tuple[int, int]]]:
+    return [
+        [(int(p), int(s)) for p, s in zip(pos, sig, strict=True) if s]
+        for pos, sig in zip(vectors.positions, vectors.signs, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_hypercube_kernels_exactly_as_far_as_the_relations_allow(seed):
+    rng = np.random.default_rng(seed)
+    integer, with_slack = bool(seed % 2), bool(seed // 2 % 2)
+    value, floor, ceiling, void, slack = random_table(rng, integer, with_slack)
+    benefits = benefit_dimension(ALLE, BENEFITS)
+    vb = Vectors(
+        *(np.concatenate(parts) for parts in zip(*(
+            (v.positions, v.signs) for v in (benefits(p) for p in range(BENEFITS))
+        ), strict=True))
+    )  # fmt: skip
+    va = random_vectors(rng, AREAS, 6, 3)
+    vd = random_vectors(rng, BREAKDOWNS, 5, 3)
+    shape = (len(vb), len(va), len(vd))
+    target_value = float(rng.integers(0, 8))
+    arguments = (
+        vb.positions, vb.signs, va.positions, va.signs, vd.positions, vd.signs,
+        value, floor, ceiling, void, ALLE,
+        np.zeros((1, 1)) if slack is None else slack, slack is not None, target_value, integer,
+    )  # fmt: skip
+    # what a void cell (not a cell: no relation holds it) holds does not matter
+    scrambled = list(arguments)
+    for n in (6, 7, 8):
+        scrambled[n] = np.where(void, rng.random(value.shape) * 50, arguments[n])
+    checked = {"finite": 0, "not allowed": 0}
+    met = []
+    for n, (rb, ra, rd) in enumerate(np.ndindex(*shape)):
+        down, up, allowed = hypercube_kernels.reach(n, shape, *arguments)
+        assert (down, up, allowed) == hypercube_kernels.reach(n, shape, *scrambled)
+        met.append(allowed and hypercube_kernels.requirement_met(target_value, down, up, integer))
+        corners = corners_of(rows(vb)[rb], rows(va)[ra], rows(vd)[rd], void)
+        if len(corners) < len(rows(vb)[rb]) * len(rows(va)[ra]) * len(rows(vd)[rd]):
+            continue  # a void corner does not move, and the walk holds its lines as if it did
+        if not allowed:
+            # the benefits add up exactly as far as the reader knows: no move keeps that
+            assert slack is None
+            assert not moved_keeps_every_relation(value, floor, ceiling, void, slack, corners, 1)
+            checked["not allowed"] += 1
+            continue
+        for room, direction in ((down, -1), (up, 1)):
+            if np.isinf(room):
+                assert moved_keeps_every_relation(
+                    value, floor, ceiling, void, slack, corners, direction * 1e6
+                )
+                continue
+            checked["finite"] += 1
+            assert room >= 0
+            assert moved_keeps_every_relation(
+                value, floor, ceiling, void, slack, corners, direction * room
+            )
+            assert not moved_keeps_every_relation(
+                value, floor, ceiling, void, slack, corners, direction * (room + 0.25)
+            )
+    assert checked["finite"] > 50
+    if slack is None:
+        assert checked["not allowed"] > 0
+    combinations = np.arange(len(met))
+    assert hypercube_kernels.each_met(combinations, shape, *arguments).tolist() == met
+    first = hypercube_kernels.first_met(combinations[::-1].copy(), shape, *arguments)
+    assert first == (met[::-1].index(True) if any(met) else -1)
+
+
+@pytest.mark.parametrize(
+    ("value", "down", "up", "integer", "met"),
+    [
+        (3, 3, 0, True, True),  # consistent with 0
+        (3, 2, 1, True, False),  # 1 to 4: a small count whatever the true one
+        (3, 0, 2, True, True),  # consistent with 5
+        (1, 0, 3, True, False),
+        (4, 0, 1, True, True),
+        (0, 0, 1, True, True),  # not small: moving at all is enough
+        (7, 0, 0, True, False),
+        (7, 1, 0, True, True),
+        (2.5, 0.5, 0.5, False, False),  # a rounded value pinned to within one unit
+        (2.5, 0.5, 0.6, False, True),
+    ],
+)
+def test_a_count_of_one_to_four_must_be_consistent_with_none_or_with_five(
+    value, down, up, integer, met
+):
+    assert hypercube_kernels.requirement_met(float(value), float(down), float(up), integer) is met
+    many = hypercube_kernels.each_requirement_met(
+        np.array([float(value)]), np.array([float(down)]), np.array([float(up)]), integer
+    )
+    assert many.tolist() == [met]
+
+
+@pytest.mark.parametrize("width", range(1, hypercube_kernels.SEQUENTIAL_WIDTH))
+def test_vectors_are_ranked_as_numpy_sums_and_sorts_them(width):
+    rng = np.random.default_rng(width)
+    for _ in range(40):
+        count = int(rng.integers(1, 60))
+        positions = np.sort(rng.integers(0, 9, size=(count, width)), axis=1)
+        signs = rng.choice([-1, 0, 1], size=(count, width))
+        positions[rng.integers(0, count, size=count // 3)] = positions[0]  # ties on positions
+        # prices as the search sees them: some free (hidden), some prohibitive, the rest apart
+        # by their last bits
+        price = np.where(rng.random(9) < 0.3, 0.0, 1 + 0.1 * np.log1p(rng.integers(0, 50, 9)))
+        price[rng.random(9) < 0.1] = 1e9
+        cost = np.where(signs != 0, price[positions], 0.0).sum(axis=1)
+        assert hypercube_kernels.line_costs(positions, signs, price).tolist() == cost.tolist()
+        order = np.lexsort((*signs.T[::-1], *positions.T[::-1], cost))
+        got = hypercube_kernels.ranked_order(cost, positions, signs, False)
+        assert got.tolist() == order.tolist()
+        free = hypercube_kernels.ranked_order(cost, positions, signs, True)
+        assert free.tolist() == [r for r in order if cost[r] == 0]
+
+
+def test_a_combination_charges_the_sum_over_its_corners_and_has_the_corners_it_names():
+    rng = np.random.default_rng(7)
+    padded = rng.random((BENEFITS + 1, AREAS + 1, BREAKDOWNS + 1)) * 3
+    padded[rng.random(padded.shape) < 0.2] = 0.0
+    padded[rng.random(padded.shape) < 0.05] = np.inf  # known to the reader
+    padded[-1], padded[:, -1], padded[:, :, -1] = 0.0, 0.0, 0.0  # where padding points
+    void = rng.random((BENEFITS, AREAS, BREAKDOWNS)) < 0.2
+    vb = random_vectors(rng, BENEFITS, 4, 2)
+    va = random_vectors(rng, AREAS, 6, 3)
+    vd = random_vectors(rng, BREAKDOWNS, 5, 3)
+    arrays = (vb.positions, vb.signs, va.positions, va.signs, vd.positions, vd.signs)
+    charged = hypercube_kernels.summed_charges(padded, *arrays)
+    shape = (len(vb), len(va), len(vd))
+    for n, (i, j, k) in enumerate(np.ndindex(*shape)):
+        by_hand = corners_of(rows(vb)[i], rows(va)[j], rows(vd)[k], np.zeros_like(void))
+        expected = sum(padded[b, a, d] for b, a, d, _ in by_hand)
+        assert charged[i, j, k] == pytest.approx(expected, rel=1e-12)
+        cells, signs = hypercube_kernels.corners(n, shape, *arrays, void)
+        live = [(b, a, d, s) for b, a, d, s in by_hand if not void[b, a, d]]
+        assert [np.unravel_index(c, void.shape) for c in cells] == [c[:3] for c in live]
+        assert signs.tolist() == [c[3] for c in live]
