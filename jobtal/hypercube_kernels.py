@@ -29,7 +29,18 @@ import numpy as np
 SMALLEST_PUBLISHED = 5
 
 
-@numba.njit(cache=True)
+def compiled(function):
+    """`function` compiled by numba (on its first call), and kept in numba's cache where numba
+    can write one (beside this module, as Python's .pyc files, else in the user's cache
+    folder); where it can write neither (a read-only installation without a home folder),
+    compiled again in each process rather than failing to import."""
+    try:
+        return numba.njit(cache=True)(function)
+    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
+        return numba.njit(function)
+
+
+@compiled
 def requirement_met(value: float, down: float, up: float, integer: bool) -> bool:
     """Whether a cell of `value` that can move `down` and `up` is protected: a count of 1 to
     4 persons must be consistent with 0 or with 5 or more; any other cell must move at all,
@@ -41,7 +52,7 @@ def requirement_met(value: float, down: float, up: float, integer: bool) -> bool
     return down >= 1 or up >= 1
 
 
-@numba.njit(cache=True)
+@compiled
 def each_requirement_met(values, downs, ups, integer: bool) -> np.ndarray:
     """requirement_met of each cell."""
     met = np.empty(len(values), np.bool_)
@@ -50,7 +61,7 @@ def each_requirement_met(values, downs, ups, integer: bool) -> np.ndarray:
     return met
 
 
-@numba.njit(cache=True)
+@compiled
 def _highest_still(value, void, bpos, bsign, i, a, d) -> float:
     """The highest value on the line (a, d) among the benefits that vector i does not move."""
     highest = -np.inf
@@ -64,7 +75,7 @@ def _highest_still(value, void, bpos, bsign, i, a, d) -> float:
     return highest
 
 
-@numba.njit(cache=True)
+@compiled
 def reach(combination, shape, bpos, bsign, apos, asign, dpos, dsign, value, floor, ceiling,
           void, alle, slack, has_slack, value_at_target, integer):  # fmt: skip
     """How far the hypercube vb[i] x va[j] x vd[k] (`combination`, a flat index over `shape`)
@@ -137,7 +148,7 @@ def reach(combination, shape, bpos, bsign, apos, asign, dpos, dsign, value, floo
     return down, up, allowed
 
 
-@numba.njit(cache=True)
+@compiled
 def first_met(combinations, shape, bpos, bsign, apos, asign, dpos, dsign, value, floor,
               ceiling, void, alle, slack, has_slack, value_at_target, integer) -> int:  # fmt: skip
     """The position in `combinations` of the first that moves the target far enough, or -1."""
@@ -150,7 +161,7 @@ def first_met(combinations, shape, bpos, bsign, apos, asign, dpos, dsign, value,
     return -1
 
 
-@numba.njit(cache=True)
+@compiled
 def each_met(combinations, shape, bpos, bsign, apos, asign, dpos, dsign, value, floor, ceiling,
              void, alle, slack, has_slack, value_at_target, integer) -> np.ndarray:  # fmt: skip
     """Whether each of `combinations` moves the target far enough."""
@@ -163,7 +174,7 @@ def each_met(combinations, shape, bpos, bsign, apos, asign, dpos, dsign, value, 
     return met
 
 
-@numba.njit(cache=True)
+@compiled
 def summed_charges(padded, bpos, bsign, apos, asign, dpos, dsign) -> np.ndarray:
     """What each combination vb[i] x va[j] x vd[k] charges, over (i, j, k): its corners'
     charges (`padded`: Charges.padded) summed, over the corners of b and a for each breakdown
@@ -193,7 +204,7 @@ def summed_charges(padded, bpos, bsign, apos, asign, dpos, dsign) -> np.ndarray:
     return charged
 
 
-@numba.njit(cache=True)
+@compiled
 def corners(combination, shape, bpos, bsign, apos, asign, dpos, dsign, void):
     """The corners of vb[i] x va[j] x vd[k] that are cells: their flat indices into the table
     and their signs, in the order of the corners of b, then a, then d."""
@@ -223,7 +234,7 @@ def corners(combination, shape, bpos, bsign, apos, asign, dpos, dsign, void):
 SEQUENTIAL_WIDTH = 8
 
 
-@numba.njit(cache=True)
+@compiled
 def line_costs(positions, signs, price) -> np.ndarray:
     """What each vector costs on the target's line: the prices of its positions, added from
     the first to the last, as numpy adds a row narrower than SEQUENTIAL_WIDTH."""
@@ -236,7 +247,7 @@ def line_costs(positions, signs, price) -> np.ndarray:
     return cost
 
 
-@numba.njit(cache=True)
+@compiled
 def _before(r, s, cost, positions, signs) -> bool:
     """Whether vector r comes before vector s: cheaper, or as cheap and first by its
     positions, then by its signs (equal vectors keep their order)."""
@@ -251,7 +262,7 @@ def _before(r, s, cost, positions, signs) -> bool:
     return False
 
 
-@numba.njit(cache=True)
+@compiled
 def ranked_order(cost, positions, signs, free_only) -> np.ndarray:
     """The vectors in the order a search takes them: cheapest first, equals in the order of
     their positions and signs; with `free_only`, only those that cost nothing. (An insertion
@@ -270,7 +281,7 @@ def ranked_order(cost, positions, signs, free_only) -> np.ndarray:
     return order[:count]
 
 
-@numba.njit(cache=True)
+@compiled
 def with_cheapest_members(template, members, price) -> np.ndarray:
     """A template's positions (jobtal.null_vectors.AreaVectors), each reference to a (region,
     group) cell (-1 - its index) replaced by the cell's cheapest municipality on the line

@@ -4,6 +4,7 @@ compiled walk says keep every relation the reader knows, and a little further br
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 
@@ -215,3 +216,16 @@ def test_a_combination_charges_the_sum_over_its_corners_and_has_the_corners_it_n
         live = [(b, a, d, s) for b, a, d, s in by_hand if not void[b, a, d]]
         assert [np.unravel_index(c, void.shape) for c in cells] == [c[:3] for c in live]
         assert signs.tolist() == [c[3] for c in live]
+
+
+def test_the_kernels_compile_where_numba_can_keep_no_cache(monkeypatch):
+    from numba.core import caching
+
+    monkeypatch.setattr(caching.CacheImpl, "_locator_classes", [])  # nowhere to write one
+
+    def add_one(x):
+        return x + 1
+
+    with pytest.raises(RuntimeError, match="no locator"):  # what numba does on its own
+        numba.njit(cache=True)(add_one)
+    assert hypercube_kernels.compiled(add_one)(1) == 2
