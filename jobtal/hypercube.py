@@ -395,29 +395,19 @@ class _Scan:
     in the order of their cost, stopping at the first that does."""
 
     def __init__(self, table: Table, vectors: tuple[Vectors, Vectors, Vectors], value_at_target):
-        self.table = table
-        vb, va, vd = vectors
-        self.shape = (len(vb), len(va), len(vd))
-        no_slack = table.over_slack is None
-        self.arguments = (
-            vb.positions, vb.signs, va.positions, va.signs, vd.positions, vd.signs,
-            table.value, table.floor, table.ceiling, table.void,
-            -1 if table.all_benefits is None else table.all_benefits,
-            np.zeros((1, 1)) if no_slack else table.over_slack, not no_slack,
-            float(value_at_target), bool(table.integer),
-        )  # fmt: skip
+        self.shape = tuple(len(v) for v in vectors)
+        self.search = hypercube_kernels.search_of(vectors, table, value_at_target)
 
     def first_met(self, combinations: np.ndarray) -> int:
         """The position in `combinations` (flat indices over (i, j, k)) of the first that
         moves the target far enough, or -1."""
-        return int(hypercube_kernels.first_met(combinations, self.shape, *self.arguments))
+        return int(hypercube_kernels.first_met(combinations, self.shape, self.search))
 
     def met(self, combinations: np.ndarray) -> np.ndarray:
-        return hypercube_kernels.each_met(combinations, self.shape, *self.arguments)
+        return hypercube_kernels.each_met(combinations, self.shape, self.search)
 
     def cube(self, combination: int) -> Cube:
         """The hypercube of a combination: its corners that are cells, and how far it moves."""
-        cells, signs = hypercube_kernels.corners(combination, self.shape, *self.arguments[:6],
-                                               self.table.void)  # fmt: skip
-        down, up, _ = hypercube_kernels.reach(combination, self.shape, *self.arguments)
+        cells, signs = hypercube_kernels.corners(combination, self.shape, self.search)
+        down, up, _ = hypercube_kernels.reach(combination, self.shape, self.search)
         return Cube(cells, signs, float(down), float(up))

@@ -15,10 +15,11 @@ them; the combinations' summed charges are added in another order than numpy's, 
 search allows for (ties are decided by Charges.exact). tests/test_hypercube_kernels.py checks
 each against what it stands for.
 
-The arguments after `shape` are one search's: each axis's vectors (positions and signs, 0 for
-padding), the table's arrays, the position of 'alle' on the benefit axis (-1: none), the
-excess of the benefits over 'alle' (`slack`, used where `has_slack`), the target's value and
-whether values are counts.
+`search` is one search's arrays and settings, a tuple (see `search_of`): each axis's vectors
+(positions and signs, 0 for padding), the table's arrays, the position of 'alle' on the
+benefit axis (-1: none), the excess of the benefits over 'alle' (`slack`, used where
+`has_slack`), the target's value and whether values are counts. Combinations are flat indices
+over `shape`, the number of vectors of each axis.
 """
 
 from __future__ import annotations
@@ -75,9 +76,22 @@ def _highest_still(value, void, bpos, bsign, i, a, d) -> float:
     return highest
 
 
+def search_of(vectors, table, value_at_target: float) -> tuple:
+    """The `search` tuple of the kernels: the three axes' vectors (jobtal.null_vectors.Vectors)
+    and the table's (jobtal.hypercube.Table)."""
+    vb, va, vd = vectors
+    has_slack = table.over_slack is not None
+    return (
+        vb.positions, vb.signs, va.positions, va.signs, vd.positions, vd.signs,
+        table.value, table.floor, table.ceiling, table.void,
+        -1 if table.all_benefits is None else table.all_benefits,
+        table.over_slack if has_slack else np.zeros((1, 1)), has_slack,
+        float(value_at_target), bool(table.integer),
+    )  # fmt: skip
+
+
 @compiled
-def reach(combination, shape, bpos, bsign, apos, asign, dpos, dsign, value, floor, ceiling,
-          void, alle, slack, has_slack, value_at_target, integer):  # fmt: skip
+def reach(combination, shape, search):
     """How far the hypercube vb[i] x va[j] x vd[k] (`combination`, a flat index over `shape`)
     moves its + corners down and up (its - corners the other way), and whether its benefit
     vector may move at all.
@@ -87,6 +101,8 @@ def reach(combination, shape, bpos, bsign, apos, asign, dpos, dsign, value, floo
     below it, 'alle' moving down stays above every benefit that does not move with it, and a
     move that changes by how much the benefits add up to more than 'alle' (by excess * sa * sd
     on each line it crosses) stays within that excess."""
+    bpos, bsign, apos, asign, dpos, dsign, value, floor, ceiling, void, alle, slack = search[:12]
+    has_slack = search[12]
     _, area_vectors, breakdown_vectors = shape
     i = combination // (area_vectors * breakdown_vectors)
     j = combination // breakdown_vectors % area_vectors
@@ -149,28 +165,28 @@ def reach(combination, shape, bpos, bsign, apos, asign, dpos, dsign, value, floo
 
 
 @compiled
-def first_met(combinations, shape, bpos, bsign, apos, asign, dpos, dsign, value, floor,
-              ceiling, void, alle, slack, has_slack, value_at_target, integer) -> int:  # fmt: skip
+def _met(combination, shape, search) -> bool:
+    """Whether the combination moves the target far enough."""
+    down, up, allowed = reach(combination, shape, search)
+    value_at_target, integer = search[13], search[14]
+    return allowed and requirement_met(value_at_target, down, up, integer)
+
+
+@compiled
+def first_met(combinations, shape, search) -> int:
     """The position in `combinations` of the first that moves the target far enough, or -1."""
     for n in range(len(combinations)):
-        down, up, allowed = reach(combinations[n], shape, bpos, bsign, apos, asign, dpos, dsign,
-                                  value, floor, ceiling, void, alle, slack, has_slack,
-                                  value_at_target, integer)  # fmt: skip
-        if allowed and requirement_met(value_at_target, down, up, integer):
+        if _met(combinations[n], shape, search):
             return n
     return -1
 
 
 @compiled
-def each_met(combinations, shape, bpos, bsign, apos, asign, dpos, dsign, value, floor, ceiling,
-             void, alle, slack, has_slack, value_at_target, integer) -> np.ndarray:  # fmt: skip
+def each_met(combinations, shape, search) -> np.ndarray:
     """Whether each of `combinations` moves the target far enough."""
     met = np.empty(len(combinations), np.bool_)
     for n in range(len(combinations)):
-        down, up, allowed = reach(combinations[n], shape, bpos, bsign, apos, asign, dpos, dsign,
-                                  value, floor, ceiling, void, alle, slack, has_slack,
-                                  value_at_target, integer)  # fmt: skip
-        met[n] = allowed and requirement_met(value_at_target, down, up, integer)
+        met[n] = _met(combinations[n], shape, search)
     return met
 
 
@@ -205,9 +221,11 @@ def summed_charges(padded, bpos, bsign, apos, asign, dpos, dsign) -> np.ndarray:
 
 
 @compiled
-def corners(combination, shape, bpos, bsign, apos, asign, dpos, dsign, void):
+def corners(combination, shape, search):
     """The corners of vb[i] x va[j] x vd[k] that are cells: their flat indices into the table
     and their signs, in the order of the corners of b, then a, then d."""
+    bpos, bsign, apos, asign, dpos, dsign = search[:6]
+    void = search[9]
     _, area_vectors, breakdown_vectors = shape
     i = combination // (area_vectors * breakdown_vectors)
     j = combination // breakdown_vectors % area_vectors

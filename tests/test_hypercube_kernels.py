@@ -1,8 +1,12 @@
-"""How far a hypercube moves (jobtal.hypercube_kernels), checked against what a move does: for
-random tables and every combination of null vectors, the cells moved by exactly as far as the
-compiled walk says keep every relation the reader knows, and a little further breaks one."""
+"""The hypercube search's compiled kernels (jobtal.hypercube_kernels), each checked against
+what it stands for: how far a hypercube moves against what a move does (for random tables and
+every combination of null vectors, the cells moved exactly as far as the kernel says keep
+every relation the reader knows, and a little further breaks one); the vectors' prices and
+order against numpy's sum and lexsort; the summed charges and corners by hand."""
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import numba
 import numpy as np
@@ -88,7 +92,7 @@ def rows(vectors: Vectors) -> list[list[tuple[int, int]]]:
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_a_hypercube_kernels_exactly_as_far_as_the_relations_allow(seed):
+def test_a_hypercube_moves_exactly_as_far_as_the_relations_allow(seed):
     rng = np.random.default_rng(seed)
     integer, with_slack = bool(seed % 2), bool(seed // 2 % 2)
     value, floor, ceiling, void, slack = random_table(rng, integer, with_slack)
@@ -102,20 +106,28 @@ def test_a_hypercube_kernels_exactly_as_far_as_the_relations_allow(seed):
     vd = random_vectors(rng, BREAKDOWNS, 5, 3)
     shape = (len(vb), len(va), len(vd))
     target_value = float(rng.integers(0, 8))
-    arguments = (
-        vb.positions, vb.signs, va.positions, va.signs, vd.positions, vd.signs,
-        value, floor, ceiling, void, ALLE,
-        np.zeros((1, 1)) if slack is None else slack, slack is not None, target_value, integer,
-    )  # fmt: skip
+    table = SimpleNamespace(value=value, floor=floor, ceiling=ceiling, void=void,
+                            all_benefits=ALLE, over_slack=slack, integer=integer)  # fmt: skip
+    arguments = hypercube_kernels.search_of((vb, va, vd), table, target_value)
     # what a void cell (not a cell: no relation holds it) holds does not matter
-    scrambled = list(arguments)
-    for n in (6, 7, 8):
-        scrambled[n] = np.where(void, rng.random(value.shape) * 50, arguments[n])
+    scrambled = hypercube_kernels.search_of(
+        (vb, va, vd),
+        SimpleNamespace(
+            **{
+                **vars(table),
+                **{
+                    name: np.where(void, rng.random(value.shape) * 50, getattr(table, name))
+                    for name in ("value", "floor", "ceiling")
+                },
+            }
+        ),
+        target_value,
+    )
     checked = {"finite": 0, "not allowed": 0}
     met = []
     for n, (rb, ra, rd) in enumerate(np.ndindex(*shape)):
-        down, up, allowed = hypercube_kernels.reach(n, shape, *arguments)
-        assert (down, up, allowed) == hypercube_kernels.reach(n, shape, *scrambled)
+        down, up, allowed = hypercube_kernels.reach(n, shape, arguments)
+        assert (down, up, allowed) == hypercube_kernels.reach(n, shape, scrambled)
         met.append(allowed and hypercube_kernels.requirement_met(target_value, down, up, integer))
         corners = corners_of(rows(vb)[rb], rows(va)[ra], rows(vd)[rd], void)
         if len(corners) < len(rows(vb)[rb]) * len(rows(va)[ra]) * len(rows(vd)[rd]):
@@ -144,8 +156,8 @@ def test_a_hypercube_kernels_exactly_as_far_as_the_relations_allow(seed):
     if slack is None:
         assert checked["not allowed"] > 0
     combinations = np.arange(len(met))
-    assert hypercube_kernels.each_met(combinations, shape, *arguments).tolist() == met
-    first = hypercube_kernels.first_met(combinations[::-1].copy(), shape, *arguments)
+    assert hypercube_kernels.each_met(combinations, shape, arguments).tolist() == met
+    first = hypercube_kernels.first_met(combinations[::-1].copy(), shape, arguments)
     assert first == (met[::-1].index(True) if any(met) else -1)
 
 
@@ -207,12 +219,16 @@ def test_a_combination_charges_the_sum_over_its_corners_and_has_the_corners_it_n
     vd = random_vectors(rng, BREAKDOWNS, 5, 3)
     arrays = (vb.positions, vb.signs, va.positions, va.signs, vd.positions, vd.signs)
     charged = hypercube_kernels.summed_charges(padded, *arrays)
+    table = SimpleNamespace(value=np.zeros(void.shape), floor=np.zeros(void.shape),
+                            ceiling=np.full(void.shape, np.inf), void=void, all_benefits=None,
+                            over_slack=None, integer=True)  # fmt: skip
+    search = hypercube_kernels.search_of((vb, va, vd), table, 0.0)
     shape = (len(vb), len(va), len(vd))
     for n, (i, j, k) in enumerate(np.ndindex(*shape)):
         by_hand = corners_of(rows(vb)[i], rows(va)[j], rows(vd)[k], np.zeros_like(void))
         expected = sum(padded[b, a, d] for b, a, d, _ in by_hand)
         assert charged[i, j, k] == pytest.approx(expected, rel=1e-12)
-        cells, signs = hypercube_kernels.corners(n, shape, *arrays, void)
+        cells, signs = hypercube_kernels.corners(n, shape, search)
         live = [(b, a, d, s) for b, a, d, s in by_hand if not void[b, a, d]]
         assert [np.unravel_index(c, void.shape) for c in cells] == [c[:3] for c in live]
         assert signs.tolist() == [c[3] for c in live]
