@@ -47,6 +47,7 @@ from jobtal.null_vectors import Dimension, Vectors
 # how many null vectors per dimension the search combines, the cheapest on the target's lines
 CHOICES = 12
 WIDER_CHOICES = 40  # when none of those combinations is feasible
+EVERY = 2**62  # choices: the last resort
 INFINITY = np.inf
 
 
@@ -126,13 +127,12 @@ class Charges:
         self.padded = np.zeros(tuple(n + 1 for n in table.value.shape))
         self.update(np.arange(table.value.size))
 
-    def update(self, flat_cells) -> None:
+    def update(self, flat_cells: np.ndarray) -> None:
         """Work out the charges of these cells (flat indices into the table) again."""
         table = self.table
-        at = np.unravel_index(flat_cells, table.value.shape)
-        void, fixed = table.void[at], table.fixed[at]
-        charge = np.where(table.hidden[at] | void, 0.0, self.prices[at])
-        self.padded[at] = np.where(fixed & ~void, INFINITY, charge)
+        hypercube_kernels.charge(
+            self.padded, flat_cells, table.hidden, table.fixed, table.void, self.prices
+        )
 
     def summed(self, vb: Vectors, va: Vectors, vd: Vectors) -> np.ndarray:
         """What each combination of the three axes' vectors charges, over (vector b, vector
@@ -223,7 +223,7 @@ class Hypercubes:
         affected = sorted({c for cube in cubes for c in self.protects.get(cube, ())} - {cell})
         table.hidden[cell] = False
         table.fixed[cell] = True  # as the reader will then know it
-        at = np.ravel_multi_index(cell, table.value.shape)
+        at = np.array([np.ravel_multi_index(cell, table.value.shape)])
         self.charges.update(at)
         replacements = {}
         for other in affected:
@@ -306,22 +306,30 @@ def _price(value: np.ndarray) -> np.ndarray:
 
 
 def _ranked(
-    table: Table, charges: Charges, target: Cell, axis: int, free_only: bool = False
+    table: Table, charges: Charges, target: Cell, axis: int, choices: int, free_only: bool
 ) -> tuple[np.ndarray, Vectors]:
-    """The null vectors through the target along `axis` and what each costs on the target's
-    line, cheapest first: a position costs its charge, and prohibitively much (a finite
-    amount, to rank by) if the reader knows it anyway."""
+    """The `choices` null vectors through the target along `axis` that cost least on the
+    target's line, cheapest first, and what each costs there: a position costs its charge, and
+    prohibitively much (a finite amount, to rank by) if the reader knows it anyway."""
+    b, a, d = target
     size = table.value.shape[axis]
-    line = tuple(slice(0, size) if i == axis else target[i] for i in range(3))
+    line = (
+        (slice(0, size), a, d)
+        if axis == 0
+        else (b, slice(0, size), d)
+        if axis == 1
+        else (b, a, slice(0, size))
+    )
     price = np.minimum(charges.padded[line], 1e9)
     found = table.dimensions[axis](target[axis], price)
     if found.positions.shape[1] < hypercube_kernels.SEQUENTIAL_WIDTH:
         cost = hypercube_kernels.line_costs(found.positions, found.signs, price)
     else:
         cost = np.where(found.signs != 0, price[found.positions], 0.0).sum(axis=1)
-    # cheapest first, equals in the order of their positions and signs
-    order = hypercube_kernels.ranked_order(cost, found.positions, found.signs, free_only)
-    return cost[order], found.take(order)
+    cost, positions, signs = hypercube_kernels.ranked(
+        cost, found.positions, found.signs, free_only, choices
+    )
+    return cost, Vectors(positions, signs)
 
 
 def _search(table: Table, charges: Charges, target: Cell, free_only: bool = False):
@@ -346,35 +354,28 @@ def _search_among(
     lines."""
     ranked = []
     for axis in range(3):
-        line_cost, vectors = _ranked(table, charges, target, axis, free_only)
+        line_cost, vectors = _ranked(table, charges, target, axis, choices or EVERY, free_only)
         if not len(vectors):
             return None
-        ranked.append((line_cost[:choices], vectors.take(slice(choices))))
+        ranked.append((line_cost, vectors))
     (cb, vb), (ca, va), (cd, vd) = ranked
     charged = charges.summed(vb, va, vd)
     # charges are 0 or more: a sum is 0 only where every corner charges nothing, and infinite
     # where a corner is known to the reader
     cost = np.where(charged > 0, INFINITY, 0.0) if free_only else charged
-    on_lines = np.add.outer(np.add.outer(cb, ca), cd)
-    # the least cost, then the least price on the target's lines, then the first in order
-    key = cost.ravel()
-    order = np.lexsort((np.arange(key.size), on_lines.ravel(), key))[: int(np.isfinite(key).sum())]
     scan = _Scan(table, (vb, va, vd), table.value[target])
-    first = scan.first_met(order)
-    if first < 0:
+    # (every free cost is 0: no ties to decide)
+    candidates, on_lines = scan.cheapest_met(cost, cb, ca, cd, -1.0 if free_only else TIE_MARGIN)
+    if not len(candidates):
         return None
-    chosen = order[first]
-    if not free_only:  # (every free cost is 0: no ties to decide)
+    chosen = candidates[0]
+    if len(candidates) > 1:
         # the sums in `cost` are exact to within a few units in their last place: the first
-        # feasible hypercube by exact cost is among the feasible ones not dearer than this
-        # one's cost plus that margin
-        last = int(np.searchsorted(key[order], key[chosen] * (1 + TIE_MARGIN), "right"))
-        candidates = order[first:last]
-        candidates = candidates[scan.met(candidates)]
-        if len(candidates) > 1:
-            i, j, k = np.unravel_index(candidates, cost.shape)
-            exact = charges.exact(vb.take(i), va.take(j), vd.take(k))
-            chosen = candidates[np.lexsort((candidates, on_lines[i, j, k], exact))[0]]
+        # feasible hypercube by exact cost is among the feasible ones not dearer than the
+        # first one's cost plus that margin
+        i, j, k = np.unravel_index(candidates, cost.shape)
+        exact = charges.exact(vb.take(i), va.take(j), vd.take(k))
+        chosen = candidates[np.lexsort((candidates, on_lines, exact))[0]]
     return scan.cube(chosen)
 
 
@@ -398,13 +399,11 @@ class _Scan:
         self.shape = tuple(len(v) for v in vectors)
         self.search = hypercube_kernels.search_of(vectors, table, value_at_target)
 
-    def first_met(self, combinations: np.ndarray) -> int:
-        """The position in `combinations` (flat indices over (i, j, k)) of the first that
-        moves the target far enough, or -1."""
-        return int(hypercube_kernels.first_met(combinations, self.shape, self.search))
-
-    def met(self, combinations: np.ndarray) -> np.ndarray:
-        return hypercube_kernels.each_met(combinations, self.shape, self.search)
+    def cheapest_met(self, cost, line_b, line_a, line_d, tie_margin: float):
+        """hypercube_kernels.cheapest_met: the first combination by cost (and price on the
+        target's lines) that moves the target far enough, then those as feasible within
+        `tie_margin` of its cost (none if negative); and their prices on the lines."""
+        return hypercube_kernels.cheapest_met(cost, line_b, line_a, line_d, tie_margin, self.search)
 
     def cube(self, combination: int) -> Cube:
         """The hypercube of a combination: its corners that are cells, and how far it moves."""

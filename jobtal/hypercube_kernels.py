@@ -173,21 +173,94 @@ def _met(combination, shape, search) -> bool:
 
 
 @compiled
-def first_met(combinations, shape, search) -> int:
-    """The position in `combinations` of the first that moves the target far enough, or -1."""
-    for n in range(len(combinations)):
-        if _met(combinations[n], shape, search):
-            return n
-    return -1
+def charge(padded, flat_cells, hidden, fixed, void, prices) -> None:
+    """Work out the charges (jobtal.hypercube.Charges) of these cells again, in place:
+    infinitely much if the reader knows the cell, nothing if it is void or hidden, else its
+    price."""
+    _, areas, breakdowns = hidden.shape
+    for n in range(len(flat_cells)):
+        cell = flat_cells[n]
+        b, a, d = cell // (areas * breakdowns), cell // breakdowns % areas, cell % breakdowns
+        if fixed[b, a, d] and not void[b, a, d]:
+            padded[b, a, d] = np.inf
+        elif hidden[b, a, d] or void[b, a, d]:
+            padded[b, a, d] = 0.0
+        else:
+            padded[b, a, d] = prices[b, a, d]
 
 
 @compiled
-def each_met(combinations, shape, search) -> np.ndarray:
-    """Whether each of `combinations` moves the target far enough."""
-    met = np.empty(len(combinations), np.bool_)
-    for n in range(len(combinations)):
-        met[n] = _met(combinations[n], shape, search)
-    return met
+def _earlier(m, n, cost, on_lines) -> bool:
+    """Whether combination m comes before n in a search's order: cheaper, then cheaper on
+    the target's lines, then first (numpy's lexsort of (index, on_lines, cost))."""
+    if cost[m] != cost[n]:
+        return cost[m] < cost[n]
+    if on_lines[m] != on_lines[n]:
+        return on_lines[m] < on_lines[n]
+    return m < n
+
+
+@compiled
+def _sift_down(heap, start, size, cost, on_lines) -> None:
+    at = start
+    while True:
+        first = at
+        for child in (2 * at + 1, 2 * at + 2):
+            if child < size and _earlier(heap[child], heap[first], cost, on_lines):
+                first = child
+        if first == at:
+            return
+        heap[at], heap[first] = heap[first], heap[at]
+        at = first
+
+
+@compiled
+def cheapest_met(cost, line_b, line_a, line_d, tie_margin, search):
+    """The combinations a search chooses among, in its order: the first (cheapest, then
+    cheapest on the target's lines, then first) of finite `cost` (over (i, j, k)) that moves
+    the target far enough, followed by every other that does and costs at most `tie_margin`
+    (relative) more, if `tie_margin` is not negative; with their prices on the target's lines
+    (`line_b[i] + line_a[j] + line_d[k]`, added as numpy's add.outer adds them). None found:
+    empty arrays.
+
+    Where numpy sorted all 1,728 combinations to walk the first dozen, a heap hands them out
+    one at a time in the same order (the order is total: no two share an index)."""
+    shape = cost.shape
+    flat = cost.ravel()
+    on_lines = np.empty(flat.size)
+    n = 0
+    for i in range(shape[0]):
+        for j in range(shape[1]):
+            for k in range(shape[2]):
+                on_lines[n] = line_b[i] + line_a[j] + line_d[k]
+                n += 1
+    heap = np.empty(flat.size, np.int64)
+    size = 0
+    for m in range(flat.size):
+        if np.isfinite(flat[m]):
+            heap[size] = m
+            size += 1
+    for start in range(size // 2 - 1, -1, -1):
+        _sift_down(heap, start, size, flat, on_lines)
+    found = np.empty(size, np.int64)
+    count = 0
+    limit = np.inf
+    while size > 0:
+        m = heap[0]
+        if count > 0 and not flat[m] <= limit:
+            break
+        size -= 1
+        heap[0] = heap[size]
+        _sift_down(heap, 0, size, flat, on_lines)
+        if _met(m, shape, search):
+            found[count] = m
+            count += 1
+            if tie_margin < 0:
+                break
+            if count == 1:
+                limit = flat[m] * (1 + tie_margin)
+    chosen = found[:count]
+    return chosen, on_lines[chosen]
 
 
 @compiled
@@ -281,10 +354,11 @@ def _before(r, s, cost, positions, signs) -> bool:
 
 
 @compiled
-def ranked_order(cost, positions, signs, free_only) -> np.ndarray:
-    """The vectors in the order a search takes them: cheapest first, equals in the order of
-    their positions and signs; with `free_only`, only those that cost nothing. (An insertion
-    sort: a position has at most a few dozen vectors.)"""
+def ranked(cost, positions, signs, free_only, most):
+    """The `most` vectors a search takes first, in its order, and their costs: cheapest first,
+    equals in the order of their positions and signs (numpy's lexsort of them); with
+    `free_only`, only those that cost nothing. (An insertion sort: a position has at most a
+    few dozen vectors.)"""
     order = np.empty(len(cost), np.int64)
     count = 0
     for r in range(len(cost)):
@@ -296,7 +370,8 @@ def ranked_order(cost, positions, signs, free_only) -> np.ndarray:
             at -= 1
         order[at] = r
         count += 1
-    return order[:count]
+    taken = order[: min(count, most)]
+    return cost[taken], positions[taken], signs[taken]
 
 
 @compiled

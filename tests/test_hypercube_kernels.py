@@ -18,6 +18,7 @@ from jobtal.null_vectors import Vectors, benefit_dimension, stacked
 BENEFITS, AREAS, BREAKDOWNS = 4, 5, 4
 ALLE = 0
 TOLERANCE = 1e-9
+TIE_MARGIN = 1e-9
 
 
 def random_table(rng, integer: bool, with_slack: bool):
@@ -91,6 +92,21 @@ def rows(vectors: Vectors) -> list[list[tuple[int, int]]]:
     ]
 
 
+def walked_in_order(cost, lines, met, tie_margin):
+    """What cheapest_met stands for, with numpy's lexsort: every combination of finite cost in
+    the order of cost, then price on the target's lines, then index; the first that moves far
+    enough, then those that do within `tie_margin` of its cost (none if negative)."""
+    on_lines = np.add.outer(np.add.outer(lines[0], lines[1]), lines[2]).ravel()
+    key = cost.ravel()
+    order = np.lexsort((np.arange(key.size), on_lines, key))[: int(np.isfinite(key).sum())]
+    feasible = [int(n) for n in order if met[n]]
+    if feasible and tie_margin >= 0:
+        limit = key[feasible[0]] * (1 + tie_margin)
+        feasible = [n for n in feasible if key[n] <= limit]
+    chosen = feasible[:1] if tie_margin < 0 else feasible
+    return chosen, [float(on_lines[n]) for n in chosen]
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_a_hypercube_moves_exactly_as_far_as_the_relations_allow(seed):
     rng = np.random.default_rng(seed)
@@ -155,10 +171,13 @@ def test_a_hypercube_moves_exactly_as_far_as_the_relations_allow(seed):
     assert checked["finite"] > 50
     if slack is None:
         assert checked["not allowed"] > 0
-    combinations = np.arange(len(met))
-    assert hypercube_kernels.each_met(combinations, shape, arguments).tolist() == met
-    first = hypercube_kernels.first_met(combinations[::-1].copy(), shape, arguments)
-    assert first == (met[::-1].index(True) if any(met) else -1)
+    # the search's walk in cost order: prices with many ties, some combinations not
+    # allowed at all (infinitely dear)
+    cost = rng.choice([0.0, 1.0, 2.0, 2.0 + 1e-12, 3.0, np.inf], size=shape)
+    lines = [rng.choice([0.0, 0.5, 1.0], size=n) for n in shape]
+    for margin in (TIE_MARGIN, -1.0):
+        chosen, on_lines = hypercube_kernels.cheapest_met(cost, *lines, margin, arguments)
+        assert (chosen.tolist(), on_lines.tolist()) == walked_in_order(cost, lines, met, margin)
 
 
 @pytest.mark.parametrize(
@@ -201,10 +220,37 @@ def test_vectors_are_ranked_as_numpy_sums_and_sorts_them(width):
         cost = np.where(signs != 0, price[positions], 0.0).sum(axis=1)
         assert hypercube_kernels.line_costs(positions, signs, price).tolist() == cost.tolist()
         order = np.lexsort((*signs.T[::-1], *positions.T[::-1], cost))
-        got = hypercube_kernels.ranked_order(cost, positions, signs, False)
-        assert got.tolist() == order.tolist()
-        free = hypercube_kernels.ranked_order(cost, positions, signs, True)
-        assert free.tolist() == [r for r in order if cost[r] == 0]
+        free = [r for r in order if cost[r] == 0]
+        for free_only, expected in ((False, order), (True, free)):
+            for most in (count, 5):
+                got = hypercube_kernels.ranked(cost, positions, signs, free_only, most)
+                taken = expected[:most]
+                assert [a.tolist() for a in got] == [
+                    cost[taken].tolist(),
+                    positions[taken].tolist(),
+                    signs[taken].tolist(),
+                ]
+
+
+def test_a_cell_charges_its_price_nothing_if_hidden_or_void_and_infinitely_much_if_known():
+    rng = np.random.default_rng(3)
+    shape = (BENEFITS, AREAS, BREAKDOWNS)
+    hidden, fixed, void = (rng.random(shape) < 0.3 for _ in range(3))
+    prices = 1 + rng.random(shape)
+    padded = np.full(tuple(n + 1 for n in shape), -1.0)
+    some = rng.choice(hidden.size, size=30, replace=False)
+    hypercube_kernels.charge(padded, some, hidden, fixed, void, prices)
+    for cell in np.ndindex(*shape):
+        if np.ravel_multi_index(cell, shape) not in some:
+            expected = -1.0  # not asked for: left alone
+        elif fixed[cell] and not void[cell]:
+            expected = np.inf
+        elif hidden[cell] or void[cell]:
+            expected = 0.0
+        else:
+            expected = prices[cell]
+        assert padded[cell] == expected, cell
+    assert (padded[-1] == -1).all() and (padded[:, -1] == -1).all()  # the padding too
 
 
 def test_a_combination_charges_the_sum_over_its_corners_and_has_the_corners_it_names():
