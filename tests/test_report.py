@@ -284,9 +284,58 @@ def test_the_charts_are_drawn_in_the_bundled_font_whatever_fonts_the_machine_has
         },
     }
     chart = SimpleNamespace(spec_json=json.dumps(spec), rows=[row])
-    monkeypatch.setattr(reporting.dataclasses, "asdict", vars)
     reporting.chart_image(chart, SimpleNamespace(code="da"))
     [given] = drawn
     assert given["config"]["font"] == reporting.CHART_FONT
     unknown = {**given, "config": {**given["config"], "font": "Ingen sådan skrift"}}
     assert draw(given) != draw(unknown)
+
+
+def test_a_tables_cells_are_what_python_docx_writes_for_each_of_them():
+    """WordDocument.table copies a cell of the same look where it can: every cell must still
+    be what python-docx's own elements make of its text (spaces at the ends, tabs and line
+    breaks, nothing at all, numbers right-aligned, the header bold)."""
+    from lxml import etree
+
+    from jobtal.publish.report import NUMBER, WordDocument, cell_text, column_widths
+
+    headings = ["Område", "Personer", "Andel"]
+    rows = [
+        ["Aarhus", "1.234", "12,5"],
+        ["Aarhus", "1.234", "12,5"],  # the same again
+        [" Skive", "−3 ", "–"],
+        ["Tab\there", "line\nbreak", ""],
+        ["Carriage\rreturn", "5 (foreløbig)", "x"],
+        ["<&\"'>", "0", "1.000.000"],
+    ]
+    copied = WordDocument()
+    copied.table("Tabel", headings, rows)
+
+    by_hand = WordDocument()  # every cell through python-docx, as the table was first written
+    table = by_hand.document.add_table(rows=0, cols=len(headings))
+    table.style = by_hand.document.styles["Table Grid"]
+    table.autofit = False
+    widths = column_widths(len(headings))
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = width
+    for number, texts in enumerate([headings, *rows]):
+        tr = table._tbl.add_tr()
+        if number == 0:
+            repeat = docx.oxml.OxmlElement("w:tblHeader")
+            repeat.set(qn("w:val"), "true")
+            tr.get_or_add_trPr().append(repeat)
+        for column, (width, text) in enumerate(zip(widths, texts, strict=True)):
+            tc = tr.add_tc()
+            tc.width = width
+            right = number > 0 and column > 0 and NUMBER.fullmatch(text) is not None
+            cell_text(tc.p_lst[0], text, bold=number == 0, right=right)
+
+    def cells(document) -> list[bytes]:
+        (tbl,) = document.document.element.body.iterchildren(qn("w:tbl"))
+        return [etree.tostring(tc) for tc in tbl.iter(qn("w:tc"))]
+
+    written, expected = cells(copied), cells(by_hand)
+    assert len(written) == 3 * (len(rows) + 1)
+    assert written == expected
+    assert b"w:tab" in b"".join(expected) and b"w:br" in b"".join(expected)  # (the cases hold)
+    assert b'xml:space="preserve"' in b"".join(expected)
