@@ -15,6 +15,7 @@ import zipfile
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from jobtal.pipeline import build
 from tests.conftest import CHROMIUM, PAGE_TESTS
@@ -84,6 +85,12 @@ def test_the_report_is_words_own_structure(tiny_site):
     assert "PAGE" in footer and "fldChar" in footer
     for table in document.tables:  # every table's header row repeats on each page
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        # and is bold, the figures under it not (as Word reads the runs' properties)
+        runs = [[run for cell in row.cells for p in cell.paragraphs for run in p.runs]
+                for row in table.rows]  # fmt: skip
+        assert runs[0] and all(run.bold for run in runs[0])
+        assert all(not run.bold for row in runs[1:] for run in row)
+        assert all(run.font.size == Pt(9) for row in runs for run in row)
 
 
 def test_the_key_figures_are_the_published_values(tiny_site):

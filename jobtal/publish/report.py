@@ -28,6 +28,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.font import Font
 from PIL import Image
 
 from jobtal.comparisons import RATE_DECIMALS
@@ -147,10 +148,10 @@ def cell_text(p, text: str, bold: bool, right: bool) -> None:
         p.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.RIGHT
     r = p.add_r()
     r.text = text
-    properties = r.get_or_add_rPr()
-    properties.sz_val = Pt(9)
+    font = Font(r)  # python-docx's own proxy: its rPr element has no setter for bold
+    font.size = Pt(9)
     if bold:
-        properties.b_val = True
+        font.bold = True
 
 
 def write_report(
