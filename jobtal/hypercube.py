@@ -311,16 +311,9 @@ def _ranked(
     """The `choices` null vectors through the target along `axis` that cost least on the
     target's line, cheapest first, and what each costs there: a position costs its charge, and
     prohibitively much (a finite amount, to rank by) if the reader knows it anyway."""
-    b, a, d = target
-    size = table.value.shape[axis]
-    line = (
-        (slice(0, size), a, d)
-        if axis == 0
-        else (b, slice(0, size), d)
-        if axis == 1
-        else (b, a, slice(0, size))
-    )
-    price = np.minimum(charges.padded[line], 1e9)
+    line: list = list(target)  # the target's line along `axis`, without the padding
+    line[axis] = slice(0, table.value.shape[axis])
+    price = np.minimum(charges.padded[tuple(line)], 1e9)
     found = table.dimensions[axis](target[axis], price)
     if found.positions.shape[1] < hypercube_kernels.SEQUENTIAL_WIDTH:
         cost = hypercube_kernels.line_costs(found.positions, found.signs, price)
