@@ -18,6 +18,7 @@ from jobtal.defaults import DemoSettings
 from jobtal.demo import describe, write_demo
 from jobtal.extracts.package import UnusableInput
 from jobtal.log import log, stage
+from jobtal.parallel import worker_processes
 from jobtal.sql import connect
 from jobtal.stages import Build, DisclosureRisk, InvalidExtracts
 
@@ -84,14 +85,16 @@ def build(
                 keep_tables(con, step.name, work / "tables")
 
     try:
-        try:
-            run(steps)
-        except DisclosureRisk as risk:
-            # given away only in months an earlier release published (revised values): those
-            # months as that release published them, and the site built and audited again
-            if not stages.withhold_revisions_given_away(b, risk.result):
-                raise
-            run(steps[stages.first_publishing(steps) :])
+        with worker_processes():  # started once for every stage that is worth them
+            try:
+                run(steps)
+            except DisclosureRisk as risk:
+                # given away only in months an earlier release published (revised values):
+                # those months as that release published them, and the site built and
+                # audited again
+                if not stages.withhold_revisions_given_away(b, risk.result):
+                    raise
+                run(steps[stages.first_publishing(steps) :])
         replace_atomically(b.staging, out)
     finally:
         shutil.rmtree(b.staging, ignore_errors=True)

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import os
+import time
 
-from jobtal.parallel import map_in_processes, workers
+import pytest
+
+from jobtal.parallel import map_in_processes, worker_processes, workers
 
 
 def process_of(_item) -> int:
+    time.sleep(0.05)  # long enough for both workers to take an item
     return os.getpid()
+
+
+def die_in(item) -> int:
+    if item == 1:
+        os._exit(3)  # as a worker the system kills for its memory
+    return item
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_results_come_back_in_the_order_of_the_items_whatever_ran_first(monkeypatch):
@@ -51,3 +69,37 @@ def test_statements_on_cursors_give_their_results_in_order_and_raise_their_error
     assert on_cursors(con, total_below, limits) == [limit * (limit - 1) // 2 for limit in limits]
     with pytest.raises(duckdb.CatalogException):
         on_cursors(con, lambda cursor, table: cursor.execute(f"SELECT * FROM {table}"), ["nothing"])
+
+
+def test_a_block_of_worker_processes_runs_every_call_in_it_on_the_same_workers(monkeypatch):
+    """A build starts its workers once (jobtal.parallel.worker_processes): the second call in
+    the block finds the first call's processes; they stop when the block ends. Outside a
+    block, every call starts processes of its own."""
+    monkeypatch.setenv("JOBTAL_WORKERS", "2")
+    with worker_processes():
+        first = set(map_in_processes(process_of, [0, 1, 2, 3], worth_it=True))
+        with worker_processes():  # a nested block shares the outer one's
+            second = set(map_in_processes(process_of, [0, 1, 2, 3], worth_it=True))
+        third = map_in_processes(abs, [-5, 2, -1], worth_it=True, sizes=[1, 3, 2])
+        assert third == [5, 2, 1]  # in the items' order
+    assert os.getpid() not in first
+    assert len(first) == 2 and second == first
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in first) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in first)  # stopped with the block
+    apart = [set(map_in_processes(process_of, [0, 1], worth_it=True)) for _ in range(2)]
+    assert not apart[0] & apart[1]
+
+
+def test_a_worker_that_dies_fails_its_call_and_the_next_gets_fresh_workers(monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    monkeypatch.setenv("JOBTAL_WORKERS", "2")
+    with worker_processes():
+        before = set(map_in_processes(process_of, [0, 1], worth_it=True))
+        with pytest.raises(BrokenProcessPool):
+            map_in_processes(die_in, [0, 1, 2], worth_it=True)
+        after = set(map_in_processes(process_of, [0, 1], worth_it=True))
+        assert map_in_processes(die_in, [0, 2], worth_it=True) == [0, 2]
+    assert len(after) == 2 and not after & before
