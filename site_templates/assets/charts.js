@@ -81,7 +81,8 @@
     document.querySelectorAll("[data-vega-spec]").forEach(function (element) {
       if (element.getAttribute("data-drawn")) return;
       element.setAttribute("data-drawn", "yes");
-      window.vegaEmbed(element, JSON.parse(element.getAttribute("data-vega-spec")), {
+      var spec = withAbsoluteData(JSON.parse(element.getAttribute("data-vega-spec")));
+      window.vegaEmbed(element, spec, {
         actions: false, renderer: "svg",
         formatLocale: locale.number, timeFormatLocale: locale.time
       }).then(function (result) {
@@ -195,28 +196,38 @@
     });
   }
 
+  // Each data source of a spec (its `data`, and a lookup's `from.data`) handed to `use`.
+  function eachData(spec, use) {
+    (function visit(node) {
+      if (!node || typeof node !== "object") return;
+      if (node.data && typeof node.data.url === "string") use(node.data);
+      Object.keys(node).forEach(function (key) { visit(node[key]); });
+    })(spec);
+    return spec;
+  }
+
+  // The spec's data addresses made absolute against the page the chart stands in, as it is
+  // drawn. Vega asks for its data a moment later (on a busy machine, after a second): by then
+  // an instant navigation may have put another page's address in the address bar, against
+  // which a relative address names a file that does not exist.
+  function withAbsoluteData(spec) {
+    var page = window.location.href;
+    return eachData(spec, function (data) { data.url = new URL(data.url, page).href; });
+  }
+
   // The spec with its figure data written in (CSV text, as the site publishes it) and every
   // other address made absolute, so that the snippet draws the same numbers anywhere.
   function pinnedSpec(spec) {
     var pending = [];
-    (function visit(node) {
-      if (!node || typeof node !== "object") return;
-      if (node.data && typeof node.data.url === "string") {
-        var data = node.data;
-        var address = new URL(data.url, window.location.href).href;
-        if (/\/data\/figurer\/[^/]+\.csv$/.test(address)) {
-          pending.push(fetch(address).then(function (response) { return response.text(); })
-            .then(function (text) {
-              delete data.url;
-              data.values = text;
-              data.format = Object.assign({ type: "csv" }, data.format || {});
-            }));
-        } else {
-          data.url = address;
-        }
-      }
-      Object.keys(node).forEach(function (key) { visit(node[key]); });
-    })(spec);
+    eachData(withAbsoluteData(spec), function (data) {
+      if (!/\/data\/figurer\/[^/]+\.csv$/.test(data.url)) return;
+      pending.push(fetch(data.url).then(function (response) { return response.text(); })
+        .then(function (text) {
+          delete data.url;
+          data.values = text;
+          data.format = Object.assign({ type: "csv" }, data.format || {});
+        }));
+    });
     return Promise.all(pending).then(function () { return spec; });
   }
 
