@@ -373,15 +373,17 @@ def test_instant_navigation_draws_charts_and_tables_again(browser, next_site):
     context.close()
 
 
-# Holds back every request for a chart's data until the test lets it go, as a busy machine does
-# between drawing a chart and Vega asking for its file: the address is read when fetch is called.
-HOLD_CHART_DATA = """(() => {
+# Holds back every request for a chart's or the table builder's data until the test lets it go,
+# as a busy machine does between drawing a chart and Vega asking for its file (or between the
+# builder's index and its selection's file): the address is read when fetch is called.
+HOLD_DATA_REQUESTS = """(() => {
   const fetchNow = window.fetch.bind(window);
   let release; const released = new Promise((resolve) => { release = resolve; });
   window.jobtalHeld = 0;
   window.jobtalRelease = release;
   window.fetch = (address, options) => {
-    if (!/figurer\\/|topojson/.test(String(address))) return fetchNow(address, options);
+    const held = /figurer\\/|topojson|tabel\\/data\\//.test(String(address));
+    if (!held) return fetchNow(address, options);
     window.jobtalHeld += 1;
     return released.then(() => fetchNow(address, options));
   };
@@ -394,7 +396,7 @@ def test_charts_of_a_page_left_early_still_ask_for_their_own_files(browser, next
     navigation has changed the address, must still name the files beside the home page."""
     context = browser.new_context()
     serve_at_site_address(context, next_site)
-    context.add_init_script(HOLD_CHART_DATA)
+    context.add_init_script(HOLD_DATA_REQUESTS)
     page = context.new_page()
     asked: list[tuple[int, str]] = []
     page.on("response", lambda r: asked.append((r.status, r.url)) if "figurer/" in r.url else None)
@@ -415,6 +417,35 @@ def test_charts_of_a_page_left_early_still_ask_for_their_own_files(browser, next
         SITE_ADDRESS + "data/figurer/land-maal.csv",
         SITE_ADDRESS + "data/figurer/land-ydelser.csv",
     }
+    context.close()
+
+
+def test_the_table_builder_left_early_still_asks_for_its_own_files(browser, next_site):
+    """The builder asks for its selection's file once its index has come; a visitor who has
+    left for a profile by then (two folders deep) must not send that request elsewhere."""
+    context = browser.new_context()
+    serve_at_site_address(context, next_site)
+    context.add_init_script(HOLD_DATA_REQUESTS)
+    page = context.new_page()
+    asked: list[tuple[int, str]] = []
+    page.on("response", lambda r: asked.append((r.status, r.url)) if "/data/" in r.url else None)
+    page.goto(SITE_ADDRESS + "tabel/")
+    page.wait_for_function("window.jobtalHeld >= 1", timeout=20_000)  # its index.json
+    page.evaluate(  # a link the theme's instant navigation takes, as a visitor's click would
+        """() => { const a = document.createElement('a'); a.href = '../jobcenter/koebenhavn/';
+        a.id = 'away'; a.textContent = 'away'; document.querySelector('article').prepend(a); }"""
+    )
+    page.click("#away")
+    page.wait_for_url(SITE_ADDRESS + "jobcenter/koebenhavn/")
+    page.evaluate("window.jobtalRelease()")
+    for _ in range(200):  # the index's answer, then the selection file's (within 20 s)
+        builder = [(status, url) for status, url in asked if "tabel/data/" in url]
+        if len(builder) >= 2:
+            break
+        page.wait_for_timeout(100)
+    assert len(builder) == 2, builder
+    assert all(status == 200 for status, _ in builder), builder
+    assert all(url.startswith(SITE_ADDRESS + "tabel/data/") for _, url in builder), builder
     context.close()
 
 

@@ -282,7 +282,9 @@
     this.root = root;
     this.lang = document.documentElement.lang === "en" ? "en" : "da";
     this.texts = JSON.parse(root.getAttribute("data-texts"));
-    this.base = root.getAttribute("data-base");
+    // absolute, against the builder's own page: its selection's file is asked for after its
+    // index has come, when an instant navigation may have shown another page (charts.js)
+    this.base = new URL(root.getAttribute("data-base"), window.location.href).href;
     this.files = {};
   }
 
