@@ -390,63 +390,69 @@ HOLD_DATA_REQUESTS = """(() => {
 })()"""
 
 
+class HeldRequests:
+    """A page of the site whose data requests wait for `release()` (HOLD_DATA_REQUESTS), with
+    the status and address of every answer from a data folder."""
+
+    def __init__(self, browser, site: Path):
+        self.context = browser.new_context()
+        serve_at_site_address(self.context, site)
+        self.context.add_init_script(HOLD_DATA_REQUESTS)
+        self.page = self.context.new_page()
+        self.answered: list[tuple[int, str]] = []
+        self.page.on(
+            "response",
+            lambda r: self.answered.append((r.status, r.url)) if "/data/" in r.url else None,
+        )
+
+    def release(self, part: str, count: int) -> list[tuple[int, str]]:
+        """Lets the held requests go; the answers whose address has `part`, once there are
+        `count` (within 20 s, however busy the machine)."""
+        self.page.evaluate("window.jobtalRelease()")
+        for _ in range(200):
+            answers = [(status, url) for status, url in self.answered if part in url]
+            if len(answers) >= count:
+                break
+            self.page.wait_for_timeout(100)
+        return answers
+
+
 def test_charts_of_a_page_left_early_still_ask_for_their_own_files(browser, next_site):
     """The home page's charts are drawn, and the visitor follows a link before Vega asks for
     their data (the CI run that failed: three 404s). The requests, made after the instant
     navigation has changed the address, must still name the files beside the home page."""
-    context = browser.new_context()
-    serve_at_site_address(context, next_site)
-    context.add_init_script(HOLD_DATA_REQUESTS)
-    page = context.new_page()
-    asked: list[tuple[int, str]] = []
-    page.on("response", lambda r: asked.append((r.status, r.url)) if "figurer/" in r.url else None)
-    page.goto(SITE_ADDRESS)
-    page.wait_for_function("window.jobtalHeld >= 3", timeout=20_000)  # the home page's three
-    page.locator("a.md-button--primary").click()  # "Find dit jobcenter"
-    page.wait_for_url(SITE_ADDRESS + "jobcenter/")
-    page.evaluate("window.jobtalRelease()")
-    page.wait_for_function("document.querySelector('figure.jobtal-chart [data-vega-spec] svg')")
-    for _ in range(200):  # the held requests' answers (within 20 s, however busy the machine)
-        from_home = [(status, url) for status, url in asked if "land-" in url]
-        if len(from_home) >= 3:
-            break
-        page.wait_for_timeout(100)
+    held = HeldRequests(browser, next_site)
+    held.page.goto(SITE_ADDRESS)
+    held.page.wait_for_function("window.jobtalHeld >= 3", timeout=20_000)  # the home page's 3
+    held.page.locator("a.md-button--primary").click()  # "Find dit jobcenter"
+    held.page.wait_for_url(SITE_ADDRESS + "jobcenter/")
+    from_home = held.release("land-", 3)
     assert len(from_home) == 3
     assert all(status == 200 for status, _ in from_home), from_home
     assert {url for _, url in from_home} == {
         SITE_ADDRESS + "data/figurer/land-maal.csv",
         SITE_ADDRESS + "data/figurer/land-ydelser.csv",
     }
-    context.close()
+    held.context.close()
 
 
 def test_the_table_builder_left_early_still_asks_for_its_own_files(browser, next_site):
     """The builder asks for its selection's file once its index has come; a visitor who has
     left for a profile by then (two folders deep) must not send that request elsewhere."""
-    context = browser.new_context()
-    serve_at_site_address(context, next_site)
-    context.add_init_script(HOLD_DATA_REQUESTS)
-    page = context.new_page()
-    asked: list[tuple[int, str]] = []
-    page.on("response", lambda r: asked.append((r.status, r.url)) if "/data/" in r.url else None)
-    page.goto(SITE_ADDRESS + "tabel/")
-    page.wait_for_function("window.jobtalHeld >= 1", timeout=20_000)  # its index.json
-    page.evaluate(  # a link the theme's instant navigation takes, as a visitor's click would
+    held = HeldRequests(browser, next_site)
+    held.page.goto(SITE_ADDRESS + "tabel/")
+    held.page.wait_for_function("window.jobtalHeld >= 1", timeout=20_000)  # its index.json
+    held.page.evaluate(  # a link the theme's instant navigation takes, as a visitor's click
         """() => { const a = document.createElement('a'); a.href = '../jobcenter/koebenhavn/';
         a.id = 'away'; a.textContent = 'away'; document.querySelector('article').prepend(a); }"""
     )
-    page.click("#away")
-    page.wait_for_url(SITE_ADDRESS + "jobcenter/koebenhavn/")
-    page.evaluate("window.jobtalRelease()")
-    for _ in range(200):  # the index's answer, then the selection file's (within 20 s)
-        builder = [(status, url) for status, url in asked if "tabel/data/" in url]
-        if len(builder) >= 2:
-            break
-        page.wait_for_timeout(100)
+    held.page.click("#away")
+    held.page.wait_for_url(SITE_ADDRESS + "jobcenter/koebenhavn/")
+    builder = held.release("tabel/data/", 2)  # the index, then the selection's file
     assert len(builder) == 2, builder
     assert all(status == 200 for status, _ in builder), builder
     assert all(url.startswith(SITE_ADDRESS + "tabel/data/") for _, url in builder), builder
-    context.close()
+    held.context.close()
 
 
 FOCUSED = """() => {
