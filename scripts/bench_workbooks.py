@@ -112,7 +112,7 @@ def write_all(book, jobcentre_books, indicator_books, names, folder: Path) -> li
         jobcentre_workbook(book, name, areas, names, paths[-1])
     for indicator, benefits in indicator_books:
         paths.append(folder / f"{indicator.id}.xlsx")
-        indicator_workbook(book, indicator, benefits, names, paths[-1])
+        indicator_workbook(book, indicator.id, benefits, names, paths[-1])
     return paths
 
 

@@ -104,31 +104,34 @@ def write_workbooks(
         f"  workbooks: {len(rows):,} published totals sorted into sheets in "
         f"{time.perf_counter() - started:.1f} s"
     )
-    jobs, sizes, written = [], [], []
-    for book in languages:
-        for code, name, group, region in municipalities:
-            areas = [own[code], *(compared[a] for a in areas_above(group, region))]
-            path = root / book.lang.prefix / routes.workbook("jobcentre", code)
-            jobs.append((jobcentre_workbook, (book, name, areas, names, path)))
-            sizes.append(sum(len(cells) for area in areas for cells in area.values()))
-            written.append(path)
-        for indicator, benefits in by_indicator.items():
-            path = root / book.lang.prefix / routes.workbook("indicator", indicator)
-            jobs.append(
-                (indicator_workbook, (book, book.indicators[indicator], benefits, names, path))
-            )
-            sizes.append(sum(map(len, benefits.values())))
-            written.append(path)
-    # XlsxWriter is pure Python: a workbook per job, on every core (each job carries only its
-    # own cells), the largest first
+    jobs, sizes = [], []
+    for code, name, group, region in municipalities:
+        areas = [own[code], *(compared[a] for a in areas_above(group, region))]
+        jobs.append((jobcentre_workbook, (name, areas, names), ("jobcentre", code)))
+        sizes.append(sum(len(cells) for area in areas for cells in area.values()))
+    for indicator, benefits in by_indicator.items():
+        jobs.append((indicator_workbook, (indicator, benefits, names), ("indicator", indicator)))
+        sizes.append(sum(map(len, benefits.values())))
+    # XlsxWriter is pure Python: a workbook per job, in every language (its cells go to the
+    # worker once), on every core, the largest first
+    jobs = [
+        (function, arguments, [(book, workbook_path(root, book, *subject)) for book in languages])
+        for function, arguments, subject in jobs
+    ]
     map_in_processes(write_workbook_job, jobs, worth_it=len(municipalities) > 20, sizes=sizes)
-    return written
+    return [path for _, _, books in jobs for _, path in books]
+
+
+def workbook_path(root: Path, book: Workbooks, kind: str, subject: str) -> Path:
+    return root / book.lang.prefix / routes.workbook(kind, subject)
 
 
 def write_workbook_job(job: tuple) -> None:
-    """One workbook: (jobcentre_workbook or indicator_workbook, its arguments)."""
-    function, arguments = job
-    function(*arguments)
+    """One workbook in each language: (jobcentre_workbook or indicator_workbook, its
+    arguments, [(the language's Workbooks, the path), ...])."""
+    function, arguments, books = job
+    for book, path in books:
+        function(book, *arguments, path)
 
 
 def areas_above(group: str, region: str) -> list[tuple[str, str]]:
@@ -175,10 +178,11 @@ def jobcentre_workbook(
 
 
 def indicator_workbook(
-    book: Workbooks, indicator: Indicator, benefits: dict[str, dict], names: dict, path: Path
+    book: Workbooks, indicator_id: str, benefits: dict[str, dict], names: dict, path: Path
 ) -> None:
     """One sheet per benefit (all benefits first): every area's value, in published order."""
     t = book.lang.t
+    indicator = book.indicators[indicator_id]
     sheets = []
     for benefit, cells in sorted(benefits.items(), key=lambda item: item[0] != "alle"):
         columns = dict.fromkeys(column for _, column in cells)  # published order, once each
