@@ -1,9 +1,9 @@
 """Many rows of an XlsxWriter worksheet written in one call, byte for byte as XlsxWriter writes
 them cell by cell, at a fraction of its cost.
 
-Why by hand: XlsxWriter spends about 16 µs on a cell (checking the arguments, keeping the
-sheet's dimensions, escaping the attributes and one file write per cell), and a national build's
-228 workbooks hold about six million cells: 70-110 s of the build on two cores, 93 % of it in
+Why by hand: XlsxWriter spends 16-22 µs on a cell (checking the arguments, keeping the sheet's
+dimensions, escaping the attributes and one file write per cell), and a national build's 228
+workbooks hold about 11 million cells: 70-110 s of the build on two cores, 93 % of it in
 XlsxWriter. The published workbooks must stay the same bytes, so another writer will not do.
 
 What a cell's XML holds besides its reference and its number depends only on its column, its
@@ -39,7 +39,7 @@ LONGEST_TEXT = 16_383
 # _xHHHH_ follows) and no white space at either end (which it marks xml:space="preserve").
 VERBATIM_TEXT = re.compile(r"(?!.*_x)[^\s&<>\x00-\x1f](?:[^&<>\x00-\x1f]*[^\s&<>\x00-\x1f])?", re.S)
 # Stands for a verbatim text when XlsxWriter writes the first cell of a column and format
-# (a character of Unicode's private use area: verbatim, and in no published text).
+# (a character of Unicode's private use area, which XlsxWriter writes as it is).
 PLACEHOLDER = "\ue000"
 
 
