@@ -139,11 +139,15 @@ def test_write_rows_refuses_rows_it_cannot_write_as_xlsxwriter_would(tmp_path):
     sheet.write_string(5, 0, "pending")
     with pytest.raises(ValueError, match="at or above a row already written"):
         sheet.write_rows(5, [[(1, 1, None)]])
-    sheet.set_row(8, 20, book.add_format({"bold": True}))
+    sheet.write_rows(20, [[(0, 1, None)], [(0, 2, None)]])
+    with pytest.raises(ValueError, match="at or above a row already written"):
+        sheet.write_rows(19, [[(1, 1, None)]])
+    sheet.write_rows(22, [[(0, 3, None)]])  # right below them: allowed
+    sheet.set_row(28, 20, book.add_format({"bold": True}))
     with pytest.raises(ValueError, match="set_row"):
-        sheet.write_rows(7, [[(0, 1, None)], [(0, 2, None)]])
+        sheet.write_rows(27, [[(0, 1, None)], [(0, 2, None)]])
     with pytest.raises(ValueError, match="characters"):
-        sheet.write_rows(10, [[(0, "x" * 20_000, None)]])
+        sheet.write_rows(30, [[(0, "x" * 20_000, None)]])
     book.close()
 
     book, sheet = sheet_of_a_new_workbook(tmp_path, constant_memory=False)

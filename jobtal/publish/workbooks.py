@@ -104,26 +104,27 @@ def write_workbooks(
         f"  workbooks: {len(rows):,} published totals sorted into sheets in "
         f"{time.perf_counter() - started:.1f} s"
     )
+
+    def in_every_language(kind: str, subject: str) -> list[tuple[Workbooks, Path]]:
+        return [
+            (book, root / book.lang.prefix / routes.workbook(kind, subject)) for book in languages
+        ]
+
     jobs, sizes = [], []
     for code, name, group, region in municipalities:
         areas = [own[code], *(compared[a] for a in areas_above(group, region))]
-        jobs.append((jobcentre_workbook, (name, areas, names), ("jobcentre", code)))
+        jobs.append(
+            (jobcentre_workbook, (name, areas, names), in_every_language("jobcentre", code))
+        )
         sizes.append(sum(len(cells) for area in areas for cells in area.values()))
     for indicator, benefits in by_indicator.items():
-        jobs.append((indicator_workbook, (indicator, benefits, names), ("indicator", indicator)))
+        books = in_every_language("indicator", indicator)
+        jobs.append((indicator_workbook, (indicator, benefits, names), books))
         sizes.append(sum(map(len, benefits.values())))
     # XlsxWriter is pure Python: a workbook per job, in every language (its cells go to the
     # worker once), on every core, the largest first
-    jobs = [
-        (function, arguments, [(book, workbook_path(root, book, *subject)) for book in languages])
-        for function, arguments, subject in jobs
-    ]
     map_in_processes(write_workbook_job, jobs, worth_it=len(municipalities) > 20, sizes=sizes)
     return [path for _, _, books in jobs for _, path in books]
-
-
-def workbook_path(root: Path, book: Workbooks, kind: str, subject: str) -> Path:
-    return root / book.lang.prefix / routes.workbook(kind, subject)
 
 
 def write_workbook_job(job: tuple) -> None:

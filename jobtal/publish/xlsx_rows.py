@@ -53,7 +53,8 @@ class RowsWorksheet(Worksheet):
         as they are; nothing may be written above the last of these rows afterwards."""
         if not self.constant_memory:
             raise ValueError("write_rows needs a workbook with constant_memory")
-        if any(self.table.values()) and first_row <= self.previous_row:
+        pending = any(self.table.values())  # cells of the row written singly last
+        if first_row < self.previous_row or (first_row == self.previous_row and pending):
             raise ValueError(f"row {first_row} is at or above a row already written")
         filled = [(row, cells) for row, cells in enumerate(rows, start=first_row) if cells]
         if not filled:
@@ -89,11 +90,8 @@ class RowsWorksheet(Worksheet):
                     around = numbers.get((column, cell_format))
                     if around is None:
                         cell = CellNumberTuple(0, cell_format)
-                        around = self._cell_around(row, column, cell, "<v>0</v>")
-                        around = numbers[column, cell_format] = (
-                            around[0] + "<v>",
-                            "</v>" + around[1],
-                        )
+                        before, after = self._cell_around(row, column, cell, "<v>0</v>")
+                        around = numbers[column, cell_format] = (before + "<v>", "</v>" + after)
                     parts.append(f'<c r="{reference}"{around[0]}{value:.16G}{around[1]}')
                 elif len(value) <= LONGEST_TEXT and is_verbatim(value):
                     around = texts.get((column, cell_format))
