@@ -164,6 +164,28 @@ def test_the_indicator_workbook_has_a_sheet_per_benefit_in_english(tiny_site):
     assert "selvforsoergelse" in workbook.sheetnames
 
 
+def test_every_sheet_title_names_its_unit_once(tiny_site):
+    """A sheet's title is the indicator's with its unit, which some titles already say: not
+    "Personer (personer)" or "Aktiveringsgrad (pct.) (pct.)" (as they once were)."""
+    titles = {}
+    for language in ["", "en/"]:
+        for path in sorted((tiny_site / language / "data").glob("*/*.xlsx")):
+            workbook = openpyxl.load_workbook(path, read_only=True)
+            for sheet in workbook.worksheets[1:]:
+                titles[sheet["A1"].value] = path
+    units = ["personer", "fuldtidspersoner", "pct.", "pct.-point", "uger", "samtaler"]
+    units += ["persons", "full-time persons", "%", "percentage points", "weeks", "interviews"]
+    for title, path in titles.items():
+        folded = title.casefold()
+        named = [unit for unit in units if f"({unit})" in folded or folded.startswith(unit)]
+        assert named, (path, title)
+        for unit in named:
+            assert folded.count(f"({unit})") + folded.startswith(unit) == 1, (path, title)
+    assert any(title.startswith("Personer, ") for title in titles)
+    assert any(title.startswith("Aktiveringsgrad (pct.), ") for title in titles)
+    assert any(title.startswith("Arbejdskraftreserven (fuldtidspersoner)") for title in titles)
+
+
 def test_the_data_page_says_how_to_read_every_file_and_its_size(tiny_site):
     html = (tiny_site / "data" / "index.html").read_text(encoding="utf-8")
     assert 'href="jobtal.parquet"' in html or 'href="../data/jobtal.parquet"' in html

@@ -135,6 +135,14 @@ def write_workbook_job(job: tuple) -> None:
         function(book, *arguments, path)
 
 
+def with_unit(indicator: Indicator) -> str:
+    """The indicator's title with its unit, unless the title says it already: "Personer" and
+    "Aktiveringsgrad (pct.)" as they are, "Arbejdskraftreserven (fuldtidspersoner)"."""
+    if indicator.unit.casefold() in indicator.title.casefold():
+        return indicator.title
+    return f"{indicator.title} ({indicator.unit})"
+
+
 def areas_above(group: str, region: str) -> list[tuple[str, str]]:
     """A jobcentre's comparison areas, nearest first."""
     return [("kommunegruppe", group), ("region", region), ("land", COUNTRY_CODE)]
@@ -168,7 +176,7 @@ def jobcentre_workbook(
         sheets.append(
             Sheet(
                 name=sheet_name(indicator.id),
-                title=f"{indicator.title} ({indicator.unit}), {name}",
+                title=f"{with_unit(indicator)}, {name}",
                 contents=t("workbook_jobcentre_sheet", title=indicator.title),
                 indicator=indicator,
                 cells=of_indicator,
@@ -191,7 +199,7 @@ def indicator_workbook(
         sheets.append(
             Sheet(
                 name=sheet_name(label if len(label) <= SHEET_NAME_LENGTH else benefit),
-                title=f"{indicator.title} ({indicator.unit}): {label}",
+                title=f"{with_unit(indicator)}: {label}",
                 contents=t("workbook_indicator_sheet", benefit=label),
                 indicator=indicator,
                 cells=cells,
