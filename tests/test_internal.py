@@ -234,6 +234,16 @@ def test_pages_show_the_figures_of_the_csv(edition):
     assert cells == ["2*", "0", "0,0*", "0*"]
 
 
+def test_headings_name_each_unit_once(edition):
+    """Samtaler are counted in samtaler: the headings say so once ("Samtaler (uge ...)",
+    "Samtaler pr. uge"), where the others keep their unit ("Sagsstamme (borgere, uge ...)")."""
+    team = (edition / "koebenhavn" / "team-nord" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<th[^>]*>Samtaler \(uge \d+", team), "the week's heading"
+    assert re.search(r"<th[^>]*>Sagsstamme \(borgere, uge \d+", team)
+    assert "Samtaler pr. uge" in team and "Sagsstamme (borgere) pr. uge" in team
+    assert "(samtaler)" not in team and "(samtaler," not in team
+
+
 def test_the_same_input_gives_the_same_bytes(edition, tmp_path):
     write_weekly_package(tmp_path / "extracts")
     again = build_internal(tmp_path / "extracts", tmp_path / "intern").site

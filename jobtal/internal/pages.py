@@ -37,7 +37,7 @@ from jobtal.internal.engine import ALL, EditionWeeks, Measure
 from jobtal.publish.charts import OKABE_ITO, READABLE, SCHEMA_URL, spec_json
 from jobtal.publish.escaping import front_matter, markdown_text
 from jobtal.publish.formatting import slug, slug_or_none
-from jobtal.publish.language import Language
+from jobtal.publish.language import Language, with_unit
 from jobtal.publish.page_tables import table_cells
 from jobtal.publish.site import VEGA_BUNDLE_NAME, dated_as, vega_bundle
 from jobtal.vocabulary import BENEFITS
@@ -206,7 +206,7 @@ class InternalPages:
     def heading(self, measure: Measure) -> str:
         """A column's heading: the measure, its unit and the week shown."""
         week = self.week_of(measure)
-        return f"{measure.title} ({measure.unit}, {week_label(week)})" if week else measure.title
+        return with_unit(measure.title, measure.unit, week_label(week)) if week else measure.title
 
     def side_by_side(self, area: Area, caption: str) -> Markup:
         """This week's figures of the area's teams or caseworkers, and its own below them."""
@@ -232,7 +232,7 @@ class InternalPages:
         caseworker of a team (side by side, as the issue asks; the area's own line where it
         has more than MOST_LINES of them, or none), its table and its text alternative."""
         lines = area.children if 0 < len(area.children) <= MOST_LINES else [area]
-        y_title = f"{measure.title} ({measure.unit})"
+        y_title = with_unit(measure.title, measure.unit)
         points = []
         for line in lines:
             series = self.values.get((measure.id, line.key), {})
@@ -304,7 +304,9 @@ class InternalPages:
             "alt": alt_text,
             "csv_url": csv_url,
             "builder_url": "",
-            "table": self.table(f"{measure.title} ({measure.unit}) pr. uge", ["Uge", *names], rows),
+            "table": self.table(
+                f"{with_unit(measure.title, measure.unit)} pr. uge", ["Uge", *names], rows
+            ),
         }
 
     # --- pages

@@ -27,7 +27,7 @@ import xlsxwriter
 from jobtal.log import log
 from jobtal.parallel import map_in_processes
 from jobtal.publish import routes
-from jobtal.publish.language import Language
+from jobtal.publish.language import Language, with_unit
 from jobtal.publish.tables import TOTALS
 from jobtal.publish.xlsx_rows import RowsWorksheet
 from jobtal.vocabulary import COUNTRY_CODE
@@ -135,14 +135,6 @@ def write_workbook_job(job: tuple) -> None:
         function(book, *arguments, path)
 
 
-def with_unit(indicator: Indicator) -> str:
-    """The indicator's title with its unit, unless the title says it already: "Personer" and
-    "Aktiveringsgrad (pct.)" as they are, "Arbejdskraftreserven (fuldtidspersoner)"."""
-    if indicator.unit.casefold() in indicator.title.casefold():
-        return indicator.title
-    return f"{indicator.title} ({indicator.unit})"
-
-
 def areas_above(group: str, region: str) -> list[tuple[str, str]]:
     """A jobcentre's comparison areas, nearest first."""
     return [("kommunegruppe", group), ("region", region), ("land", COUNTRY_CODE)]
@@ -176,7 +168,7 @@ def jobcentre_workbook(
         sheets.append(
             Sheet(
                 name=sheet_name(indicator.id),
-                title=f"{with_unit(indicator)}, {name}",
+                title=f"{with_unit(indicator.title, indicator.unit)}, {name}",
                 contents=t("workbook_jobcentre_sheet", title=indicator.title),
                 indicator=indicator,
                 cells=of_indicator,
@@ -199,7 +191,7 @@ def indicator_workbook(
         sheets.append(
             Sheet(
                 name=sheet_name(label if len(label) <= SHEET_NAME_LENGTH else benefit),
-                title=f"{with_unit(indicator)}: {label}",
+                title=f"{with_unit(indicator.title, indicator.unit)}: {label}",
                 contents=t("workbook_indicator_sheet", benefit=label),
                 indicator=indicator,
                 cells=cells,
