@@ -29,16 +29,17 @@ GROUPS_EN = {
 assert set(GROUPS_EN) == set(MUNICIPALITY_GROUPS.values()), "every group needs an English name"
 
 
-@functools.cache
 def with_unit(title: str, unit: str, *more: str) -> str:
-    """ "title (unit, more, ...)", without the unit when the title says it already ("Personer",
-    not "Personer (personer)"; "Aktiveringsgrad (pct.)", not "... (pct.) (pct.)") and without
-    the brackets when nothing is left to put in them."""
+    """The title with its unit and `more` in brackets ("Sagsstamme (borgere, uge 6)"), without
+    the unit when the title says it already ("Personer", not "Personer (personer)";
+    "Aktiveringsgrad (pct.)", not "... (pct.) (pct.)"), and without brackets when nothing is
+    left to put in them."""
     said = [] if unit.casefold() in title.casefold() else [unit]
     inside = ", ".join([*said, *more])
     return f"{title} ({inside})" if inside else title
 
 
+@functools.cache
 def interface_texts(code: str) -> dict:
     """site_templates/texts/<code>.yaml, read once."""
     return yaml.safe_load((paths.SITE_TEXTS / f"{code}.yaml").read_text(encoding="utf-8"))
