@@ -109,10 +109,10 @@ def write_all(book, jobcentre_books, indicator_books, names, folder: Path) -> li
     paths = []
     for number, (name, areas) in enumerate(jobcentre_books):
         paths.append(folder / f"jobcentre{number}.xlsx")
-        jobcentre_workbook(book, name, areas, names, paths[-1])
+        jobcentre_workbook(book, areas, name, names, paths[-1])
     for indicator, benefits in indicator_books:
         paths.append(folder / f"{indicator.id}.xlsx")
-        indicator_workbook(book, indicator.id, benefits, names, paths[-1])
+        indicator_workbook(book, benefits, indicator.id, names, paths[-1])
     return paths
 
 
