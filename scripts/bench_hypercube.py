@@ -18,11 +18,10 @@ import hashlib
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from worktrees import REPO, checked_out  # scripts/worktrees.py
 
 
 def measure(tree: Path, package: Path) -> dict:
@@ -116,19 +115,8 @@ def main() -> None:
     show("this checkout", here)
     if not arguments.against:
         return
-    with tempfile.TemporaryDirectory() as folder:
-        tree = Path(folder) / "tree"
-        subprocess.run(
-            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), arguments.against],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            there = run_in_process(tree, package)
-        finally:
-            subprocess.run(
-                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False
-            )
+    with checked_out(arguments.against) as tree:
+        there = run_in_process(tree, package)
     show(arguments.against, there)
     print(
         f"this checkout takes {here['seconds'] / there['seconds']:.2f} times {arguments.against}'s"
