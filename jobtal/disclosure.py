@@ -102,18 +102,28 @@ def protect(
     `linked=False` protects each additive set on its own (SPEC section 6's rule, which a
     reader who combines the sets undoes): for comparison, never for publishing.
     `cache_folder` keeps the linked tables' protections (jobtal.linked_tables.protect_months)."""
+    # cell_id numbers the cells in the order of their keys (1, 2, ...): sorted into a table
+    # whose rowids follow the order (DuckDB keeps an ORDER BY's order in the rows it inserts),
+    # where ROW_NUMBER() over the whole table took 8 s at national scale against 5.4 s
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE cells_in_key_order AS
+        SELECT * FROM indicator_values
+        ORDER BY indicator, area_type, area_code, period, benefit, sex, age_group
+        """
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE disclosure_cells AS
-        SELECT ROW_NUMBER() OVER (ORDER BY indicator, area_type, area_code, period, benefit,
-                                           sex, age_group) AS cell_id,
+        SELECT rowid + 1 AS cell_id,
                *,
                persons BETWEEN 1 AND {SMALLEST_PUBLISHED - 1}
                    OR COALESCE(subset_persons BETWEEN 1 AND {SMALLEST_PUBLISHED - 1}, FALSE)
                    AS suppressed
-        FROM indicator_values
+        FROM cells_in_key_order
         """
     )
+    con.execute("DROP TABLE cells_in_key_order")
     load_earlier_releases(con, earlier_releases)
     keep_earlier_suppression(con)
     find_known_earlier(con, {d.id: d.decimals for d in definitions})

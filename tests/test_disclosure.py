@@ -315,6 +315,41 @@ def test_months_protected_on_every_core_are_protected_as_one_by_one(monkeypatch)
     assert sum(row[-1] == "suppressed" for row in one_by_one) > 4  # secondary cells as well
 
 
+def test_cells_are_numbered_in_the_order_of_their_keys_whatever_order_they_came_in():
+    # protect numbers the cells by sorting them into a table (its rowids); the numbers must be
+    # what ROW_NUMBER() over the keys gives, here for rows inserted in a shuffled order
+    rng = np.random.default_rng(11)
+    municipalities = {101: (1, 1), 102: (1, 2), 103: (2, 1)}
+    con = database(municipalities)
+    rows = []
+    for month in ("2024-02", "2024-01"):
+        joint = {
+            (code, sex, age): int(rng.integers(0, 30))
+            for code in municipalities
+            for sex in "KM"
+            for age in AGE_GROUPS
+        }
+        rows += [
+            [a, c, month, s, g, n, n]
+            for (a, c, s, g), n in marginals(municipalities, joint).items()
+        ]
+    rng.shuffle(rows)
+    con.executemany(
+        "INSERT INTO indicator_values VALUES ('personer', ?, ?, ?, 'alle', ?, ?, ?, ?, NULL)",
+        rows,
+    )
+    protect(con, REFERENCE_MONTH, DEFINITIONS)
+    keys = "indicator, area_type, area_code, period, benefit, sex, age_group"
+    numbered = con.execute(
+        f"SELECT cell_id, {keys} FROM disclosure_cells ORDER BY cell_id"
+    ).fetchall()
+    expected = con.execute(
+        f"SELECT ROW_NUMBER() OVER (ORDER BY {keys}), {keys} FROM indicator_values ORDER BY 1"
+    ).fetchall()
+    assert numbered == expected
+    assert len(rows) > 100
+
+
 def test_benefits_add_up_to_more_than_alle_only_where_the_reader_can_see_it():
     from jobtal.hypercube import Table
     from jobtal.linked_tables import over_slack
