@@ -16,12 +16,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from worktrees import REPO, checked_out  # scripts/worktrees.py
+from worktrees import REPO, checked_out, measured_in_process  # scripts/worktrees.py
 
 
 def measure(tree: Path, package: Path) -> dict:
@@ -74,15 +73,7 @@ def measure(tree: Path, package: Path) -> dict:
 
 
 def run_in_process(tree: Path, package: Path) -> dict:
-    result = subprocess.run(
-        [sys.executable, __file__, "--measure", str(tree), str(package)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        sys.exit(f"{tree}: the measurement failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return measured_in_process(__file__, tree, str(package))
 
 
 def show(label: str, figures: dict) -> None:

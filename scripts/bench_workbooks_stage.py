@@ -19,14 +19,13 @@ import argparse
 import hashlib
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
-from worktrees import REPO, checked_out  # scripts/worktrees.py
+from worktrees import REPO, checked_out, measured_in_process  # scripts/worktrees.py
 
 
 def measure(tree: Path, site: Path, package: Path) -> dict:
@@ -73,15 +72,7 @@ def measure(tree: Path, site: Path, package: Path) -> dict:
 
 
 def run_in_process(tree: Path, site: Path, package: Path) -> dict:
-    result = subprocess.run(
-        [sys.executable, __file__, str(site), str(package), "--measure", str(tree)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        sys.exit(f"{tree}: the measurement failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return measured_in_process(__file__, tree, str(site), str(package))
 
 
 def main() -> None:

@@ -1,10 +1,13 @@
-"""A git revision of this repository checked out beside it, for benchmarks that time this checkout
-against another revision in one run (a temporary `git worktree`, removed afterwards)."""
+"""For benchmarks that time this checkout against another git revision in one run: the revision
+checked out beside it (a temporary `git worktree`, removed afterwards), and a measurement run in
+a process of its own whose jobtal is one checkout's."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,3 +30,17 @@ def checked_out(revision: str) -> Iterator[Path]:
             subprocess.run(
                 ["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False
             )
+
+
+def measured_in_process(script: str, tree: Path, *arguments: str) -> dict:
+    """What `script --measure TREE ARGUMENTS...` prints as JSON on its last line: the script
+    measures with `tree`'s jobtal, in a process of its own."""
+    result = subprocess.run(
+        [sys.executable, script, *arguments, "--measure", str(tree)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        sys.exit(f"{tree}: the measurement failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
