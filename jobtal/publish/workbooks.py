@@ -71,6 +71,7 @@ class Workbooks:
     sources: list[str]
 
 
+@dataclass(eq=False)
 class Totals:
     """Published totals column-wise, in published order: each text column (TEXT_COLUMNS) as
     positions in its list of words, the same lists for every job; the values as floats, with
@@ -79,9 +80,10 @@ class Totals:
     few arrays: sorting all 1.26 million national totals into dicts of cells in the main
     process took 8 s while the workers waited, and pickling the dicts 1.3 µs a cell."""
 
-    def __init__(self, words: dict[str, list[str]], codes: dict[str, np.ndarray],
-                 values: np.ndarray, missing: np.ndarray):  # fmt: skip
-        self.words, self.codes, self.values, self.missing = words, codes, values, missing
+    words: dict[str, list[str]]
+    codes: dict[str, np.ndarray]
+    values: np.ndarray
+    missing: np.ndarray
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection) -> Totals:
