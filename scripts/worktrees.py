@@ -33,7 +33,7 @@ def checked_out(revision: str) -> Iterator[Path]:
 
 
 def measured_in_process(script: str, tree: Path, *arguments: str) -> dict:
-    """What `script --measure TREE ARGUMENTS...` prints as JSON on its last line: the script
+    """What `script ARGUMENTS... --measure TREE` prints as JSON on its last line: the script
     measures with `tree`'s jobtal, in a process of its own."""
     result = subprocess.run(
         [sys.executable, script, *arguments, "--measure", str(tree)],
