@@ -107,7 +107,10 @@ UNION ALL
 SELECT 'indikator-' || p.indicator || '-kort', p.*
 FROM p JOIN latest_periods AS l USING (indicator, period)
 JOIN headline_benefits USING (indicator, benefit)
-WHERE p.area_type = 'kommune' AND {TOTALS};
+WHERE p.area_type = 'kommune' AND {TOTALS}
+-- kept by figure: each figure's file is a COPY of its rows, and DuckDB skips the stretches of
+-- the table whose figures it can see are others (620 files: 1.5 s against 2.1 s unordered)
+ORDER BY figure, published_row;
 """
 
 
