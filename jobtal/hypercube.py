@@ -42,7 +42,7 @@ import numpy as np
 
 from jobtal import hypercube_kernels
 from jobtal.hypercube_kernels import SMALLEST_PUBLISHED
-from jobtal.null_vectors import Dimension, Vectors
+from jobtal.null_vectors import Dimension, Vectors, along_axis
 
 # how many null vectors per dimension the search combines, the cheapest on the target's lines
 CHOICES = 12
@@ -144,22 +144,18 @@ class Charges:
             self.padded, vb.positions, vb.signs, va.positions, va.signs, vd.positions, vd.signs
         )
 
-    def exact(self, vb: Vectors, va: Vectors, vd: Vectors) -> np.ndarray:
-        """What the combinations vb[i] x va[i] x vd[i] charge, summed over all their corners
-        in one reduction: the sums the choice among equally cheap hypercubes has always been
-        made on (a different order of addition would choose other hypercubes among ties)."""
-        b, a, d = self._padded_positions(vb, va, vd)
-        b, a, d = _paired(b, a, d)
-        _, areas, breakdowns = self.padded.shape
-        return self.padded.reshape(-1)[(b * areas + a) * breakdowns + d].sum(axis=(1, 2, 3))
-
-    def _padded_positions(self, vb: Vectors, va: Vectors, vd: Vectors):
-        """Each axis's positions, with its padding pointing at the position that charges
-        nothing (32-bit: the largest index arrays of a search, half the memory)."""
-        return (
-            np.where(v.signs != 0, v.positions, size).astype(np.int32)
-            for v, size in zip((vb, va, vd), self.table.value.shape, strict=True)
-        )
+    def exact(self, ranked: list[tuple[Vectors, int]], rows: tuple[np.ndarray, ...]) -> np.ndarray:
+        """What the combinations of the n-th rows of each axis's vectors charge (`ranked`:
+        each axis's vectors and their width at the target), summed over all their corners in
+        one reduction as numpy sums them (hypercube_kernels.exact_charges): the sums the
+        choice among equally cheap hypercubes has always been made on (a different order of
+        addition would choose other hypercubes among ties)."""
+        (vb, wb), (va, wa), (vd, wd) = ranked
+        i, j, k = rows
+        return hypercube_kernels.exact_charges(
+            self.padded, vb.positions, vb.signs, i, wb, va.positions, va.signs, j, wa,
+            vd.positions, vd.signs, k, wd,
+        )  # fmt: skip
 
 
 class Hypercubes:
@@ -169,6 +165,7 @@ class Hypercubes:
         self.table = table
         self.prices = table.price()
         self.charges = Charges(table, self.prices)
+        self.axes = Axes(table)
         self.corners: dict[int, list[Cell]] = {}
         self.containing: dict[Cell, set[int]] = {}
         self.protector: dict[Cell, int] = {}
@@ -176,7 +173,7 @@ class Hypercubes:
         self.next_id = 0
 
     def search(self, target: Cell, free_only: bool = False) -> Cube | None:
-        return _search(self.table, self.charges, target, free_only)
+        return _search(self.table, self.charges, self.axes, target, free_only)
 
     def protect(self, cell: Cell, cube: int) -> None:
         old = self.protector.get(cell)
@@ -305,39 +302,46 @@ def _price(value: np.ndarray) -> np.ndarray:
     return np.where(value == 0, ZERO_PRICE, 1.0 + VALUE_WEIGHT * np.log1p(np.maximum(value, 0)))
 
 
-def _ranked(
-    table: Table, charges: Charges, target: Cell, axis: int, choices: int, free_only: bool
-) -> tuple[np.ndarray, Vectors]:
-    """The `choices` null vectors through the target along `axis` that cost least on the
-    target's line, cheapest first, and what each costs there: a position costs its charge, and
-    prohibitively much (a finite amount, to rank by) if the reader knows it anyway."""
-    line: list = list(target)  # the target's line along `axis`, without the padding
-    line[axis] = slice(0, table.value.shape[axis])
-    price = np.minimum(charges.padded[tuple(line)], 1e9)
-    found = table.dimensions[axis](target[axis], price)
-    if found.positions.shape[1] < hypercube_kernels.SEQUENTIAL_WIDTH:
-        cost = hypercube_kernels.line_costs(found.positions, found.signs, price)
-    else:
-        cost = np.where(found.signs != 0, price[found.positions], 0.0).sum(axis=1)
-    cost, positions, signs = hypercube_kernels.ranked(
-        cost, found.positions, found.signs, free_only, choices
-    )
-    return cost, Vectors(positions, signs)
+class Axes:
+    """A table's three dimensions laid out for the compiled search, once per table."""
+
+    def __init__(self, table: Table):
+        self.along = tuple(
+            along_axis(dimension, size)
+            for dimension, size in zip(table.dimensions, table.value.shape, strict=True)
+        )
+        self.arrays = tuple(a.arrays for a in self.along)
+        corners = int(np.prod([a.widths.max() for a in self.along]))
+        if corners > hypercube_kernels.MOST_CORNERS:
+            raise ValueError(f"hypercubes of up to {corners} corners: too many to weigh exactly")
+
+    def ranked(self, charges: Charges, target: Cell, choices: int, free_only: bool):
+        """Each axis's `choices` null vectors through the target that cost least on the
+        target's line, cheapest first (hypercube_kernels.ranked_through): what each costs
+        there, the vectors, and how wide the dimension gives them at the target (what
+        `Charges.exact` adds up over; the rest is padding)."""
+        found = hypercube_kernels.ranked_through(
+            charges.padded, *target, *self.arrays, free_only, choices
+        )
+        return [
+            (cost, Vectors(positions, signs), int(along.widths[at]))
+            for (cost, positions, signs), along, at in zip(found, self.along, target, strict=True)
+        ]
 
 
-def _search(table: Table, charges: Charges, target: Cell, free_only: bool = False):
+def _search(table: Table, charges: Charges, axes: Axes, target: Cell, free_only: bool = False):
     """The cheapest feasible hypercube through `target` among the products of the CHOICES
     cheapest null vectors per axis, or among many more where none of those is feasible."""
-    found = _search_among(table, charges, target, CHOICES, free_only)
+    found = _search_among(table, charges, axes, target, CHOICES, free_only)
     if found is None and not free_only:
-        found = _search_among(table, charges, target, WIDER_CHOICES, free_only)
+        found = _search_among(table, charges, axes, target, WIDER_CHOICES, free_only)
     if found is None and not free_only:  # the last resort: every combination
-        found = _search_among(table, charges, target, None, free_only)
+        found = _search_among(table, charges, axes, target, None, free_only)
     return found
 
 
 def _search_among(
-    table: Table, charges: Charges, target: Cell, choices: int | None, free_only: bool
+    table: Table, charges: Charges, axes: Axes, target: Cell, choices: int | None, free_only: bool
 ) -> Cube | None:
     """The cheapest feasible hypercube through `target` among the products of the `choices`
     cheapest null vectors per axis, or None; with `free_only`, only one of cells hidden
@@ -345,13 +349,10 @@ def _search_among(
     far enough, one at a time in the order of their cost until the first that does (mostly
     among the first few dozen of 1,728). Ties go to the cheapest on the target's own
     lines."""
-    ranked = []
-    for axis in range(3):
-        line_cost, vectors = _ranked(table, charges, target, axis, choices or EVERY, free_only)
-        if not len(vectors):
-            return None
-        ranked.append((line_cost, vectors))
-    (cb, vb), (ca, va), (cd, vd) = ranked
+    ranked = axes.ranked(charges, target, choices or EVERY, free_only)
+    if not all(len(vectors) for _, vectors, _ in ranked):
+        return None
+    (cb, vb, _), (ca, va, _), (cd, vd, _) = ranked
     charged = charges.summed(vb, va, vd)
     # charges are 0 or more: a sum is 0 only where every corner charges nothing, and infinite
     # where a corner is known to the reader
@@ -366,8 +367,8 @@ def _search_among(
         # the sums in `cost` are exact to within a few units in their last place: the first
         # feasible hypercube by exact cost is among the feasible ones not dearer than the
         # first one's cost plus that margin
-        i, j, k = np.unravel_index(candidates, cost.shape)
-        exact = charges.exact(vb.take(i), va.take(j), vd.take(k))
+        rows = np.unravel_index(candidates, cost.shape)
+        exact = charges.exact([(vectors, width) for _, vectors, width in ranked], rows)
         chosen = candidates[np.lexsort((candidates, on_lines, exact))[0]]
     return scan.cube(chosen)
 
@@ -375,12 +376,6 @@ def _search_among(
 # sums of at most a few hundred charges, each 0 or more: their rounding errors are below
 # 1e-13 of the sum, so a margin of 1e-9 holds every sum that could be the least
 TIE_MARGIN = 1e-9
-
-
-def _paired(b: np.ndarray, a: np.ndarray, d: np.ndarray):
-    """Arrays over (vectors, width) of each axis, the i-th vectors of the three together, laid
-    out for broadcasting over (combination, corner b, corner a, corner d)."""
-    return b[:, :, None, None], a[:, None, :, None], d[:, None, None, :]
 
 
 class _Scan:

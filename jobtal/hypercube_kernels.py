@@ -392,3 +392,96 @@ def with_cheapest_members(template, members, price) -> np.ndarray:
             at = template[r, c]
             positions[r, c] = at if at >= 0 else cheapest[-1 - at]
     return positions
+
+
+@compiled
+def _vectors_through(
+    padded, b, a, d, axis, offsets, template_positions, template_signs, members, free_only, most
+):
+    """The `most` vectors through the target (b, a, d) along `axis` that a search takes first
+    (`ranked`), and what each costs on the target's line: a position costs its charge
+    (`padded`: Charges.padded), and prohibitively much (a finite amount, to rank by) if the
+    reader knows it anyway. The axis's vectors: AxisVectors's arrays. (Plain arguments, not
+    tuples of them: numba compiles this in a third of the time.)"""
+    size = padded.shape[axis] - 1  # without the padding
+    price = np.empty(size)
+    for n in range(size):
+        if axis == 0:
+            charged = padded[n, a, d]
+        elif axis == 1:
+            charged = padded[b, n, d]
+        else:
+            charged = padded[b, a, n]
+        price[n] = charged if charged < 1e9 else 1e9
+    at = b if axis == 0 else (a if axis == 1 else d)
+    first, last = offsets[at], offsets[at + 1]
+    positions = with_cheapest_members(template_positions[first:last], members, price)
+    signs = template_signs[first:last]
+    return ranked(line_costs(positions, signs, price), positions, signs, free_only, most)
+
+
+@compiled
+def ranked_through(padded, b, a, d, along_b, along_a, along_d, free_only, most):
+    """For each axis, `_vectors_through` the target (b, a, d): the vectors a search combines,
+    as (costs on the target's line, positions, signs); `along_*` each axis's
+    AxisVectors.arrays."""
+    ob, pb, sb, mb = along_b
+    oa, pa, sa, ma = along_a
+    od, pd, sd, md = along_d
+    return (
+        _vectors_through(padded, b, a, d, 0, ob, pb, sb, mb, free_only, most),
+        _vectors_through(padded, b, a, d, 1, oa, pa, sa, ma, free_only, most),
+        _vectors_through(padded, b, a, d, 2, od, pd, sd, md, free_only, most),
+    )
+
+
+# Charges.exact adds up at most this many corners at once: numpy adds a run of doubles up to
+# that long in 8 running sums (one term after the other below 8 terms), and longer ones in
+# halves, which exact_charges does not reproduce
+MOST_CORNERS = 128
+
+
+@compiled
+def exact_charges(
+    padded, bpos, bsign, rows_b, wb, apos, asign, rows_a, wa, dpos, dsign, rows_d, wd
+):
+    """What each combination vb[rows_b[n]] x va[rows_a[n]] x vd[rows_d[n]] charges, summed
+    over all its corners at once (Charges.exact): the charges of the wb x wa x wd corners
+    (padding at the position that charges nothing), in that order, added up as numpy's
+    add.reduce adds a contiguous run of at most MOST_CORNERS doubles (its pairwise
+    summation), from add's identity 0.0: numpy's sums to the last bit (charges are never
+    -0.0, where numpy's own start from -0.0 would differ)."""
+    none_b, none_a, none_d = padded.shape[0] - 1, padded.shape[1] - 1, padded.shape[2] - 1
+    count = wb * wa * wd
+    corners = np.empty(count)
+    lanes = np.empty(8)
+    sums = np.empty(len(rows_b))
+    for n in range(len(rows_b)):
+        i, j, k = rows_b[n], rows_a[n], rows_d[n]
+        m = 0
+        for cb in range(wb):
+            b = bpos[i, cb] if bsign[i, cb] != 0 else none_b
+            for ca in range(wa):
+                a = apos[j, ca] if asign[j, ca] != 0 else none_a
+                for cd in range(wd):
+                    d = dpos[k, cd] if dsign[k, cd] != 0 else none_d
+                    corners[m] = padded[b, a, d]
+                    m += 1
+        total = 0.0
+        m = 0
+        if count >= 8:
+            for lane in range(8):
+                lanes[lane] = corners[lane]
+            m = 8
+            while m < count - count % 8:
+                for lane in range(8):
+                    lanes[lane] += corners[m + lane]
+                m += 8
+            total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + (
+                (lanes[4] + lanes[5]) + (lanes[6] + lanes[7])
+            )
+        while m < count:
+            total += corners[m]
+            m += 1
+        sums[n] = 0.0 + total
+    return sums

@@ -179,6 +179,51 @@ class AreaVectors:
         return Vectors(positions, template.signs)
 
 
+@dataclass(frozen=True)
+class AxisVectors:
+    """A dimension's vectors through every position of a table's axis, laid out for the
+    compiled search (jobtal.hypercube_kernels.ranked_through) as the dimension gives them:
+    position p's are rows offsets[p] to offsets[p + 1] of `positions` and `signs`, padded
+    with sign 0 to the widest position's (padding moves nothing and adds nothing to a sum);
+    its own vectors are `widths[p]` wide. A reference to a (region, group) cell is filled
+    with its cheapest member, from `members`, as AreaVectors fills it."""
+
+    offsets: np.ndarray  # (positions + 1,)
+    positions: np.ndarray  # (vectors, width)
+    signs: np.ndarray  # (vectors, width)
+    widths: np.ndarray  # (positions,)
+    members: np.ndarray  # (cells, most members), padded with -1
+
+    @property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """What the kernels read."""
+        return self.offsets, self.positions, self.signs, self.members
+
+
+def along_axis(dimension: Dimension, size: int) -> AxisVectors:
+    """`dimension`'s vectors through each of the `size` positions of its axis."""
+    if isinstance(dimension, AreaVectors):
+        templates, members = dimension.templates, dimension.members
+    elif isinstance(dimension, FixedVectors):
+        templates, members = dimension.by_position, np.full((0, 1), -1)
+    elif dimension is single:
+        templates, members = {}, np.full((0, 1), -1)
+    else:
+        raise TypeError(f"not a dimension of jobtal.null_vectors: {dimension!r}")
+    each = [templates[p] if p in templates else single(p) for p in range(size)]
+    widths = np.array([v.positions.shape[1] for v in each], dtype=np.int64)
+    if widths.max() >= hypercube_kernels.SEQUENTIAL_WIDTH:
+        # line_costs adds a vector's prices as numpy adds a row only below that width
+        raise ValueError(f"null vectors {widths.max()} positions wide: too wide to rank")
+    offsets = np.concatenate([[0], np.cumsum([len(v) for v in each])]).astype(np.int64)
+    positions = np.zeros((offsets[-1], widths.max()), dtype=np.int64)
+    signs = np.zeros_like(positions)
+    for p, v in enumerate(each):
+        positions[offsets[p] : offsets[p + 1], : widths[p]] = v.positions
+        signs[offsets[p] : offsets[p + 1], : widths[p]] = v.signs
+    return AxisVectors(offsets, positions, signs, widths, members.astype(np.int64))
+
+
 def breakdown_dimension(
     total: int,
     sexes: list[int],

@@ -280,6 +280,99 @@ def test_a_combination_charges_the_sum_over_its_corners_and_has_the_corners_it_n
         assert signs.tolist() == [c[3] for c in live]
 
 
+def test_the_compiled_search_takes_the_vectors_each_dimension_gives_and_ranks_them_so():
+    """ranked_through (each axis's vectors through a target, laid out by along_axis) must give
+    what each dimension itself gives through the target's position, priced on the target's
+    line (the charge, at most 1e9), added up and ranked as numpy adds and sorts them; as wide
+    as the dimension gives them, with nothing beyond but padding."""
+    from jobtal.hypercube import EVERY
+    from jobtal.null_vectors import (
+        along_axis,
+        area_dimension,
+        benefit_dimension,
+        breakdown_dimension,
+        single,
+    )
+
+    rng = np.random.default_rng(11)
+    # the country (0), regions 1-2, groups 3-5, municipalities 6-17 (one cell empty)
+    kommune = {6 + m: (1 + m % 2, 3 + m % 3) for m in range(12) if m != 5}
+    dimension_sets = [
+        (benefit_dimension(0, 4), area_dimension(kommune, country=0),
+         breakdown_dimension(0, [1, 2], [3, 4, 5], young=[3], young_total=6, young_sexes=[7, 8])),
+        (single, area_dimension(kommune, country=None), single),
+    ]  # fmt: skip
+    for dimensions, shape in zip(dimension_sets, [(4, 18, 9), (1, 18, 1)], strict=True):
+        along = [along_axis(d, n) for d, n in zip(dimensions, shape, strict=True)]
+        arrays = [a.arrays for a in along]
+        padded_shape = tuple(n + 1 for n in shape)
+        for _ in range(25):
+            prices = 1 + 0.1 * np.log1p(rng.integers(0, 40, padded_shape))
+            padded = np.where(rng.random(padded_shape) < 0.3, 0.0, prices)
+            padded[rng.random(padded.shape) < 0.1] = np.inf
+            target = tuple(int(rng.integers(0, n)) for n in shape)
+            for free_only, most in ((False, 12), (False, EVERY), (True, 12)):
+                found = hypercube_kernels.ranked_through(padded, *target, *arrays, free_only, most)
+                for axis in range(3):
+                    line = list(target)
+                    line[axis] = slice(0, shape[axis])
+                    price = np.minimum(padded[tuple(line)], 1e9)
+                    own = dimensions[axis](target[axis], price)
+                    cost = np.where(own.signs != 0, price[own.positions], 0.0).sum(axis=1)
+                    order = np.lexsort((*own.signs.T[::-1], *own.positions.T[::-1], cost))
+                    if free_only:
+                        order = order[cost[order] == 0]
+                    order = order[:most]
+                    got_cost, got_positions, got_signs = found[axis]
+                    width = along[axis].widths[target[axis]]
+                    assert width == own.positions.shape[1]
+                    assert got_cost.tolist() == cost[order].tolist()
+                    assert got_positions[:, :width].tolist() == own.positions[order].tolist()
+                    assert got_signs[:, :width].tolist() == own.signs[order].tolist()
+                    assert not got_signs[:, width:].any()
+
+
+def test_along_axis_takes_only_the_dimensions_it_knows_and_vectors_it_can_rank():
+    from jobtal.null_vectors import FixedVectors, along_axis
+
+    with pytest.raises(TypeError, match="not a dimension"):
+        along_axis(lambda position, price: None, 3)
+    wide = FixedVectors({0: [{p: 1 for p in range(hypercube_kernels.SEQUENTIAL_WIDTH)}]})
+    with pytest.raises(ValueError, match="too wide"):
+        along_axis(wide, 9)
+
+
+@pytest.mark.parametrize("widths", [(1, 1, 1), (1, 3, 2), (2, 4, 1), (2, 6, 5), (2, 2, 2),
+                                    (1, 7, 3), (2, 4, 8), (4, 4, 8)])  # fmt: skip
+def test_exact_charges_are_numpys_sums_over_all_corners_to_the_last_bit(widths):
+    """Charges.exact's sums decide among hypercubes that cost alike: exact_charges must give
+    what numpy's sum over the gathered corners gives, bit for bit, for runs of corners below
+    8, of whole blocks of 8 and between (up to MOST_CORNERS)."""
+    wb, wa, wd = widths
+    assert wb * wa * wd <= hypercube_kernels.MOST_CORNERS
+    rng = np.random.default_rng(sum(widths))
+    shape = (5, 30, 9)
+    padded = 1 + 0.1 * np.log1p(rng.integers(0, 10_000, tuple(n + 1 for n in shape)))
+    padded *= rng.uniform(0.5, 3.0, padded.shape)  # all their last bits apart
+    padded[rng.random(padded.shape) < 0.2] = 0.0
+    padded[rng.random(padded.shape) < 0.02] = np.inf
+    padded[-1], padded[:, -1], padded[:, :, -1] = 0.0, 0.0, 0.0  # where padding points
+    vectors = []
+    for size, width in zip(shape, widths, strict=True):
+        positions = rng.integers(0, size, size=(7, width))
+        signs = rng.choice([-1, 0, 1], size=(7, width))
+        vectors.append((positions, signs, size))
+    rows = [rng.integers(0, 7, size=200) for _ in range(3)]
+    got = hypercube_kernels.exact_charges(
+        padded, vectors[0][0], vectors[0][1], rows[0], wb, vectors[1][0], vectors[1][1],
+        rows[1], wa, vectors[2][0], vectors[2][1], rows[2], wd,
+    )  # fmt: skip
+    b, a, d = (np.where(s != 0, p, size)[r] for (p, s, size), r in zip(vectors, rows, strict=True))
+    gathered = padded[b[:, :, None, None], a[:, None, :, None], d[:, None, None, :]]
+    expected = gathered.sum(axis=(1, 2, 3))
+    assert got.tobytes() == expected.tobytes()
+
+
 def test_the_kernels_compile_where_numba_can_keep_no_cache(monkeypatch):
     from numba.core import caching
 
