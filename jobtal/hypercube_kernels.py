@@ -12,8 +12,8 @@ Nothing here changes which hypercube a search chooses: how far a combination mov
 room (a minimum) and comparisons, exact in any order; a vector's price on the line is added up
 term by term as numpy adds a row that narrow; vectors are ordered as numpy's lexsort orders
 them; the combinations' summed charges are added in another order than numpy's, which the
-search allows for (ties are decided by Charges.exact). tests/test_hypercube_kernels.py checks
-each against what it stands for.
+search allows for (ties are decided by Charges.exact, whose sums `exact_charges` adds up as
+numpy adds them). tests/test_hypercube_kernels.py checks each against what it stands for.
 
 `search` is one search's arrays and settings, a tuple (see `search_of`): each axis's vectors
 (positions and signs, 0 for padding), the table's arrays, the position of 'alle' on the
