@@ -1,7 +1,8 @@
 """The null vectors of jobtal.hypercube, one dimension at a time: signed positions along a
 table's dimension (benefits, areas, breakdown) whose relation sums are zero. A hypercube is the
 product of one vector per dimension; each `Dimension` gives the vectors through a position,
-cheapest first where the choice depends on the prices of the target's line."""
+cheapest first where the choice depends on the prices of the target's line. The search reads
+them as `along_axis` lays them out, for every position at once, for its compiled code."""
 
 from __future__ import annotations
 
@@ -24,9 +25,6 @@ class Vectors:
 
     def __len__(self) -> int:
         return len(self.positions)
-
-    def take(self, rows) -> Vectors:
-        return Vectors(self.positions[rows], self.signs[rows])
 
 
 def stacked(rows: list[dict[int, int]]) -> Vectors:
