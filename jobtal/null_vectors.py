@@ -40,7 +40,8 @@ def stacked(rows: list[dict[int, int]]) -> Vectors:
 
 
 # a dimension: (position, price of each position on the target's line) -> the null vectors
-# through the position (+1 there), in no order
+# through the position (+1 there), in no order. The call is the dimension's definition; the
+# search reads the same vectors through `along_axis`, which tests compare with the call.
 Dimension = Callable[[int, np.ndarray], Vectors]
 
 
@@ -200,12 +201,13 @@ class AxisVectors:
 
 def along_axis(dimension: Dimension, size: int) -> AxisVectors:
     """`dimension`'s vectors through each of the `size` positions of its axis."""
+    members = np.full((0, 1), -1)  # no (region, group) cells to fill in
     if isinstance(dimension, AreaVectors):
         templates, members = dimension.templates, dimension.members
     elif isinstance(dimension, FixedVectors):
-        templates, members = dimension.by_position, np.full((0, 1), -1)
+        templates = dimension.by_position
     elif dimension is single:
-        templates, members = {}, np.full((0, 1), -1)
+        templates = {}
     else:
         raise TypeError(f"not a dimension of jobtal.null_vectors: {dimension!r}")
     each = [templates[p] if p in templates else single(p) for p in range(size)]
