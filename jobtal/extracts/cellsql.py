@@ -14,6 +14,18 @@ def missing_sql(plan: FieldPlan) -> str:
     return f"({cell} IS NULL OR {one_of(cell, [sql_string(v) for v in plan.missing])})"
 
 
+def cast_operand(plan: FieldPlan) -> str:
+    """What the field's cast reads: the cell, or NULL where it is missing. A missing cell's
+    reading is never used (a fast path takes only cells that are not missing), and DuckDB's
+    TRY_CAST is slow exactly where it fails: counted over the national activities (22.1
+    million rows), casting the end dates, 21.1 million of them empty (the samtaler), added
+    7.3 s, and casting the start dates 0.5 s; with the empty cells left out, nothing."""
+    cell = f"r.c{plan.number}"
+    if plan.cast == "$c":  # read as it is: nothing to spare
+        return cell
+    return f"CASE WHEN {missing_sql(plan)} THEN NULL ELSE {cell} END"
+
+
 def fast_sql(plan: FieldPlan) -> str:
     """TRUE when the cell c<n> is not missing and the fast path reads it as t<n>; FALSE, never
     NULL, otherwise (a failed cast is NULL)."""
@@ -33,7 +45,7 @@ def typed_select(plans: list[FieldPlan], source: str) -> str:
     for p in plans:
         # where no fast path reads the field, every value comes from frictionless's reading (of
         # the type's column: a bare NULL would make a column of no type)
-        cast = p.cast.replace("$c", f"r.c{p.number}") if p.fast else f"NULL::{p.duckdb_type}"
+        cast = p.cast.replace("$c", cast_operand(p)) if p.fast else f"NULL::{p.duckdb_type}"
         cells += [f"r.c{p.number} AS c{p.number}", f"{missing_sql(p)} AS m{p.number}"]
         cells += [f"{cast} AS t{p.number}"]
     tested = ["*", *(f"{fast_sql(p)} AS f{p.number}" for p in plans)]
