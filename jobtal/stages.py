@@ -142,9 +142,10 @@ class Build:
 
 
 def validate_stage(b: Build) -> str:
-    package, problems = load_package(b.data)
-    if package is None:
+    given, problems = load_package(b.data)
+    if given is None:
         raise InvalidExtracts(package_problems_report(b.data, problems))
+    package = given.without_internal()  # the internal edition's resources are not even read
     report = validate_into(b.con, package)
     if not report.valid:
         raise InvalidExtracts(report)
@@ -154,11 +155,12 @@ def validate_stage(b: Build) -> str:
             f"({', '.join(package.series)}); jobtal build computes the site from the extracts "
             "of benefit spells, activities, population and reference tables"
         )
-    left_out = leave_out_internal(b.con, package)
+    left_out = leave_out_internal(b.con, given)
     if left_out:
         log(
             f"  left out of the public build: {', '.join(left_out)} (the internal edition's, "
-            "SPEC section 9: `jobtal internal` reads them, nothing published comes from them)"
+            "SPEC section 9: `jobtal internal` reads and checks them, nothing published comes "
+            "from them)"
         )
     b.package = package
     b.previous_releases = load_previous(b.previous) if b.previous else []
@@ -166,13 +168,13 @@ def validate_stage(b: Build) -> str:
     return f"{len(report.rows)} resources, {sum(report.rows.values()):,} rows valid"
 
 
-def leave_out_internal(con: duckdb.DuckDBPyConnection, package: ExtractPackage) -> list[str]:
-    """The wall between the editions: the internal resources (caseworkers, caseload and the
-    activities' caseworker_id) are validated with the rest, then dropped before any stage of
-    the public build could read them. Returns what was dropped."""
-    left_out = [name for name in INTERNAL_RESOURCES if name in package.resources]
-    for name in left_out:
-        drop_resource(con, name)
+def leave_out_internal(con: duckdb.DuckDBPyConnection, given: ExtractPackage) -> list[str]:
+    """The wall between the editions: of the internal resources in the `given` package,
+    caseworkers and caseload were never read (ExtractPackage.without_internal); the
+    activities' caseworker_id, a column of the activities' file, was read and checked as text
+    (a CPR number in it is an error) and is dropped here, before any later stage could read
+    it. Returns what was left out."""
+    left_out = [name for name in INTERNAL_RESOURCES if name in given.resources]
     if drop_field(con, "activities", INTERNAL_ACTIVITY_FIELD):
         left_out.append(f"activities.{INTERNAL_ACTIVITY_FIELD}")
     return left_out

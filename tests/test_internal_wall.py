@@ -32,10 +32,14 @@ xqp-D1,sbh-qz28,2024-02-15,
 xqp-D2,sbh-qz17,2024-01-01,
 xqp-H4,sbh-qz39,2024-01-01,
 """
+# a caseload `jobtal validate` and `jobtal internal` refuse (rows 6 and 7: a citizen with two
+# caseworkers at once, a CPR number as a person id): the public build, which never reads it,
+# publishes all the same
+BROKEN_CASELOAD = CASELOAD + "xqp-D1,sbh-qz39,2024-03-01,\n0101901234,sbh-qz17,2024-01-01,\n"
 WHO = {"xqa-1": "sbh-qz17", "xqa-2": "sbh-qz17", "xqa-3": "sbh-qz28", "xqa-5": "sbh-qz39"}
 SECRETS = [
     "sbh-qz17", "sbh-qz28", "sbh-qz39", "Qzorbro", "Qzvaerket",
-    "Qzandra", "Vulpesen", "Qzenja", "Marmotsen", "Qzorin", "Lyngbaek",
+    "Qzandra", "Vulpesen", "Qzenja", "Marmotsen", "Qzorin", "Lyngbaek", "0101901234",
 ]  # fmt: skip
 
 
@@ -53,9 +57,10 @@ def write_internal_package(folder: Path, caseload: str = CASELOAD) -> Path:
 
 @pytest.fixture(scope="module")
 def public_build(tmp_path_factory):
-    """The public site built from the package with the internal resources, and its log."""
+    """The public site built from a package with the internal resources (a caseload the
+    internal edition refuses), and its log."""
     root = tmp_path_factory.mktemp("wall")
-    package = write_internal_package(root / "extracts")
+    package = write_internal_package(root / "extracts", BROKEN_CASELOAD)
     said = io.StringIO()
     with contextlib.redirect_stderr(said):
         site = build(package, root / "site", work=root / "work", **PAGE_TESTS).site
@@ -111,6 +116,22 @@ def test_the_public_build_says_it_leaves_them_out(public_build):
         "left out of the public build: caseworkers, caseload, activities.caseworker_id"
         in public_build[1]
     )
+
+
+def test_the_public_build_does_not_even_read_them(public_build, tmp_path):
+    """SPEC section 3: the internal resources are read only by `jobtal internal`. The public
+    build's package has a caseload that validation refuses, and the site was built from it:
+    the build read no row of caseworkers or caseload (validation logs every table it reads)."""
+    _, report = check_extracts(write_internal_package(tmp_path / "extracts", BROKEN_CASELOAD))
+    assert sorted((p.resource, p.row, p.type) for p in report.problems) == [
+        ("caseload", 6, "two-caseworkers"),
+        ("caseload", 7, "cpr-number"),
+    ], report.to_text()
+    site, said = public_build
+    assert (site / "index.html").is_file()
+    read = [line.split(":")[0].strip() for line in said.splitlines() if " rows read in " in line]
+    assert "activities" in read and "benefit_spells" in read
+    assert "caseload" not in read and "caseworkers" not in read, read
 
 
 def test_the_caseload_gives_a_citizen_one_caseworker_at_a_time_and_no_cpr_number(tmp_path):

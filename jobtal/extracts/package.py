@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -57,6 +57,42 @@ class ExtractPackage:
     def series(self) -> list[str]:
         """The aggregate series among the resources."""
         return [name for name, r in self.resources.items() if is_series(r.schema)]
+
+    def without_internal(self) -> ExtractPackage:
+        """The package as the public build reads it. SPEC section 3's internal resources
+        (caseworkers, caseload) are read only by `jobtal internal`: they are left out unread,
+        and so is every foreign key to them (the activities' caseworker_id, whose column is
+        still read and checked as text, a CPR number in it too, then dropped before any stage
+        after validation: jobtal.stages.leave_out_internal). `jobtal validate` and `jobtal
+        internal` check the whole package."""
+        schemas = {}  # each public resource's schema, as its descriptor entry and Resource hold it
+        entries = []
+        for entry in self.descriptor["resources"]:
+            name = entry.get("name")
+            if name in INTERNAL_RESOURCES or name not in self.resources:
+                continue
+            schema = self.resources[name].schema
+            keys = schema.get("foreignKeys") or []
+            public_keys = [key for key in keys if refers_to(key) not in INTERNAL_RESOURCES]
+            if len(public_keys) < len(keys):
+                schema = {**schema, "foreignKeys": public_keys}
+            schemas[name] = schema
+            entries.append({**entry, "schema": schema})
+        return replace(
+            self,
+            descriptor={**self.descriptor, "resources": entries},
+            resources={
+                name: replace(r, schema=schemas[name])
+                for name, r in self.resources.items()
+                if name in schemas
+            },
+        )
+
+
+def refers_to(foreign_key: dict) -> str | None:
+    """The resource a foreign key refers to (None: the resource itself)."""
+    reference = foreign_key.get("reference") if isinstance(foreign_key, dict) else None
+    return reference.get("resource") or None if isinstance(reference, dict) else None
 
 
 def is_series(schema: dict) -> bool:

@@ -6,5 +6,5 @@ team and caseworker, for the jobcentre's own intranet; never published.
     files.py     data/intern.csv and a CSV per team
     pages.py     the pages (markdown for mkdocs-material, the public site's look)
 
-The public build never reads what this package computes: jobtal.stages.leave_out_internal
-drops the internal resources right after validation."""
+The public build never reads the internal resources (ExtractPackage.without_internal) and
+drops the activities' caseworker_id right after validation (jobtal.stages.leave_out_internal)."""
