@@ -184,6 +184,32 @@ def test_a_foreign_key_to_a_resource_the_package_lacks(tmp_path):
     assert "'regionz'" in problem["message"]
 
 
+@pytest.mark.parametrize(
+    "keys",
+    [
+        "municipality_code",
+        ["oops"],
+        [{"fields": ["region_code"], "reference": "regions"}],
+        [{"fields": ["region_code"], "reference": {"resource": ["regions"]}}],
+    ],
+    ids=["a string", "a list of strings", "a reference that is not an object", "a list"],
+)
+def test_foreign_keys_that_cannot_be_followed(tmp_path, keys):
+    """Were a traceback (the validator orders the resources by their foreign keys before
+    frictionless reads the descriptor); now a package error naming the resource."""
+    package = write_tiny_package(tmp_path)
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    descriptor["resources"][1]["schema"]["foreignKeys"] = keys
+    package.write_text(json.dumps(descriptor), encoding="utf-8")
+    result, report = validate(package)
+    assert result.exit_code == 1, result.output
+    (problem,) = problems_of(report, "package-error")
+    assert (
+        "resource 'municipalities': its foreignKeys must be a list of objects"
+        in (problem["message"])
+    )
+
+
 def test_latin_1_text_with_aeoeaa(tmp_path):
     package = write_tiny_package(tmp_path)
     text = (tmp_path / "municipalities.csv").read_text(encoding="utf-8")

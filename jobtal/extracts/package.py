@@ -73,7 +73,11 @@ class ExtractPackage:
                 continue
             schema = self.resources[name].schema
             keys = schema.get("foreignKeys") or []
-            public_keys = [key for key in keys if refers_to(key) not in INTERNAL_RESOURCES]
+            public_keys = [
+                key
+                for key, target in zip(keys, references_of(schema, name), strict=True)
+                if target not in INTERNAL_RESOURCES
+            ]
             if len(public_keys) < len(keys):
                 schema = {**schema, "foreignKeys": public_keys}
             schemas[name] = schema
@@ -89,10 +93,36 @@ class ExtractPackage:
         )
 
 
-def refers_to(foreign_key: dict) -> str | None:
-    """The resource a foreign key refers to (None: the resource itself)."""
-    reference = foreign_key.get("reference") if isinstance(foreign_key, dict) else None
-    return reference.get("resource") or None if isinstance(reference, dict) else None
+def references_of(schema: dict, name: str) -> list[str]:
+    """The resource each of the schema's foreign keys refers to (`name`, the resource's own,
+    where the reference names none). load_package has checked their shape."""
+    return [
+        fk.get("reference", {}).get("resource") or name for fk in schema.get("foreignKeys") or []
+    ]
+
+
+FOREIGN_KEY_EXAMPLE = (
+    '{"fields": ["municipality_code"], "reference": {"resource": "municipalities", '
+    '"fields": ["municipality_code"]}}'
+)
+
+
+def foreign_keys_problem(keys: object) -> str | None:
+    """Whether a schema's foreignKeys can be followed from one resource to another (the rest
+    of their rules frictionless's reading of the descriptor checks)."""
+    if keys is None:
+        return None
+    if isinstance(keys, list) and all(
+        isinstance(key, dict)
+        and isinstance(key.get("reference", {}), dict)
+        and isinstance(key.get("reference", {}).get("resource", ""), str)
+        for key in keys
+    ):
+        return None
+    return (
+        f"its foreignKeys must be a list of objects such as {FOREIGN_KEY_EXAMPLE}, not "
+        f"{json.dumps(keys)[:80]}"
+    )
 
 
 def is_series(schema: dict) -> bool:
@@ -265,6 +295,10 @@ def load_package(location: Path) -> tuple[ExtractPackage | None, list[str]]:
                 f"{where}: every field of its schema must be an object with a name, such as "
                 '{"name": "spell_id", "type": "string"}'
             )
+        keys_problem = foreign_keys_problem(schema.get("foreignKeys"))
+        if keys_problem:
+            problems.append(f"{where}: {keys_problem}")
+            continue
         entry = {**entry, "schema": schema}
         inlined["resources"].append(entry)
         resources[entry["name"]] = Resource(entry["name"], folder / entry["path"], schema)

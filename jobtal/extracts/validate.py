@@ -26,7 +26,7 @@ import duckdb
 from jobtal.areas import AreaNames
 from jobtal.extracts.contract import MAX_EXAMPLES, contract_problems
 from jobtal.extracts.csvfile import UnreadableFile
-from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package
+from jobtal.extracts.package import ExtractPackage, UnusableInput, load_package, references_of
 from jobtal.extracts.problems import PROBLEM_TYPES, Code, Problem
 from jobtal.extracts.tablecheck import CheckedTable, StartedTable, check_cells, start_table
 from jobtal.log import log
@@ -266,12 +266,6 @@ def dependency_levels(package: ExtractPackage) -> list[list[str]]:
         done.update(level)
         remaining = [name for name in remaining if name not in done]
     return levels
-
-
-def references_of(schema: dict, name: str) -> list[str]:
-    return [
-        fk.get("reference", {}).get("resource") or name for fk in schema.get("foreignKeys") or []
-    ]
 
 
 DECIMAL_COMMA = re.compile(r"^\s*-?[0-9]+,[0-9]+\s*$")
