@@ -58,13 +58,16 @@ TABLES = [
     Table(
         "benefit_spells",
         "validate",
-        ("person_id", "municipality_code", "benefit", "start_date", "end_date"),
+        (
+            "spell_id", "person_id", "municipality_code", "benefit", "start_date", "end_date",
+            "fte", "sex", "birth_year", "readiness",
+        ),
         "The microdata: one row per benefit spell, typed and validated.",
     ),
     Table(
         "activities",
         "validate",
-        ("person_id", "activity", "start_date"),
+        ("person_id", "municipality_code", "activity", "start_date", "end_date"),
         "The microdata: one row per activity (offer or conversation), typed and validated.",
     ),
     Table(

@@ -93,3 +93,41 @@ def test_after_the_computation_only_catalogued_tables_are_left(tiny_package, tmp
 
     working = {s.name for s in base_statements()} - {t.name for t in TABLES}
     assert working and not left & working
+
+
+def test_after_validation_the_microdata_hold_only_what_the_computation_reads(
+    tiny_package, tmp_path
+):
+    # the checked tables' row verdicts and the fields nothing reads hold memory the computation
+    # needs; the fields the catalog lists stay, and the computation runs on them alone
+    from jobtal import stages
+    from jobtal.sql import connect
+
+    con = connect()
+    b = stages.Build(con, tiny_package, tmp_path / "site", tmp_path / "work", None, True, "duckdb")
+    validate, compute = stages.STEPS[:2]
+    validate.run(b)
+
+    def columns(table):
+        return [
+            name
+            for (name,) in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+        ]
+
+    catalogued = {t.name: t.columns for t in TABLES}
+    assert columns("activities") == ["_row", *catalogued["activities"]]  # no activity_id
+    assert "activity_id" in (tiny_package.parent / "activities.csv").read_text().splitlines()[0]
+    assert columns("benefit_spells") == ["_row", *catalogued["benefit_spells"]]
+    for table in ("checked_activities", "checked_benefit_spells", "checked_population"):
+        assert not {"_errors", "_odd", "_extra"} & set(columns(table))
+    # the rows keep their places in the file (the views' _row reads the tables' rowid)
+    assert con.execute("SELECT min(_row), max(_row) FROM activities").fetchone() == (
+        2,
+        len((tiny_package.parent / "activities.csv").read_text().splitlines()),
+    )
+    compute.run(b)
+    assert con.execute("SELECT count(*) FROM indicator_values").fetchone()[0] > 0

@@ -34,6 +34,10 @@ def fast_sql(plan: FieldPlan) -> str:
     return f"(NOT m{n} AND coalesce({fast}, FALSE))"
 
 
+# the checked table's columns beside the fields: what checking the rows reads, and nothing after
+BOOKKEEPING = ("_errors", "_odd", "_extra")
+
+
 def typed_select(plans: list[FieldPlan], source: str) -> str:
     """The checked table's query over the text cells `source` (csvfile.csv_source), in the
     file's order: each field's typed value (NULL for now where no fast path read the cell),

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import duckdb
 
-from jobtal.extracts.cellsql import typed_select
+from jobtal.extracts.cellsql import BOOKKEEPING, typed_select
 from jobtal.extracts.csvfile import Dialect, TextCells, UnreadableFile, read_cells
 from jobtal.extracts.fieldplans import (
     CellError,
@@ -285,6 +285,10 @@ def check_cells(
     references = {**references, name: itself, "": itself}
     found += key_errors(con, ident(name), schema, plans, references)
     found += extra_cell_errors(con, table, plans, records, dialect)
+    # the rows' verdicts are read: their columns would only hold memory, which a build's
+    # computation needs (at national scale 0.4 GB that it otherwise spills to disk for)
+    for column in BOOKKEEPING:
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
 
     # --- row numbers: DuckDB skipped the empty lines, which frictionless counts as rows
     errors += renumber(found, empties)
