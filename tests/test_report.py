@@ -43,6 +43,14 @@ def test_every_jobcentre_has_its_report_linked_with_its_size(tiny_site, prefix):
     for slug in JOBCENTRES:
         path = tiny_site / prefix / "jobcenter" / slug / "rapport.docx"
         assert zipfile.is_zipfile(path)
+        with zipfile.ZipFile(path) as package:
+            entries = package.infolist()
+            assert package.testzip() is None  # every entry's checksum holds
+        # the same date on every entry, whenever it was built; the content types first, as
+        # Office's own files have them
+        assert {entry.date_time for entry in entries} == {(1980, 1, 1, 0, 0, 0)}
+        assert entries[0].filename == "[Content_Types].xml"
+        assert {"_rels/.rels", "word/document.xml"} <= {entry.filename for entry in entries}
         profile = (path.parent / "index.html").read_text(encoding="utf-8")
         size = f"{path.stat().st_size / 1000:.0f} kB"
         assert '<a href="rapport.docx">' in profile
