@@ -10,7 +10,7 @@ the document's language and title in its properties, and on demo data "Syntetisk
 the header of every page.
 
 The same input gives the same bytes: python-docx stamps every file of the package with the
-clock, so the package is zipped again with one fixed date."""
+clock, so the package's parts are zipped with one fixed date instead (`save`)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from pathlib import Path
 import vl_convert
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.opc.pkgwriter import PackageWriter
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.font import Font
