@@ -306,6 +306,30 @@ def test_the_charts_are_drawn_in_the_bundled_font_whatever_fonts_the_machine_has
     assert draw(given) != draw(unknown)
 
 
+def test_the_charts_font_carries_no_hinting():
+    """vl-convert maps the font file for every glyph it measures or draws and never runs
+    TrueType's hinting, so the shipped font leaves it out (scripts/make_report_font.py): no
+    hinting table, and no glyph with instructions (maxp's largest program is empty). The
+    golden tree's reports, drawn with the hinted font, are still the same bytes."""
+    import struct
+
+    from jobtal.publish import report as reporting
+
+    for path in reporting.CHART_FONT_FOLDER.glob("*.ttf"):
+        data = path.read_bytes()
+        (count,) = struct.unpack(">H", data[4:6])
+        tables = {
+            data[12 + 16 * i : 16 + 16 * i].decode("latin-1"): struct.unpack(
+                ">I", data[20 + 16 * i : 24 + 16 * i]
+            )[0]
+            for i in range(count)
+        }
+        assert {"glyf", "loca", "cmap", "hmtx", "GPOS", "kern"} <= set(tables), path.name
+        assert not {"fpgm", "prep", "cvt ", "hdmx", "VDMX", "LTSH"} & set(tables), path.name
+        maxp = tables["maxp"]
+        assert struct.unpack(">H", data[maxp + 26 : maxp + 28]) == (0,), path.name
+
+
 def test_a_tables_cells_are_what_python_docx_writes_for_each_of_them():
     """WordDocument.table copies a cell of the same look where it can: every cell must still
     be what python-docx's own elements make of its text (spaces at the ends, tabs and line
