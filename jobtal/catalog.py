@@ -6,6 +6,8 @@ are not listed: nothing outside the stage reads them.
 `pipeline.build` checks each stage's tables after it (`check_written`), and the tables it reads
 before it (`check_tables`, from jobtal.stages.STEPS): a stage that no longer
 makes a table, or drops a column, stops the build there instead of failing somewhere later.
+Of the microdata the build keeps only the fields listed here (`stages.drop_unread_fields`):
+a field base.sql comes to read must be listed, or the computation cannot find it.
 `jobtal build --keep-work` writes each stage's tables as Parquet into the working folder
 (`<work>/tables/<stage>/<table>.parquet`), to open in DuckDB, pandas or R."""
 
