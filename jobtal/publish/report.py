@@ -423,6 +423,8 @@ def save(document, path: Path) -> int:
     parts = package.parts
     stable = io.BytesIO()
     writer = FixedDateZip(stable)
+    # PackageWriter.write's own steps, private to python-docx (its version is pinned in
+    # requirements.lock; the golden tree's reports would show a change in them)
     PackageWriter._write_content_types_stream(writer, parts)
     PackageWriter._write_pkg_rels(writer, package.rels)
     PackageWriter._write_parts(writer, parts)
