@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from jobtal.publish.tables import CSV_COLUMNS
-from jobtal.sql import ident, sql_string
+from jobtal.sql import columns_of, ident, sql_string
 
 CELL = ("indicator", "area_type", "area_code", "period", "benefit", "sex", "age_group")
 
@@ -204,13 +204,7 @@ def check_tables(con: duckdb.DuckDBPyConnection, names, what: str) -> None:
         table = by_name.get(name)
         if table is None:
             raise StageContractError(f"{what} {name}, a table the catalog does not list")
-        found = {
-            row[0]
-            for row in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
-                [table.name],
-            ).fetchall()
-        }
+        found = set(columns_of(con, table.name))
         if not found:
             raise StageContractError(f"{what} table {table.name}, but there is none")
         missing = [c for c in table.columns if c not in found]

@@ -29,6 +29,18 @@ def ident(name: str) -> str:
 FORMULA_START = "^[=+@\\t\\r-]"
 
 
+def columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
+    """The columns of the table or view `relation`, in their order ([] if there is none)."""
+    return [
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position",
+            [relation],
+        ).fetchall()
+    ]
+
+
 def spreadsheet_safe(columns: list[str], numbers: tuple[str, ...] = ()) -> str:
     """A SELECT list of `columns` for a published CSV, the text ones neutralised."""
     return ", ".join(

@@ -64,6 +64,7 @@ from jobtal.publish.tables import (
 )
 from jobtal.publish.workbooks import Indicator, Workbooks, write_workbooks
 from jobtal.revisions import published_earlier, withhold_revisions
+from jobtal.sql import columns_of
 from jobtal.vocabulary import INTERNAL_ACTIVITY_FIELD, INTERNAL_RESOURCES
 
 
@@ -191,13 +192,8 @@ def drop_unread_fields(con: duckdb.DuckDBPyConnection) -> list[str]:
     for table in TABLES:
         if table.name not in MICRODATA:
             continue
-        fields = con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-            "AND column_name <> '_row' ORDER BY ordinal_position",
-            [table.name],
-        ).fetchall()
-        for (name,) in fields:
-            if name not in table.columns and drop_field(con, table.name, name):
+        for name in columns_of(con, table.name):
+            if name not in (*table.columns, "_row") and drop_field(con, table.name, name):
                 dropped.append(f"{table.name}.{name}")
     return dropped
 

@@ -101,7 +101,7 @@ def test_after_validation_the_microdata_hold_only_what_the_computation_reads(
     # the checked tables' row verdicts and the fields nothing reads hold memory the computation
     # needs; the fields the catalog lists stay, and the computation runs on them alone
     from jobtal import stages
-    from jobtal.sql import connect
+    from jobtal.sql import columns_of, connect
 
     con = connect()
     b = stages.Build(con, tiny_package, tmp_path / "site", tmp_path / "work", None, True, "duckdb")
@@ -109,14 +109,7 @@ def test_after_validation_the_microdata_hold_only_what_the_computation_reads(
     validate.run(b)
 
     def columns(table):
-        return [
-            name
-            for (name,) in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                "ORDER BY ordinal_position",
-                [table],
-            ).fetchall()
-        ]
+        return columns_of(con, table)
 
     catalogued = {t.name: t.columns for t in TABLES}
     assert columns("activities") == ["_row", *catalogued["activities"]]  # no activity_id

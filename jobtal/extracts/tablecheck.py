@@ -58,7 +58,7 @@ from jobtal.extracts.fieldplans import (
 from jobtal.extracts.keys import key_errors, primary_key
 from jobtal.extracts.problems import Code
 from jobtal.extracts.records import Records
-from jobtal.sql import ident, sql_string
+from jobtal.sql import columns_of, ident, sql_string
 
 
 def label_errors(labels: list[str], field_names: list[str]) -> list[CellError]:
@@ -200,21 +200,11 @@ def drop_field(con: duckdb.DuckDBPyConnection, name: str, field: str) -> bool:
     """`field` gone from a checked resource: from its view and its table (whose rowids, the
     rows' places in the file, stay). Returns whether the resource had it."""
     table = checked_table(name)
-
-    def columns(relation: str) -> list[str]:
-        return [
-            column
-            for (column,) in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                "ORDER BY ordinal_position",
-                [relation],
-            ).fetchall()
-        ]
-
-    shown = [c for c in columns(name) if c != "_row"]
+    shown = [c for c in columns_of(con, name) if c != "_row"]
     if field not in shown:
         return False
-    create_view(con, name, table, [c for c in shown if c != field], set(columns(table)) - {field})
+    kept = set(columns_of(con, table)) - {field}
+    create_view(con, name, table, [c for c in shown if c != field], kept)
     con.execute(f"ALTER TABLE {table} DROP COLUMN {ident(field)}")
     return True
 
